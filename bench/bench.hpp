@@ -1,0 +1,28 @@
+// scsim-bench: speed benchmarks, reported as ratios to a baseline measured in the same run.
+// Wall-clock time is allowed here (bench/ is not part of the simulation library).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace scsim::bench {
+
+struct Options {
+  bool quick = false;
+  bool csv = false;
+  int repeat = 1;
+};
+
+inline double wall_seconds() {
+  using clock = std::chrono::steady_clock;
+  return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
+}
+
+// Peak resident set size of this process so far, in KiB (VmHWM), or 0 if unknown.
+long peak_rss_kib();
+
+int run_kernel(const Options& opt);
+
+}  // namespace scsim::bench

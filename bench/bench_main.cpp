@@ -1,0 +1,80 @@
+// scsim-bench: `scsim-bench kernel [--quick] [--csv] [--repeat N]`.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "bench.hpp"
+
+namespace scsim::bench {
+
+long peak_rss_kib() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
+}
+
+}  // namespace scsim::bench
+
+namespace {
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "usage: scsim-bench BENCHMARK [--quick] [--csv] [--repeat N]\n"
+               "\n"
+               "Benchmarks (each prints ratios against a baseline timed in the same run):\n"
+               "  kernel   hold model, N = 1e2, 1e4, 1e6 pending events, 1e7 events each:\n"
+               "           scsim's Scheduler vs a bare std::priority_queue of\n"
+               "           (double, seq, function pointer)\n"
+               "\n"
+               "Options:\n"
+               "  --quick     small sizes (a smoke run, a second or so)\n"
+               "  --csv       machine-readable rows on stdout\n"
+               "  --repeat N  run each size N times and report medians (default 1; use 3)\n"
+               "\n"
+               "Example: scsim-bench kernel --repeat 3\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  std::string what = argv[1];
+  if (what == "--help" || what == "-h") {
+    usage(stdout);
+    return 0;
+  }
+  scsim::bench::Options opt;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--quick") {
+      opt.quick = true;
+    } else if (a == "--csv") {
+      opt.csv = true;
+    } else if (a == "--repeat" && i + 1 < argc) {
+      opt.repeat = std::atoi(argv[++i]);
+      if (opt.repeat < 1 || opt.repeat > 100) {
+        std::fprintf(stderr, "scsim-bench: --repeat must be 1..100\n");
+        return 2;
+      }
+    } else if (a == "--help" || a == "-h") {
+      usage(stdout);
+      return 0;
+    } else {
+      std::fprintf(stderr, "scsim-bench: unknown option '%s'\n\n", a.c_str());
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (what == "kernel") return scsim::bench::run_kernel(opt);
+  std::fprintf(stderr, "scsim-bench: unknown benchmark '%s'\n\n", what.c_str());
+  usage(stderr);
+  return 2;
+}

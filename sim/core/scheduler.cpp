@@ -1,0 +1,21 @@
+#include "core/scheduler.hpp"
+
+namespace scsim {
+
+const char* to_string(StopReason r) {
+  switch (r) {
+    case StopReason::none:
+      return "none";
+    case StopReason::empty:
+      return "no more events";
+    case StopReason::until_reached:
+      return "end time reached";
+    case StopReason::time_limit:
+      return "simulated-time limit reached";
+    case StopReason::event_limit:
+      return "event-count limit reached";
+  }
+  return "unknown";
+}
+
+}  // namespace scsim

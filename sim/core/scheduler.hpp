@@ -1,0 +1,248 @@
+// The event scheduler: a deterministic discrete-event kernel that knows nothing of telephony.
+//
+// Events are plain data (kind, target, arg): the owner of the scheduler (the cluster model, a
+// benchmark) gives kinds their meaning and dispatches them in one place. Events run in the
+// total order (time, priority, sequence):
+//   - time first, because that is simulated causality;
+//   - priority next, because DOMAIN "same instant" fixes classes (faults before deliveries
+//     before timers before scenario actions) that must not depend on when they were scheduled;
+//   - the insertion sequence last, so equal (time, priority) run in the order they were
+//     scheduled: deterministic, and FIFO as TC links require (R26).
+// An event scheduled for the current instant with a priority below the running one's is raised
+// to the running priority: nothing can run "before" the event that caused it, so executed keys
+// are strictly increasing. That makes cancel() O(1) and exact: a handle whose key is not above
+// the last executed key has already run.
+//
+// Invariants: now() never decreases (asserted); a cancelled event never runs; every run stops
+// at a stated limit (simulated time, event count) instead of hanging.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace scsim {
+
+// One event as data. `kind` and `target` are the owner's; `arg` carries one payload word
+// (a value, or an index into the owner's tables).
+struct Event {
+  uint32_t kind = 0;
+  uint32_t target = 0;
+  uint64_t arg = 0;
+};
+
+struct EventHandle {
+  Time time = Time::max();
+  uint64_t key = ~uint64_t(0);  // priority << 56 | sequence; ~0 is the null handle
+  bool valid() const { return key != ~uint64_t(0); }
+};
+
+struct FiredEvent {
+  Time time;
+  uint64_t seq = 0;
+  uint8_t priority = 0;
+  Event event;
+};
+
+enum class StopReason { none, empty, until_reached, time_limit, event_limit };
+const char* to_string(StopReason r);
+
+class Scheduler {
+ public:
+  static constexpr int kSeqBits = 56;
+  static constexpr uint64_t kSeqMask = (uint64_t(1) << kSeqBits) - 1;
+
+  Scheduler() = default;
+
+  Time now() const { return now_; }
+  bool empty() const { return heap_.size() == cancelled_.size(); }
+  size_t pending() const { return heap_.size() - cancelled_.size(); }
+  uint64_t executed() const { return executed_; }
+  uint64_t fingerprint() const { return fingerprint_; }
+
+  // Limits: an event after time_limit is not run; no more than event_limit events run.
+  void set_time_limit(Time t) { time_limit_ = t; }
+  void set_event_limit(uint64_t n) { event_limit_ = n; }
+  Time time_limit() const { return time_limit_; }
+  uint64_t event_limit() const { return event_limit_; }
+  StopReason stop_reason() const { return stop_reason_; }
+
+  EventHandle schedule_at(Time t, uint8_t priority, Event e) {
+    if (t < now_)
+      throw std::logic_error("schedule_at: time " + format_time(t) + " is before now " +
+                             format_time(now_));
+    if (executed_ > 0 && t == last_time_ && priority < running_priority_) {
+      priority = running_priority_;
+    }
+    uint64_t key = (uint64_t(priority) << kSeqBits) | (next_seq_++ & kSeqMask);
+    push(Entry{t.micros(), key, e.arg, e.target, e.kind});
+    return EventHandle{t, key};
+  }
+  EventHandle schedule_after(Time dt, uint8_t priority, Event e) {
+    return schedule_at(now_ + dt, priority, e);
+  }
+
+  // Cancels a pending event; returns false if it already ran, was cancelled, or is null.
+  bool cancel(EventHandle h) {
+    if (!h.valid()) return false;
+    if (h.time < last_time_ || (h.time == last_time_ && h.key <= last_key_ && executed_ > 0)) {
+      return false;  // already executed (keys run strictly increasing)
+    }
+    return cancelled_.insert(h.key & kSeqMask).second;
+  }
+
+  // Peeks at the time of the next live event (discarding cancelled ones at the top).
+  std::optional<Time> next_time() {
+    drop_cancelled_top();
+    if (heap_.empty()) return std::nullopt;
+    return Time::from_micros(heap_[0].time);
+  }
+
+  // Runs at most one event: returns it, or nothing when stopped (see stop_reason()).
+  std::optional<FiredEvent> step() {
+    drop_cancelled_top();
+    if (heap_.empty()) {
+      stop_reason_ = StopReason::empty;
+      return std::nullopt;
+    }
+    if (executed_ >= event_limit_) {
+      stop_reason_ = StopReason::event_limit;
+      return std::nullopt;
+    }
+    if (heap_[0].time > time_limit_.micros()) {
+      stop_reason_ = StopReason::time_limit;
+      return std::nullopt;
+    }
+    Entry top = pop();
+    return fire(top);
+  }
+
+  // Runs every event with time <= t (events at exactly t run), then sets now() to t if the run
+  // was not stopped by a limit. Returns why it stopped.
+  template <class Handler>
+  StopReason run_until(Time t, Handler&& handler) {
+    while (true) {
+      drop_cancelled_top();
+      if (heap_.empty() || heap_[0].time > t.micros()) break;
+      if (executed_ >= event_limit_) return stop_reason_ = StopReason::event_limit;
+      if (heap_[0].time > time_limit_.micros()) return stop_reason_ = StopReason::time_limit;
+      Entry top = pop();
+      handler(fire(top));
+    }
+    if (t > time_limit_) {
+      now_ = std::max(now_, time_limit_);
+      return stop_reason_ = StopReason::time_limit;
+    }
+    if (t > now_) now_ = t;
+    return stop_reason_ = heap_.empty() ? StopReason::empty : StopReason::until_reached;
+  }
+
+  // Runs until the queue is empty or a limit stops it.
+  template <class Handler>
+  StopReason run(Handler&& handler) {
+    while (auto f = step())
+      handler(*f);
+    return stop_reason_;
+  }
+
+ private:
+  // 32 bytes: four entries share two cache lines, the children of one node in the 4-ary heap.
+  struct Entry {
+    int64_t time;
+    uint64_t key;  // priority << 56 | sequence
+    uint64_t arg;
+    uint32_t target;
+    uint32_t kind;
+  };
+  static bool before(const Entry& a, const Entry& b) {
+    // (time, priority, sequence): see the header comment for why this order.
+    return a.time < b.time || (a.time == b.time && a.key < b.key);
+  }
+
+  FiredEvent fire(const Entry& e) {
+    assert(e.time >= now_.micros() && "time never goes backwards");
+    now_ = Time::from_micros(e.time);
+    last_time_ = now_;
+    last_key_ = e.key;
+    running_priority_ = static_cast<uint8_t>(e.key >> kSeqBits);
+    ++executed_;
+    uint64_t seq = e.key & kSeqMask;
+    fold(static_cast<uint64_t>(e.time));
+    fold(seq);
+    fold(e.kind);
+    fold(e.target);
+    return FiredEvent{now_, seq, running_priority_, Event{e.kind, e.target, e.arg}};
+  }
+
+  void fold(uint64_t x) {
+    // A cheap, well-mixing 64-bit fold (multiply-xorshift); order-sensitive.
+    fingerprint_ = (fingerprint_ ^ x) * 0x9E3779B97F4A7C15ull;
+    fingerprint_ ^= fingerprint_ >> 29;
+  }
+
+  void drop_cancelled_top() {
+    while (!cancelled_.empty() && !heap_.empty()) {
+      auto it = cancelled_.find(heap_[0].key & kSeqMask);
+      if (it == cancelled_.end()) return;
+      cancelled_.erase(it);
+      pop();
+    }
+  }
+
+  void push(const Entry& e) {
+    size_t i = heap_.size();
+    heap_.push_back(e);
+    while (i > 0) {
+      size_t parent = (i - 1) >> 2;
+      if (!before(e, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
+  }
+
+  Entry pop() {
+    Entry top = heap_[0];
+    Entry last = heap_.back();
+    heap_.pop_back();
+    size_t n = heap_.size();
+    if (n == 0) return top;
+    size_t i = 0;
+    while (true) {
+      size_t c = 4 * i + 1;
+      if (c >= n) break;
+      size_t best = c;
+      size_t end = c + 4 < n ? c + 4 : n;
+      for (size_t k = c + 1; k < end; ++k) {
+        if (before(heap_[k], heap_[best])) best = k;
+      }
+      if (!before(heap_[best], last)) break;
+      heap_[i] = heap_[best];
+      i = best;
+    }
+    heap_[i] = last;
+    return top;
+  }
+
+  std::vector<Entry> heap_;
+  // Sequences of cancelled events still in the heap; looked up only, never iterated.
+  std::unordered_set<uint64_t> cancelled_;
+  Time now_ = Time::zero();
+  Time last_time_ = Time::zero();
+  uint64_t last_key_ = 0;
+  uint8_t running_priority_ = 0;
+  uint64_t next_seq_ = 0;
+  uint64_t executed_ = 0;
+  uint64_t fingerprint_ = 0xcbf29ce484222325ull;
+  Time time_limit_ = Time::max();
+  uint64_t event_limit_ = ~uint64_t(0);
+  StopReason stop_reason_ = StopReason::none;
+};
+
+}  // namespace scsim

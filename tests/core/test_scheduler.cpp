@@ -1,0 +1,150 @@
+#include <vector>
+
+#include "catch.hpp"
+#include "core/scheduler.hpp"
+
+using namespace scsim;
+
+namespace {
+std::vector<uint32_t> run_all(Scheduler& s) {
+  std::vector<uint32_t> order;
+  s.run([&](const FiredEvent& f) { order.push_back(f.event.target); });
+  return order;
+}
+}  // namespace
+
+TEST_CASE("Events at equal time and priority run in the order they were scheduled") {
+  Scheduler s;
+  for (uint32_t i = 0; i < 50; ++i)
+    s.schedule_at(seconds(1), 3, Event{0, i, 0});
+  auto order = run_all(s);
+  REQUIRE(order.size() == 50);
+  for (uint32_t i = 0; i < 50; ++i)
+    CHECK(order[i] == i);
+}
+
+TEST_CASE("At equal time a lower priority number runs first, whatever the insertion order") {
+  Scheduler s;
+  s.schedule_at(seconds(1), 3, Event{0, 30, 0});
+  s.schedule_at(seconds(1), 1, Event{0, 10, 0});
+  s.schedule_at(seconds(0.5), 9, Event{0, 5, 0});
+  s.schedule_at(seconds(1), 2, Event{0, 20, 0});
+  CHECK(run_all(s) == std::vector<uint32_t>{5, 10, 20, 30});
+}
+
+TEST_CASE("An event scheduled for now with a higher-ranked priority still runs after its cause") {
+  Scheduler s;
+  std::vector<uint32_t> order;
+  s.schedule_at(seconds(1), 5, Event{0, 1, 0});
+  s.schedule_at(seconds(1), 6, Event{0, 3, 0});
+  s.run([&](const FiredEvent& f) {
+    order.push_back(f.event.target);
+    if (f.event.target == 1) s.schedule_at(seconds(1), 0, Event{0, 2, 0});
+  });
+  CHECK(order == std::vector<uint32_t>{1, 2, 3});
+}
+
+TEST_CASE("A cancelled event never runs and cancel reports whether it took effect") {
+  Scheduler s;
+  auto a = s.schedule_at(seconds(1), 0, Event{0, 1, 0});
+  auto b = s.schedule_at(seconds(2), 0, Event{0, 2, 0});
+  s.schedule_at(seconds(3), 0, Event{0, 3, 0});
+  CHECK(s.pending() == 3);
+  CHECK(s.cancel(b));
+  CHECK_FALSE(s.cancel(b));  // twice: no effect
+  CHECK(s.pending() == 2);
+  CHECK(run_all(s) == std::vector<uint32_t>{1, 3});
+  CHECK_FALSE(s.cancel(a));  // already ran
+  CHECK_FALSE(s.cancel(EventHandle{}));
+  CHECK(s.empty());
+}
+
+TEST_CASE("Cancelling an event that already ran at the current instant does nothing") {
+  Scheduler s;
+  EventHandle first = s.schedule_at(seconds(1), 0, Event{0, 1, 0});
+  EventHandle second = s.schedule_at(seconds(1), 0, Event{0, 2, 0});
+  std::vector<uint32_t> order;
+  bool cancelled_ran = true, cancelled_pending = false;
+  s.run([&](const FiredEvent& f) {
+    order.push_back(f.event.target);
+    if (f.event.target == 1) {
+      cancelled_ran = s.cancel(first);       // itself: already running
+      cancelled_pending = s.cancel(second);  // same instant, still pending
+    }
+  });
+  CHECK_FALSE(cancelled_ran);
+  CHECK(cancelled_pending);
+  CHECK(order == std::vector<uint32_t>{1});
+}
+
+TEST_CASE("run_until runs events at exactly t and leaves later ones pending") {
+  Scheduler s;
+  s.schedule_at(seconds(1), 0, Event{0, 1, 0});
+  s.schedule_at(seconds(2), 0, Event{0, 2, 0});
+  s.schedule_at(seconds(2) + micros(10), 0, Event{0, 3, 0});
+  std::vector<uint32_t> order;
+  auto reason =
+      s.run_until(seconds(2), [&](const FiredEvent& f) { order.push_back(f.event.target); });
+  CHECK(order == std::vector<uint32_t>{1, 2});
+  CHECK(reason == StopReason::until_reached);
+  CHECK(s.now() == seconds(2));
+  CHECK(s.pending() == 1);
+  // now() advances to t even when no event sits at t.
+  s.run_until(seconds(2) + micros(5), [&](const FiredEvent&) {});
+  CHECK(s.now() == seconds(2) + micros(5));
+  CHECK(s.pending() == 1);
+}
+
+TEST_CASE("The event limit stops a run that would never end, with a stated reason") {
+  Scheduler s;
+  s.schedule_at(seconds(0), 0, Event{0, 0, 0});
+  s.set_event_limit(1000);
+  auto reason = s.run([&](const FiredEvent&) { s.schedule_after(millis(1), 0, Event{}); });
+  CHECK(reason == StopReason::event_limit);
+  CHECK(s.executed() == 1000);
+  CHECK(std::string(to_string(reason)) == "event-count limit reached");
+}
+
+TEST_CASE("The time limit stops a run before any event after it") {
+  Scheduler s;
+  s.schedule_at(seconds(0), 0, Event{});
+  s.set_time_limit(seconds(10));
+  auto reason = s.run([&](const FiredEvent&) { s.schedule_after(seconds(1), 0, Event{}); });
+  CHECK(reason == StopReason::time_limit);
+  CHECK(s.now() == seconds(10));
+  CHECK(s.executed() == 11);  // 0, 1, ..., 10: the limit itself is inclusive
+}
+
+TEST_CASE("Scheduling into the past is refused, so time never goes backwards") {
+  Scheduler s;
+  s.schedule_at(seconds(5), 0, Event{});
+  s.run([](const FiredEvent&) {});
+  CHECK_THROWS_AS(s.schedule_at(seconds(4), 0, Event{}), std::logic_error);
+  Time last = Time::zero();
+  Scheduler t;
+  for (int i = 0; i < 100; ++i)
+    t.schedule_at(micros((i * 7919) % 1000), 0, Event{});
+  t.run([&](const FiredEvent& f) {
+    CHECK(f.time >= last);
+    last = f.time;
+  });
+}
+
+namespace {
+uint64_t fingerprint_of(int variant) {
+  Scheduler s;
+  for (uint32_t i = 0; i < 20; ++i) {
+    uint32_t kind = (variant == 1 && i == 13) ? 7 : 1;
+    Time t = (variant == 2 && i == 5) ? micros(5001) : millis(i * 1);
+    s.schedule_at(t, 0, Event{kind, i, 0});
+  }
+  s.run([](const FiredEvent&) {});
+  return s.fingerprint();
+}
+}  // namespace
+
+TEST_CASE("The fingerprint is equal for equal runs and differs when one event differs") {
+  CHECK(fingerprint_of(0) == fingerprint_of(0));
+  CHECK(fingerprint_of(0) != fingerprint_of(1));  // one kind differs
+  CHECK(fingerprint_of(0) != fingerprint_of(2));  // one time differs
+}

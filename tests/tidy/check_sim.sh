@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Tidy: sim/ must be deterministic and GUI-free; layers must point one way.
+# Fails (exit 1) listing every offending line.
+set -u
+root="$1"
+cd "$root" || exit 2
+fail=0
+report() { echo "tidy: $1"; echo "$2" | sed 's/^/  /'; fail=1; }
+
+hits=$(grep -rnE 'std::random_device|[^a-z_]rand\(|srand\(|<random>|std::(uniform|normal|exponential|lognormal|gamma|poisson|bernoulli|discrete)[a-z_]*_distribution|mt19937' sim/ || true)
+[ -n "$hits" ] && report "non-deterministic or library-dependent randomness in sim/ (use core/random.hpp)" "$hits"
+
+hits=$(grep -rnE 'system_clock|steady_clock|high_resolution_clock|[^a-z_.]time\(|gettimeofday|clock_gettime|localtime|gmtime' sim/ || true)
+[ -n "$hits" ] && report "wall clock in sim/ (simulated time only)" "$hits"
+
+hits=$(grep -rnE '#include *[<"](imgui|backends/imgui|GLFW|GL/)' sim/ || true)
+[ -n "$hits" ] && report "ImGui/GL in sim/ (the GUI lives in viz/)" "$hits"
+
+hits=$(grep -rnE '#include *"(\.\./)*(viz|cli)/' sim/ --include='*.hpp' --include='*.cpp' | grep -v '^sim/cli/' || true)
+[ -n "$hits" ] && report "the library includes cli/ or viz/" "$hits"
+
+hits=$(grep -rnE '#include *"(model|routing|scenario|stats|cli)/' sim/core/ || true)
+[ -n "$hits" ] && report "core/ must know nothing of the layers above it" "$hits"
+
+hits=$(grep -rnE '#include *"(routing|scenario|stats|cli)/|#include *"simulation' sim/model/ 2>/dev/null || true)
+[ -n "$hits" ] && report "model/ must not include routing/, scenario/, stats/ or the facade" "$hits"
+
+if [ "$fail" -eq 0 ]; then echo "tidy: sim/ is clean"; fi
+exit "$fail"
