@@ -1,0 +1,147 @@
+// The cluster model: nodes, TC links, SIP Proxies, phones, GWS nodes, WWE sessions and agents,
+// with the ownership, service and view-propagation rules of DOMAIN §3 (R1-R49, R66-R68).
+//
+// State lives in plain vectors indexed by integer ids (node, DN, GWS); every change happens in
+// one event handler, dispatched from the Scheduler in one place. The model does no I/O: it
+// emits observations (DN view changes per level, ownership changes, link state changes,
+// conflicts) to subscribed observers. The same model runs under the CLI, the GUI and the tests.
+//
+// Invariants kept here: a node learns about a DN it does not own only from its believed owner
+// over their direct link (R19, R23); updates on a link are applied in sending order (R26); a
+// remote view is never ahead of the owner (R29).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/random.hpp"
+#include "core/scheduler.hpp"
+#include "model/spec.hpp"
+
+namespace scsim::model {
+
+enum class AgentState { logged_out, not_ready, ready, reserved, ringing, talking, acw };
+const char* to_string(AgentState s);
+inline bool is_busy(AgentState s) {
+  return s == AgentState::reserved || s == AgentState::ringing || s == AgentState::talking ||
+         s == AgentState::acw;
+}
+
+// What one place (the truth, view_N, SS_N) holds about one DN.
+struct DnView {
+  int owner = -1;  // believed owner node, -1: none
+  bool in_service = false;
+  AgentState agent = AgentState::logged_out;
+  Time ready_since;  // owner's timestamp of the last entry into Ready (R55, R64)
+  Time claim_time;   // owner's last accepted registration time (R25, R67)
+  bool operator==(const DnView&) const = default;
+  // Eligible for routing as far as this view knows (R51 without the group test).
+  bool eligible() const { return owner >= 0 && in_service && agent == AgentState::ready; }
+};
+
+enum class ViewLevel { truth, view, stat };
+const char* to_string(ViewLevel l);
+
+enum class LinkEndState { up, cut_undeclared, declared_lost, resyncing, peer_down };
+const char* to_string(LinkEndState s);
+
+enum class OwnershipCause {
+  registration,
+  move,
+  crash_recovery,
+  gws_failover,
+  release,
+  drop,
+  split_brain,
+  expiry
+};
+const char* to_string(OwnershipCause c);
+
+struct DnViewChange {
+  Time at;
+  ViewLevel level;
+  int node;  // -1 for the truth
+  int dn;
+  DnView before, after;
+};
+struct OwnershipChange {
+  Time at;
+  int dn;
+  int old_owner, new_owner;  // truth owner before and after (-1: none)
+  OwnershipCause cause;
+};
+struct LinkChange {
+  Time at;
+  int node, peer;  // the end `node` of link node-peer
+  LinkEndState before, after;
+};
+struct Conflict {
+  Time at;  // resolution time
+  int dn;
+  int winner, loser;
+  Time since;  // when both claims started to coexist
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_dn_view(const DnViewChange&) {}
+  virtual void on_ownership(const OwnershipChange&) {}
+  virtual void on_link(const LinkChange&) {}
+  virtual void on_conflict(const Conflict&) {}
+  // Called once per executed event, after it ran (for invariant checkers and tracing).
+  virtual void on_event(const FiredEvent&) {}
+};
+
+class Cluster {
+ public:
+  Cluster(ClusterSpec spec, uint64_t seed);
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  void add_observer(Observer* o);
+
+  // Schedules an action at a.at (scenario-action class of DOMAIN "same instant": faults such as
+  // cut, heal, crash, restart, phone on/off/move run first at an instant, agent actions last).
+  void schedule(const Action& a);
+  // Runs every event with time <= t (events at t run); returns why it stopped.
+  StopReason run_until(Time t);
+  // Runs one event; false when there is none or a limit stops the run.
+  bool step();
+
+  Scheduler& scheduler();
+  const Scheduler& scheduler() const;
+  Time now() const;
+
+  const ClusterSpec& spec() const;
+  const Params& params() const;
+  int node_count() const;
+  int dn_count() const;
+  int gws_count() const;
+  int dn_of_agent(int agent) const;  // DN index == agent index
+  bool node_alive(int node) const;
+
+  const DnView& view(int node, int dn) const;  // view_N(d)
+  const DnView& stat(int node, int dn) const;  // SS_N(d)
+  DnView truth(int dn) const;                  // the truth (owner = truth owner)
+  int truth_owner(int dn) const;
+  // Nodes currently claiming the DN (live or not), lowest first.
+  std::vector<int> claimants(int dn) const;
+  LinkEndState link_end(int node, int peer) const;
+  bool pair_cut(int a, int b) const;                  // either direction cut
+  bool reachable_for_offers(int from, int to) const;  // R30 (network scope: not cut)
+  int gws_node(int gws) const;                        // -1: not connected
+  bool gws_alive(int gws) const;
+  Time one_way_delay(int a, int b) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scsim::model

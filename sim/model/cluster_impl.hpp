@@ -1,0 +1,253 @@
+// Internal state of the cluster model (not part of the public API; included by model/*.cpp).
+//
+// Layout: per node a vector of DnView (its view) and one of its Stat Server, per node and DN a
+// Claim record (the owner-side registration state), per directed node pair a FIFO channel of
+// TC messages, per unordered pair the link state of both ends. Everything is indexed by
+// integers; nothing is iterated in an order that depends on addresses or hashing.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "model/cluster.hpp"
+
+namespace scsim::model {
+
+// Event kinds, dispatched in Cluster::Impl::dispatch. Priorities follow DOMAIN "same instant".
+enum class Ev : uint32_t {
+  action,           // target: index into actions_ (scenario timeline)
+  tc_deliver,       // target: channel; arg: channel epoch
+  ss_deliver,       // target: node; arg: node epoch
+  request_arrive,   // target: index into requests_
+  reg_expiry,       // target: node*D+dn; arg: claim generation
+  addp_declare,     // target: end index (node-node or gws ends); arg: cut generation
+  tc_retry,         // target: node*N+peer; arg: end generation
+  link_up,          // target: pair index; arg: pair generation
+  phone_refresh,    // target: dn; arg: phone generation
+  proxy_detect,     // target: node; arg: node incarnation
+  proxy_take_back,  // target: node; arg: node incarnation
+  dn_probe,         // target: dn; arg: probe generation
+  grace_expire,     // target: node*N+peer; arg: end generation
+  gws_reconnect,    // target: gws; arg: gws generation
+  wwe_window_end,   // target: dn; arg: session generation
+  agent_relogin,    // target: dn; arg: relogin generation
+  retry_reach,      // target: node*N+peer (the end that declares); arg: pair generation
+  gws_declare,      // target: gws; arg: side << 32 | node << 40 | cut generation
+};
+
+enum Prio : uint8_t { kFault = 0, kDelivery = 1, kTimer = 2, kAction = 3, kRouting = 4 };
+
+enum class MsgKind { update, release, drop, snapshot, claim_request };
+
+struct SnapEntry {
+  int dn;
+  DnView state;
+  Time claim_start;
+};
+
+struct Msg {
+  MsgKind kind = MsgKind::update;
+  int dn = -1;
+  DnView state;        // update: the owner's entry
+  Time claim_time;     // release/drop: the claim it ends; update: the claim
+  Time claim_start;    // update: when the claim began (for conflict coexistence)
+  int new_owner = -1;  // drop: the node that took the DN over
+  std::shared_ptr<const std::vector<SnapEntry>> snapshot;
+  Time deliver_at;
+  bool held = false;  // held back by a cut (R28)
+};
+
+struct Channel {
+  std::deque<Msg> q;
+  uint32_t epoch = 0;
+  Time last_deliver;
+};
+
+// The owner-side record of a registration at one node.
+struct Claim {
+  bool active = false;
+  Time claim_time;   // last accepted registration (R25, R67)
+  Time claim_start;  // first acceptance of this claim (coexistence, §6.3)
+  Time expires_at = Time::max();
+  uint32_t gen = 0;  // invalidates stale expiry events
+  bool via_gws = false;
+  int gws = -1;
+  bool probe_oos = false;  // R15: OOS by probe, registration kept
+};
+
+struct LinkEnd {
+  LinkEndState state = LinkEndState::up;
+  uint32_t gen = 0;  // invalidates declare/retry/grace events
+  Time declared_at;
+};
+
+struct Pair {
+  bool cut_ab = false, cut_ba = false;  // a < b; a->b direction cut
+  uint32_t gen = 0;                     // invalidates link_up events
+  bool link_up_pending = false;
+  bool broken_prev = false;
+};
+
+struct Phone {
+  bool on = false;
+  int dc = 0;
+  uint32_t gen = 0;
+  int sticky = -1;      // per current proxy: node that took the last REGISTER
+  int first_node = -1;  // for failback_on_restart
+  int last_node = -1;   // node that accepted the last REGISTER
+  bool probe_pending = false;
+};
+
+struct Session {  // a WWE session of one agent
+  bool exists = false;
+  bool logged_in = false;
+  bool connected = true;  // W-GWS path up
+  bool ready = true;      // last Ready/NotReady state (R48)
+  int gws = -1;
+  uint32_t gen = 0;
+};
+
+struct Gws {
+  bool alive = true;
+  int node = -1;       // connected node, -1: none
+  int prev_node = -1;  // previous node (R47)
+  bool cut = false;    // connection to its node cut (both stay up)
+  uint32_t gen = 0;
+  // ADDP ends of the GWS-node connection: [0] GWS end, [1] node end
+  bool declared_gws = false, declared_node = false;
+  uint32_t cut_gen = 0;
+};
+
+struct Request {
+  ActionKind kind = ActionKind::agent_login;
+  int dn = -1;
+  bool ready = true;
+  int node = -1;       // tregister / gws requests: the node it goes to
+  int gws = -1;        // sent by this GWS (its client name)
+  std::string client;  // tregister
+  bool unregister = false;
+  bool register_dn = false;
+  Time sent;
+};
+
+struct Node {
+  int dc = 0;
+  bool alive = true;
+  uint32_t epoch = 0;  // incarnation: bumps at crash and restart
+  std::vector<DnView> view;
+  std::vector<DnView> stat;
+  std::deque<std::pair<int, DnView>> ss_q;
+  // R33: entries ignored because another owner was believed, per DN (sender -> entry)
+  std::map<int, std::map<int, SnapEntry>> deferred;
+};
+
+struct Proxy {
+  std::vector<int> nodes;            // nodes of the DC, in number order
+  std::vector<bool> believed_alive;  // by position in nodes
+  uint64_t rr_register = 0;
+  uint64_t rr_call = 0;
+};
+
+struct Cluster::Impl {
+  Impl(ClusterSpec s, uint64_t seed);
+
+  ClusterSpec spec;
+  Params& P;
+  uint64_t seed;
+  Scheduler sched;
+  std::vector<Observer*> observers;
+  int N = 0, D = 0, G = 0;
+
+  std::vector<Node> nodes;
+  std::vector<Claim> claims;   // N*D
+  std::vector<Channel> chans;  // N*N (from*N+to)
+  std::vector<LinkEnd> ends;   // N*N (node*N+peer)
+  std::vector<Pair> pairs;     // N*N, used for a<b
+  std::vector<Time> delay;     // N*N
+  std::vector<Proxy> proxies;
+  std::vector<Phone> phones;      // per DN (sip)
+  std::vector<Session> sessions;  // per DN (agent)
+  std::vector<Gws> gws;
+  std::vector<Request> requests;
+  std::vector<Action> actions;
+  std::vector<AgentState> last_agent;  // truth's retained agent state per DN (R9)
+  std::vector<Time> last_ready_since;
+  std::vector<int> truth_owner_cache;
+  std::vector<int> last_owner;      // node that last held the claim (R9, R18)
+  std::vector<char> crashed_owner;  // the DN lost its owner in a crash (ownership cause)
+  std::vector<uint32_t> relogin_gen;
+  std::vector<uint32_t> probe_gen;
+  std::map<uint64_t, Rng> rngs;
+
+  Claim& claim(int n, int d) { return claims[size_t(n) * D + d]; }
+  const Claim& claim(int n, int d) const { return claims[size_t(n) * D + d]; }
+  Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }
+  LinkEnd& end(int n, int p) { return ends[size_t(n) * N + p]; }
+  const LinkEnd& end(int n, int p) const { return ends[size_t(n) * N + p]; }
+  Pair& pair(int a, int b) { return a < b ? pairs[size_t(a) * N + b] : pairs[size_t(b) * N + a]; }
+  const Pair& pair(int a, int b) const {
+    return a < b ? pairs[size_t(a) * N + b] : pairs[size_t(b) * N + a];
+  }
+  Time d(int a, int b) const { return delay[size_t(a) * N + b]; }
+  Rng& rng(const char* name, uint64_t id);
+
+  // ---- queries
+  bool dir_cut(int from, int to) const;
+  bool broken(int a, int b) const;         // pair cut either way, or an end dead
+  bool tc_usable(int from, int to) const;  // both ends consider the link up
+  int compute_truth_owner(int d) const;
+  DnView truth_view(int d) const;
+  int gws_client_ok(const std::string& name) const;
+
+  // ---- emission
+  void emit_view(int n, int d, const DnView& before);
+  void set_view(int n, int d, const DnView& v);
+  void deliver_stat(int n);
+  template <class F>
+  void with_truth(int d, OwnershipCause cause, F&& f);
+
+  // ---- owner-side operations
+  void announce(int owner, int d);  // update to every peer whose link is usable
+  void send(int from, int to, Msg m);
+  void accept_registration(int n, int d, bool via_gws, int g, OwnershipCause cause);
+  void end_registration(int n, int d);  // R12 + R9
+  void owner_set_agent(int n, int d, AgentState s);
+  void dn_goes_oos_at_owner(int n, int d);
+  void drop_claim(int n, int d, const DnView& adopt, bool logout);
+
+  // ---- receiving
+  void on_tc(int from, int to, const Msg& m);
+  void apply_update(int to, int from, int d, const DnView& st, Time claim_start);
+  void apply_snapshot(int to, int from, const std::vector<SnapEntry>& snap);
+  void believed_owner_ended(int n, int d);
+  bool newer_claim(Time c1, int n1, Time c2, int n2) const;  // is (c1,n1) preferred by R8
+  bool policy_wins(Time c1, int n1, Time c2, int n2) const;  // R67 policy
+
+  // ---- links
+  void update_pair(int a, int b);
+  void declare(int n, int p);
+  void link_up(int a, int b);
+  void schedule_declare(int n, int p);
+  void schedule_retry(int n, int p, Time at);
+  void tc_retry_now(int n, int p);
+  void set_view_silent_clear(int n, int d);
+
+  // ---- phones, proxies, GWS
+  void phone_send_register(int d, bool expires0);
+  int proxy_pick(int dc, int d);
+  void gws_lost_node(int g);
+  void gws_connect(int g);
+  void node_lost_gws(int n, int g);
+  void gws_update_cut(int g);
+  void wwe_relogin_via_nginx(int d, Time at, int lost_gws);
+
+  // ---- dispatch
+  void dispatch(const FiredEvent& f);
+  void run_action(const Action& a);
+  void arrive_request(const Request& r);
+  void agent_request(int d, ActionKind k, bool ready);
+  void schedule_relogin(int d, Time from);
+};
+
+}  // namespace scsim::model

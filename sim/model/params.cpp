@@ -1,0 +1,379 @@
+#include "model/params.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <sstream>
+
+namespace scsim::model {
+
+Params reference_params() {
+  Params p;
+  p.tc_one_way_delay = millis(40);
+  p.tc_one_way_delay_same_dc = millis(2);
+  p.local_stat_delay = millis(20);
+  p.client_request_delay = millis(10);
+  p.sip_delivery_delay = millis(20);
+  p.addp_timeout = seconds(10);
+  p.addp_detection_model = AddpDetection::min;
+  p.tc_reconnect_interval = seconds(5);
+  p.resync_per_dn = Time::zero();
+  p.register_expires = seconds(120);
+  p.sip_proxy_oos_check = seconds(5);
+  p.agent_answer_delay = seconds(2);
+  p.handle_time_mean = seconds(20);
+  p.handle_time_law = DurationLaw::fixed;
+  p.acw_time_mean = Time::zero();
+  p.agent_relogin_delay = seconds(30);
+  p.agent_relogin_delay_law = DurationLaw::fixed;
+  p.patience_infinite = true;
+  return p;
+}
+
+namespace {
+
+using Setter = std::function<std::string(Params&, std::string_view)>;
+using Getter = std::function<std::string(const Params&)>;
+
+struct Entry {
+  ParamInfo info;
+  Setter set;
+  Getter get;
+};
+
+std::optional<double> to_double(std::string_view v) {
+  std::string s(v);
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+std::string fmt_double(double d) {
+  std::ostringstream o;
+  o.precision(15);
+  o << d;
+  return o.str();
+}
+
+// A duration parameter in unit `unit_s` (1 for _s, 1e-3 for _ms, 1e-6 for _us).
+Entry duration(std::string name, Time Params::*field, double unit_s, double lo, double hi,
+               std::string rules, std::string range = "") {
+  if (range.empty()) range = fmt_double(lo) + "-" + fmt_double(hi);
+  ParamInfo info{name, range, rules};
+  Setter set = [=](Params& p, std::string_view v) -> std::string {
+    auto d = to_double(v);
+    if (!d) return "expected a number, got \"" + std::string(v) + "\"";
+    if (*d < lo || *d > hi) {
+      return "value " + std::string(v) + " is out of range " + range;
+    }
+    p.*field = seconds(*d * unit_s);
+    return {};
+  };
+  Getter get = [=](const Params& p) {
+    return fmt_double(static_cast<double>((p.*field).micros()) / (unit_s * 1e6));
+  };
+  return {info, set, get};
+}
+
+Entry boolean(std::string name, bool Params::*field, std::string rules) {
+  ParamInfo info{name, "bool", rules};
+  Setter set = [=](Params& p, std::string_view v) -> std::string {
+    if (v == "true" || v == "1" || v == "yes" || v == "on") {
+      p.*field = true;
+    } else if (v == "false" || v == "0" || v == "no" || v == "off") {
+      p.*field = false;
+    } else {
+      return "expected true or false, got \"" + std::string(v) + "\"";
+    }
+    return {};
+  };
+  Getter get = [=](const Params& p) { return std::string(p.*field ? "true" : "false"); };
+  return {info, set, get};
+}
+
+template <class E>
+Entry choice(std::string name, E Params::*field, std::vector<std::pair<std::string, E>> options,
+             std::string rules) {
+  std::string range;
+  for (auto& o : options)
+    range += (range.empty() ? "" : ", ") + o.first;
+  ParamInfo info{name, range, rules};
+  Setter set = [=](Params& p, std::string_view v) -> std::string {
+    for (auto& o : options) {
+      if (o.first == v) {
+        p.*field = o.second;
+        return {};
+      }
+    }
+    return "expected one of " + range + ", got \"" + std::string(v) + "\"";
+  };
+  Getter get = [=](const Params& p) {
+    for (auto& o : options) {
+      if (o.second == p.*field) return o.first;
+    }
+    return std::string("?");
+  };
+  return {info, set, get};
+}
+
+Entry number(std::string name, double Params::*field, double lo, double hi, std::string rules) {
+  std::string range = fmt_double(lo) + "-" + fmt_double(hi);
+  ParamInfo info{name, range, rules};
+  Setter set = [=](Params& p, std::string_view v) -> std::string {
+    auto d = to_double(v);
+    if (!d) return "expected a number, got \"" + std::string(v) + "\"";
+    if (*d < lo || *d > hi) return "value " + std::string(v) + " is out of range " + range;
+    p.*field = *d;
+    return {};
+  };
+  Getter get = [=](const Params& p) { return fmt_double(p.*field); };
+  return {info, set, get};
+}
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> table = [] {
+    using P = Params;
+    const double inf = 1e12;
+    std::vector<Entry> t;
+    t.push_back(duration("tc_one_way_delay_ms", &P::tc_one_way_delay, 1e-3, 1, 500, "R25"));
+    t.push_back(
+        duration("tc_one_way_delay_same_dc_ms", &P::tc_one_way_delay_same_dc, 1e-3, 0, 50, "R25"));
+    t.push_back(duration("local_stat_delay_ms", &P::local_stat_delay, 1e-3, 0, 500, "R20, R25"));
+    t.push_back(duration("client_request_delay_ms", &P::client_request_delay, 1e-3, 0, 1000,
+                         "R13, R16, R45"));
+    t.push_back(duration("addp_timeout_s", &P::addp_timeout, 1, 1, 60, "R31"));
+    t.push_back(choice<AddpDetection>("addp_detection_model", &P::addp_detection_model,
+                                      {{"uniform", AddpDetection::uniform},
+                                       {"min", AddpDetection::min},
+                                       {"max", AddpDetection::max}},
+                                      "R31"));
+    t.push_back(
+        duration("oos_grace_after_link_loss_s", &P::oos_grace_after_link_loss, 1, 0, 60, "R22"));
+    t.push_back(duration("tc_reconnect_interval_s", &P::tc_reconnect_interval, 1, 1, 60, "R33"));
+    t.push_back(duration("resync_per_dn_us", &P::resync_per_dn, 1e-6, 0, 10000, "R33"));
+    t.push_back(boolean("tc_relay_via_peers", &P::tc_relay_via_peers, "R23"));
+    t.push_back(choice<PartitionScope>(
+        "partition_scope", &P::partition_scope,
+        {{"network", PartitionScope::network}, {"tc_layer", PartitionScope::tc_layer}}, "R30"));
+    t.push_back(choice<RegisterNodeSelection>(
+        "register_node_selection", &P::register_node_selection,
+        {{"sticky", RegisterNodeSelection::sticky},
+         {"round_robin_each", RegisterNodeSelection::round_robin_each}},
+        "R4"));
+    t.push_back(duration("register_expires_s", &P::register_expires, 1, 60, 7200, "R13"));
+    t.push_back(number("register_refresh_ratio", &P::register_refresh_ratio, 0.1, 0.95, "R13"));
+    t.push_back(
+        duration("register_retry_interval_s", &P::register_retry_interval, 1, 1, 600, "R42"));
+    t.push_back(duration("sip_proxy_oos_check_s", &P::sip_proxy_oos_check, 1, 1, 300, "R41"));
+    t.push_back(duration("sip_proxy_oos_force_s", &P::sip_proxy_oos_force, 1, 1, 32, "R41"));
+    t.push_back(boolean("proxy_replays_registrations", &P::proxy_replays_registrations, "R42"));
+    t.push_back(duration("dn_oos_check_s", &P::dn_oos_check, 1, 0, 300, "R15"));
+    t.push_back(duration("sip_delivery_delay_ms", &P::sip_delivery_delay, 1e-3, 0, 1000, "R58"));
+    t.push_back(duration("sip_invite_timeout_s", &P::sip_invite_timeout, 1, 1, 34, "R60"));
+    t.push_back(choice<HandoverMode>("handover_mode", &P::handover_mode,
+                                     {{"seamless", HandoverMode::seamless},
+                                      {"release_then_claim", HandoverMode::release_then_claim}},
+                                     "R8"));
+    t.push_back(
+        boolean("release_ownership_on_unregister", &P::release_ownership_on_unregister, "R9"));
+    t.push_back(choice<SplitBrainPolicy>(
+        "split_brain_policy", &P::split_brain_policy,
+        {{"latest_registration", SplitBrainPolicy::latest_registration},
+         {"earliest_registration", SplitBrainPolicy::earliest_registration},
+         {"lowest_node_id", SplitBrainPolicy::lowest_node_id}},
+        "R67"));
+    t.push_back(choice<CrashKind>("crash_kind", &P::crash_kind,
+                                  {{"host", CrashKind::host}, {"process", CrashKind::process}},
+                                  "R39"));
+    t.push_back(choice<bool>("model_ha_pairs", &P::model_ha_pairs, {{"false", false}}, "R40"));
+    t.push_back(boolean("failback_on_restart", &P::failback_on_restart, "R43"));
+    {
+      ParamInfo info{"gws_client_names", "list of names, e.g. [GWS, GWS2]", "R5"};
+      Setter set = [](Params& p, std::string_view v) -> std::string {
+        std::string s(v);
+        if (!s.empty() && s.front() == '[') s.erase(0, 1);
+        if (!s.empty() && s.back() == ']') s.pop_back();
+        std::vector<std::string> names;
+        std::stringstream ss(s);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+          item.erase(0, item.find_first_not_of(" \t\"'"));
+          item.erase(item.find_last_not_of(" \t\"'") + 1);
+          if (item.empty()) return "empty client name in list";
+          names.push_back(item);
+        }
+        if (names.empty()) return "expected at least one client name";
+        p.gws_client_names = names;
+        return {};
+      };
+      Getter get = [](const Params& p) {
+        std::string s = "[";
+        for (size_t i = 0; i < p.gws_client_names.size(); ++i) {
+          s += (i ? ", " : "") + p.gws_client_names[i];
+        }
+        return s + "]";
+      };
+      t.push_back({info, set, get});
+    }
+    t.push_back(duration("wwe_reconnect_window_s", &P::wwe_reconnect_window, 1, 0, 600, "R49"));
+    t.push_back(duration("gws_reconnect_delay_s", &P::gws_reconnect_delay, 1, 1, 300, "R47"));
+    t.push_back(choice<GwsFailoverScope>(
+        "gws_failover_scope", &P::gws_failover_scope,
+        {{"same_dc", GwsFailoverScope::same_dc}, {"any_dc", GwsFailoverScope::any_dc}}, "R47"));
+    t.push_back(boolean("gws_auto_relogin", &P::gws_auto_relogin, "R48"));
+    t.push_back(
+        duration("agent_relogin_delay_s", &P::agent_relogin_delay, 1, 0, 600, "R18, R48, R49"));
+    t.push_back(choice<DurationLaw>(
+        "agent_relogin_delay_law", &P::agent_relogin_delay_law,
+        {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R18"));
+    t.push_back(boolean("logout_on_oos", &P::logout_on_oos, "R17"));
+    t.push_back(boolean("transfer_agent_state_on_move", &P::transfer_agent_state_on_move, "R18"));
+    t.push_back(boolean("stuck_busy_until_resync", &P::stuck_busy_until_resync, "R36"));
+    t.push_back(
+        number("cross_partition_call_drop_prob", &P::cross_partition_call_drop_prob, 0, 1, "R37"));
+    t.push_back(choice<RoutingMode>("routing_mode", &P::routing_mode,
+                                    {{"auto", RoutingMode::auto_},
+                                     {"local_node", RoutingMode::local_node},
+                                     {"local_dc", RoutingMode::local_dc}},
+                                    "R54"));
+    t.push_back(choice<TargetSelection>("target_selection", &P::target_selection,
+                                        {{"longest_ready", TargetSelection::longest_ready},
+                                         {"prefer_local", TargetSelection::prefer_local},
+                                         {"random", TargetSelection::random}},
+                                        "R55"));
+    t.push_back(boolean("agent_reservation_enabled", &P::agent_reservation_enabled, "R52"));
+    t.push_back(choice<CallNodeSelection>(
+        "call_node_selection", &P::call_node_selection,
+        {{"round_robin", CallNodeSelection::round_robin}, {"random", CallNodeSelection::random}},
+        "R56"));
+    t.push_back(choice<QueueDiscipline>("queue_discipline", &P::queue_discipline,
+                                        {{"fifo", QueueDiscipline::fifo}}, "R57"));
+    t.push_back(boolean("avoid_failed_target", &P::avoid_failed_target, "R59"));
+    t.push_back(choice<RingingOosPolicy>(
+        "ringing_oos_policy", &P::ringing_oos_policy,
+        {{"requeue", RingingOosPolicy::requeue}, {"continue", RingingOosPolicy::continue_}},
+        "R61"));
+    {
+      ParamInfo info{"redirection_limit", "0-15", "R62"};
+      Setter set = [](Params& p, std::string_view v) -> std::string {
+        int x = 0;
+        auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+        if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+          return "expected a whole number, got \"" + std::string(v) + "\"";
+        }
+        if (x < 0 || x > 15) return "value " + std::string(v) + " is out of range 0-15";
+        p.redirection_limit = x;
+        return {};
+      };
+      Getter get = [](const Params& p) { return std::to_string(p.redirection_limit); };
+      t.push_back({info, set, get});
+    }
+    t.push_back(duration("router_timeout_s", &P::router_timeout, 1, 0, 600, "R63"));
+    t.push_back(duration("agent_answer_delay_s", &P::agent_answer_delay, 1, 0, 60, "R58"));
+    t.push_back(duration("handle_time_mean_s", &P::handle_time_mean, 1, 1e-6, inf, "R65", "> 0"));
+    t.push_back(choice<DurationLaw>(
+        "handle_time_law", &P::handle_time_law,
+        {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R65"));
+    t.push_back(duration("acw_time_mean_s", &P::acw_time_mean, 1, 0, inf, "R65", ">= 0"));
+    t.push_back(choice<DurationLaw>(
+        "acw_time_law", &P::acw_time_law,
+        {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R65"));
+    {
+      ParamInfo info{"patience_mean_s", "> 0 or inf", "R64"};
+      Setter set = [](Params& p, std::string_view v) -> std::string {
+        if (v == "inf" || v == "infinite" || v == ".inf") {
+          p.patience_infinite = true;
+          return {};
+        }
+        auto d = to_double(v);
+        if (!d) return "expected a number or inf, got \"" + std::string(v) + "\"";
+        if (!(*d > 0)) return "value " + std::string(v) + " is out of range > 0 or inf";
+        p.patience_infinite = false;
+        p.patience_mean = seconds(*d);
+        return {};
+      };
+      Getter get = [](const Params& p) {
+        return p.patience_infinite ? std::string("inf") : fmt_double(p.patience_mean.to_seconds());
+      };
+      t.push_back({info, set, get});
+    }
+    t.push_back(duration("service_level_threshold_s", &P::service_level_threshold, 1, 1e-6, inf,
+                         "6.2", "> 0"));
+    t.push_back(duration("short_abandon_threshold_s", &P::short_abandon_threshold, 1, 0, inf, "6.2",
+                         ">= 0"));
+    t.push_back(duration("stats_interval_s", &P::stats_interval, 1, 1e-6, inf, "6", "> 0"));
+    t.push_back(duration("warmup_s", &P::warmup, 1, 0, inf, "6", ">= 0"));
+    t.push_back(
+        duration("staleness_min_window_ms", &P::staleness_min_window, 1e-3, 0, inf, "6.3", ">= 0"));
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+const std::vector<ParamInfo>& param_table() {
+  static const std::vector<ParamInfo> infos = [] {
+    std::vector<ParamInfo> v;
+    for (auto& e : entries())
+      v.push_back(e.info);
+    return v;
+  }();
+  return infos;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  auto distance = [](std::string_view a, std::string_view b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+      prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(3, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    size_t d = distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string set_param(Params& p, std::string_view name, std::string_view value) {
+  for (auto& e : entries()) {
+    if (e.info.name == name) {
+      std::string err = e.set(p, value);
+      if (!err.empty()) return "parameter " + std::string(name) + ": " + err;
+      return {};
+    }
+  }
+  std::vector<std::string> names;
+  for (auto& e : entries())
+    names.push_back(e.info.name);
+  std::string msg = "unknown parameter \"" + std::string(name) + "\"";
+  std::string hint = did_you_mean(name, names);
+  if (!hint.empty()) msg += " (did you mean \"" + hint + "\"?)";
+  return msg;
+}
+
+std::string get_param(const Params& p, std::string_view name) {
+  for (auto& e : entries()) {
+    if (e.info.name == name) return e.get(p);
+  }
+  return {};
+}
+
+}  // namespace scsim::model

@@ -1,0 +1,53 @@
+// A validated scenario: the only code that knows the scenario file format is scenario/.
+//
+// load_scenario() reads a YAML scenario file (and the roster CSV it may name) and returns a
+// plain Scenario or *all* errors found, each naming file, line, column and key and saying what
+// was expected, e.g. `sc04.yaml:17:9: timeline[3].partition: unknown node "N9" (nodes are N1,
+// N2)`. It never throws and never crashes on any input.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/time.hpp"
+#include "model/spec.hpp"
+
+namespace scsim::scenario {
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;        // path as given
+  uint64_t file_hash = 0;  // FNV-1a 64 of the file bytes (and of the roster file, folded in)
+  uint64_t seed = 1;
+  Time duration;                 // the run ends at this simulated time
+  model::ClusterSpec cluster;    // topology, population, parameters after overrides
+  std::vector<model::Action> timeline;  // sorted by time, repeats expanded
+  // Parameter overrides as applied, in order: first the file's `parameters`, then the caller's.
+  std::vector<std::pair<std::string, std::string>> parameter_overrides;
+};
+
+struct LoadError {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based; 0 when unknown
+  std::string key; // path of the key, e.g. "timeline[3].partition"
+  std::string message;
+  // "file:line:column: key: message"
+  std::string to_string() const;
+};
+
+struct LoadResult {
+  std::optional<Scenario> scenario;
+  std::vector<LoadError> errors;  // empty iff scenario is set
+};
+
+// `overrides` are `--set name=value` pairs, applied after the file's parameters and validated
+// the same way (errors name "--set" as the file).
+LoadResult load_scenario(const std::string& path,
+                         const std::vector<std::pair<std::string, std::string>>& overrides = {});
+
+}  // namespace scsim::scenario
