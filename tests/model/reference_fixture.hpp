@@ -19,7 +19,9 @@ inline constexpr int A1 = 0, A2 = 1, A3 = 2;
 inline constexpr int N1 = 0, N2 = 1, N3 = 2, N4 = 3;
 inline constexpr int DC1 = 0, DC2 = 1;
 
-inline Time at_s(double s) { return seconds(s); }
+inline Time at_s(double s) {
+  return seconds(s);
+}
 
 // T2 or T4 with the reference population. G1 (DC1) on N1; in T4 also G2 (DC1) on N3.
 inline ClusterSpec reference_spec(bool t4) {
@@ -84,9 +86,15 @@ struct Recorder : Observer {
   }
 };
 
-inline bool in_srv(const DnView& v) { return v.in_service; }
-inline bool oos(const DnView& v) { return !v.in_service; }
-inline bool eligible(const DnView& v) { return v.eligible(); }
+inline bool in_srv(const DnView& v) {
+  return v.in_service;
+}
+inline bool oos(const DnView& v) {
+  return !v.in_service;
+}
+inline bool eligible(const DnView& v) {
+  return v.eligible();
+}
 inline std::function<bool(const DnView&)> owned_by(int n) {
   return [n](const DnView& v) { return v.owner == n; };
 }
