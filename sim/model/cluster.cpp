@@ -1665,6 +1665,48 @@ void Cluster::add_observer(Observer* o) {
 }
 
 void Cluster::schedule(const Action& a) {
+  // Indices are checked here so that no caller (scenario, GUI, test) can corrupt the model.
+  const Impl& im = *impl_;
+  auto bad = [&](const char* what, int v) {
+    throw std::invalid_argument(std::string(to_string(a.kind)) + " at " + format_time(a.at) + ": " +
+                                what + " " + std::to_string(v) + " out of range");
+  };
+  auto needs_agent = [&] {
+    if (a.agent < 0 || a.agent >= im.D) bad("agent", a.agent);
+  };
+  switch (a.kind) {
+    case ActionKind::phone_move:
+      needs_agent();
+      if (a.dc < 0 || a.dc >= int(im.spec.dcs.size())) bad("dc", a.dc);
+      break;
+    case ActionKind::tregister:
+      needs_agent();
+      if (a.node < 0 || a.node >= im.N) bad("node", a.node);
+      break;
+    case ActionKind::cut:
+    case ActionKind::heal:
+      for (int n : a.nodes_a) {
+        if (n < 0 || n >= im.N) bad("node", n);
+      }
+      for (int n : a.nodes_b) {
+        if (n < 0 || n >= im.N) bad("node", n);
+      }
+      break;
+    case ActionKind::crash:
+    case ActionKind::restart:
+      if (a.node < 0 || a.node >= im.N) bad("node", a.node);
+      break;
+    case ActionKind::gws_fail:
+    case ActionKind::gws_restart:
+    case ActionKind::gws_cut:
+    case ActionKind::gws_heal:
+      if (a.gws < 0 || a.gws >= im.G) bad("gws", a.gws);
+      break;
+    default:
+      needs_agent();
+      break;
+  }
+  if (a.at < impl_->sched.now()) bad("time in the past (µs)", int(a.at.micros()));
   impl_->actions.push_back(a);
   uint8_t prio = is_fault(a.kind) ? kFault : kAction;
   impl_->sched.schedule_at(a.at, prio,
