@@ -392,6 +392,7 @@ void Cluster::Impl::announce(int owner, int d) {
   m.kind = MsgKind::update;
   m.dn = d;
   m.state = nodes[owner].view[d];
+  m.state.claim_time = c.claim_time;  // R25: the owner's last accepted registration (R14 too)
   m.claim_time = c.claim_time;
   m.claim_start = c.claim_start;
   for (int p = 0; p < N; ++p) {
@@ -795,6 +796,9 @@ void Cluster::Impl::update_pair(int a, int b) {
     }
   }
   if (now_broken && !pr.broken_prev) {
+    // A link-up or a retry in flight no longer gets through.
+    ++pr.gen;
+    pr.link_up_pending = false;
     for (int x : {a, b}) {
       int y = x == a ? b : a;
       if (!nodes[x].alive) continue;
@@ -836,8 +840,7 @@ void Cluster::Impl::declare(int n, int p) {
     ch.q.clear();
     ++ch.epoch;
   }
-  pair(n, p).link_up_pending = false;
-  ++pair(n, p).gen;
+  // A pending link-up (the peer's retry already in flight) still stands: the pair is whole.
   // R21/R22: every DN n believes p owns goes OOS in view_n after the grace.
   if (P.oos_grace_after_link_loss > Time::zero()) {
     sched.schedule_after(P.oos_grace_after_link_loss, kTimer,
@@ -875,7 +878,10 @@ void Cluster::Impl::link_up(int a, int b) {
     auto snap = std::make_shared<std::vector<SnapEntry>>();
     for (int d = 0; d < D; ++d) {
       const Claim& c = claim(x, d);
-      if (c.active) snap->push_back(SnapEntry{d, nodes[x].view[d], c.claim_start});
+      if (!c.active) continue;
+      DnView st = nodes[x].view[d];
+      st.claim_time = c.claim_time;  // R25: each entry carries the last accepted registration
+      snap->push_back(SnapEntry{d, st, c.claim_start});
     }
     Msg m;
     m.kind = MsgKind::snapshot;
@@ -1333,6 +1339,8 @@ void Cluster::Impl::run_action(const Action& a) {
         }
         update_pair(n, p);
         tc_retry_now(n, p);
+        // ... and keeps retrying every tc_reconnect_interval from the restart (R33).
+        schedule_retry(n, p, now + P.tc_reconnect_interval);
       }
       sched.schedule_at(ceil_multiple(now, P.sip_proxy_oos_force), kTimer,
                         Event{uint32_t(Ev::proxy_take_back), uint32_t(n), nodes[n].epoch});
@@ -1802,6 +1810,12 @@ bool Cluster::gws_alive(int g) const {
 }
 Time Cluster::one_way_delay(int a, int b) const {
   return impl_->d(a, b);
+}
+Reachability Cluster::reachability() const {
+  std::vector<char> alive(size_t(impl_->N));
+  for (int n = 0; n < impl_->N; ++n)
+    alive[size_t(n)] = impl_->nodes[n].alive;
+  return Reachability::build(alive, [&](int a, int b) { return impl_->dir_cut(a, b); });
 }
 
 }  // namespace scsim::model

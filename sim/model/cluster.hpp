@@ -19,6 +19,7 @@
 
 #include "core/random.hpp"
 #include "core/scheduler.hpp"
+#include "model/reach.hpp"
 #include "model/spec.hpp"
 
 namespace scsim::model {
@@ -137,6 +138,8 @@ class Cluster {
   int gws_node(int gws) const;                        // -1: not connected
   bool gws_alive(int gws) const;
   Time one_way_delay(int a, int b) const;
+  // Who reaches whom over the TC mesh right now (live nodes, uncut directions).
+  Reachability reachability() const;
 
   struct Impl;
 

@@ -154,7 +154,9 @@ const std::vector<Entry>& entries() {
         duration("oos_grace_after_link_loss_s", &P::oos_grace_after_link_loss, 1, 0, 60, "R22"));
     t.push_back(duration("tc_reconnect_interval_s", &P::tc_reconnect_interval, 1, 1, 60, "R33"));
     t.push_back(duration("resync_per_dn_us", &P::resync_per_dn, 1e-6, 0, 10000, "R33"));
-    t.push_back(boolean("tc_relay_via_peers", &P::tc_relay_via_peers, "R23"));
+    // R23: relaying through a third node is not modelled; only the default is accepted.
+    t.push_back(
+        choice<bool>("tc_relay_via_peers", &P::tc_relay_via_peers, {{"false", false}}, "R23"));
     t.push_back(choice<PartitionScope>(
         "partition_scope", &P::partition_scope,
         {{"network", PartitionScope::network}, {"tc_layer", PartitionScope::tc_layer}}, "R30"));

@@ -11,6 +11,19 @@
 #include "catch.hpp"
 #include "model/cluster.hpp"
 
+// Readable failure messages for views (here so that every test TU sees the same specialization;
+// not for Time or optional<Time>: tests/core instantiates Catch's default for those).
+namespace Catch {
+template <>
+struct StringMaker<scsim::model::DnView> {
+  static std::string convert(const scsim::model::DnView& v) {
+    return "{owner " + std::to_string(v.owner) + (v.in_service ? " InSrv " : " OOS ") +
+           scsim::model::to_string(v.agent) + " ready_since " + scsim::format_time(v.ready_since) +
+           " claim " + scsim::format_time(v.claim_time) + "}";
+  }
+};
+}  // namespace Catch
+
 namespace scsim::test {
 
 using namespace scsim::model;

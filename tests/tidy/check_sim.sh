@@ -10,8 +10,8 @@ report() { echo "tidy: $1"; echo "$2" | sed 's/^/  /'; fail=1; }
 hits=$(grep -rnE 'std::random_device|[^a-z_]rand\(|srand\(|<random>|std::(uniform|normal|exponential|lognormal|gamma|poisson|bernoulli|discrete)[a-z_]*_distribution|mt19937' sim/ || true)
 [ -n "$hits" ] && report "non-deterministic or library-dependent randomness in sim/ (use core/random.hpp)" "$hits"
 
-hits=$(grep -rnE 'system_clock|steady_clock|high_resolution_clock|[^a-z_.]time\(|gettimeofday|clock_gettime|localtime|gmtime' sim/ || true)
-[ -n "$hits" ] && report "wall clock in sim/ (simulated time only)" "$hits"
+hits=$(grep -rnE 'system_clock|steady_clock|high_resolution_clock|[^a-z_.]time\(|gettimeofday|clock_gettime|localtime|gmtime' sim/ --exclude-dir=cli || true)
+[ -n "$hits" ] && report "wall clock in sim/ (simulated time only; only cli/ may time its progress line)" "$hits"
 
 hits=$(grep -rnE '#include *[<"](imgui|backends/imgui|GLFW|GL/)' sim/ || true)
 [ -n "$hits" ] && report "ImGui/GL in sim/ (the GUI lives in viz/)" "$hits"
