@@ -24,5 +24,8 @@ inline double wall_seconds() {
 long peak_rss_kib();
 
 int run_kernel(const Options& opt);
+int run_model(const Options& opt);
+// Events/s of the bare std::priority_queue hold model (the kernel benchmark's baseline).
+double bare_heap_events_per_s(size_t pending, uint64_t events);
 
 }  // namespace scsim::bench

@@ -80,6 +80,10 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
+double bare_heap_events_per_s(size_t pending, uint64_t events) {
+  return run_bare(pending, events);
+}
+
 int run_kernel(const Options& opt) {
   struct Size {
     size_t n;

@@ -266,25 +266,29 @@ bool Cluster::Impl::policy_wins(Time c1, int n1, Time c2, int n2) const {
 
 int Cluster::Impl::compute_truth_owner(int d) const {
   // Truth owner (DOMAIN §2): the only live claim; in a handover (claimants connected) the
-  // newest (R8); in a split brain (claimants cut apart) the R67 winner.
-  int best = -1;
-  bool connected = true;
-  std::vector<int> live;
+  // newest (R8); in a split brain (claimants cut apart) the R67 winner. O(nodes), no
+  // allocation: this runs on every DN change.
+  int first = -1, count = 0;
   for (int n = 0; n < N; ++n) {
-    if (nodes[n].alive && claim(n, d).active) live.push_back(n);
-  }
-  if (live.empty()) return -1;
-  if (live.size() == 1) return live[0];
-  for (size_t i = 0; i < live.size(); ++i) {
-    for (size_t j = i + 1; j < live.size(); ++j) {
-      if (broken(live[i], live[j])) connected = false;
+    if (nodes[n].alive && claim(n, d).active) {
+      if (first < 0) first = n;
+      ++count;
     }
   }
-  for (int n : live) {
-    if (best < 0) {
-      best = n;
-      continue;
+  if (count <= 1) return first;
+  bool connected = true;
+  for (int a = first; a < N && connected; ++a) {
+    if (!nodes[a].alive || !claim(a, d).active) continue;
+    for (int b = a + 1; b < N; ++b) {
+      if (nodes[b].alive && claim(b, d).active && broken(a, b)) {
+        connected = false;
+        break;
+      }
     }
+  }
+  int best = first;
+  for (int n = first + 1; n < N; ++n) {
+    if (!nodes[n].alive || !claim(n, d).active) continue;
     const Claim& a = claim(n, d);
     const Claim& b = claim(best, d);
     bool wins = connected ? newer_claim(a.claim_time, n, b.claim_time, best)
@@ -934,9 +938,7 @@ void Cluster::Impl::phone_send_register(int d, bool expires0) {
   r.unregister = expires0;
   r.register_dn = !expires0;
   r.sent = now;
-  requests.push_back(r);
-  sched.schedule_after(P.client_request_delay, kDelivery,
-                       Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 0});
+  post_request(r);
   if (!expires0) {
     // R13: next REGISTER register_refresh_ratio x register_expires after this one.
     Time next = now + seconds(P.register_refresh_ratio * P.register_expires.to_seconds());
@@ -991,18 +993,14 @@ void Cluster::Impl::gws_connect(int g) {
       r.kind = ActionKind::tregister;
       r.client = spec.gws[g].client_name;
       r.register_dn = true;
-      requests.push_back(r);
-      sched.schedule_after(P.client_request_delay, kDelivery,
-                           Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 1});
+      post_request(r);
     }
     if (P.gws_auto_relogin) {
       Request l = r;
       l.kind = ActionKind::agent_login;
       l.register_dn = false;
       l.ready = s.ready;
-      requests.push_back(l);
-      sched.schedule_after(P.client_request_delay, kDelivery,
-                           Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 1});
+      post_request(l);
     }
   }
 }
@@ -1049,6 +1047,22 @@ void Cluster::Impl::wwe_relogin_via_nginx(int d, Time at, int lost_gws) {
 
 // ------------------------------------------------------------------------------------------
 // Requests arriving at nodes
+
+void Cluster::Impl::post_request(Request r) {
+  // A client request reaches its node client_request_delay after it is sent (R13, R16, R45).
+  // Slots are recycled so that memory follows the requests in flight, not the run length.
+  uint32_t slot;
+  if (!free_requests.empty()) {
+    slot = free_requests.back();
+    free_requests.pop_back();
+    requests[slot] = std::move(r);
+  } else {
+    slot = uint32_t(requests.size());
+    requests.push_back(std::move(r));
+  }
+  sched.schedule_after(P.client_request_delay, kDelivery,
+                       Event{uint32_t(Ev::request_arrive), slot, 0});
+}
 
 void Cluster::Impl::arrive_request(const Request& r) {
   int d = r.dn;
@@ -1116,9 +1130,7 @@ void Cluster::Impl::run_action(const Action& a) {
     r.node = gws[g].node;
     r.gws = g;
     r.sent = now;
-    requests.push_back(r);
-    sched.schedule_after(P.client_request_delay, kDelivery,
-                         Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 1});
+    post_request(r);
     return true;
   };
   switch (a.kind) {
@@ -1170,9 +1182,7 @@ void Cluster::Impl::run_action(const Action& a) {
       r.dn = d;
       r.ready = a.ready;
       r.sent = now;
-      requests.push_back(r);
-      sched.schedule_after(P.client_request_delay, kDelivery,
-                           Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 0});
+      post_request(r);
       break;
     }
     case ActionKind::wwe_login: {
@@ -1234,9 +1244,7 @@ void Cluster::Impl::run_action(const Action& a) {
       r.client = a.client;
       r.register_dn = true;
       r.sent = now;
-      requests.push_back(r);
-      sched.schedule_after(P.client_request_delay, kDelivery,
-                           Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 0});
+      post_request(r);
       break;
     }
     case ActionKind::cut:
@@ -1477,7 +1485,8 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       if (arg == nodes[t].epoch && nodes[t].alive) deliver_stat(int(t));
       break;
     case Ev::request_arrive: {
-      Request r = requests[t];
+      Request r = std::move(requests[t]);
+      free_requests.push_back(t);
       arrive_request(r);
       break;
     }
@@ -1630,9 +1639,7 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
         r.node = gws[g].node;
         r.gws = g;
         r.sent = sched.now();
-        requests.push_back(r);
-        sched.schedule_after(P.client_request_delay, kDelivery,
-                             Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 1});
+        post_request(r);
       }
       Time delay = P.agent_relogin_delay;
       if (P.agent_relogin_delay_law == DurationLaw::exponential) {
@@ -1653,9 +1660,7 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       r.dn = d;
       r.ready = true;
       r.sent = sched.now();
-      requests.push_back(r);
-      sched.schedule_after(P.client_request_delay, kDelivery,
-                           Event{uint32_t(Ev::request_arrive), uint32_t(requests.size() - 1), 0});
+      post_request(r);
       break;
     }
   }

@@ -170,6 +170,7 @@ struct Cluster::Impl {
   std::vector<Session> sessions;  // per DN (agent)
   std::vector<Gws> gws;
   std::vector<Request> requests;
+  std::vector<uint32_t> free_requests;
   std::vector<Action> actions;
   std::vector<AgentState> last_agent;  // truth's retained agent state per DN (R9)
   std::vector<Time> last_ready_since;
@@ -246,6 +247,7 @@ struct Cluster::Impl {
   void dispatch(const FiredEvent& f);
   void run_action(const Action& a);
   void arrive_request(const Request& r);
+  void post_request(Request r);
   void agent_request(int d, ActionKind k, bool ready);
   void schedule_relogin(int d, Time from);
 };
