@@ -425,6 +425,13 @@ void Cluster::Impl::on_tc(int from, int to, const Msg& m) {
         set_view(to, m.dn, v);
         believed_owner_ended(to, m.dn);
       }
+      auto pc = pending_claims.find(uint64_t(to) * D + m.dn);
+      if (m.kind == MsgKind::release && pc != pending_claims.end() && pc->second.from == from) {
+        // R8 release_then_claim: the old owner's release reached the new node: it claims now.
+        PendingClaim p = pc->second;
+        pending_claims.erase(pc);
+        accept_registration(to, m.dn, p.via_gws, p.gws, p.cause);
+      }
       break;
     }
     case MsgKind::snapshot:
@@ -605,6 +612,22 @@ void Cluster::Impl::accept_registration(int n, int d, bool via_gws, int g, Owner
     }
     return;
   }
+  {
+    // R8 release_then_claim: ask the believed owner to release first; become owner when its
+    // release reaches this node (on_tc, MsgKind::release).
+    const DnView& here = nodes[n].view[d];
+    int o = here.owner;
+    if (P.handover_mode == HandoverMode::release_then_claim && o >= 0 && o != n && nodes[o].alive &&
+        end(n, o).state != LinkEndState::declared_lost &&
+        pending_claims.count(uint64_t(n) * D + d) == 0) {
+      pending_claims[uint64_t(n) * D + d] = PendingClaim{o, via_gws, g, cause};
+      Msg req;
+      req.kind = MsgKind::claim_request;
+      req.dn = d;
+      send(n, o, req);
+      return;
+    }
+  }
   with_truth(d, cause, [&] {
     DnView prev = truth_view(d);
     const DnView& here = nodes[n].view[d];
@@ -634,13 +657,7 @@ void Cluster::Impl::accept_registration(int n, int d, bool via_gws, int g, Owner
     arm_expiry();
     last_owner[d] = n;
     set_view(n, d, v);
-    if (P.handover_mode == HandoverMode::release_then_claim && old_owner >= 0 && old_owner != n &&
-        nodes[old_owner].alive && end(n, old_owner).state != LinkEndState::declared_lost) {
-      Msg req;
-      req.kind = MsgKind::claim_request;
-      req.dn = d;
-      send(n, old_owner, req);
-    }
+    (void)old_owner;
     announce(n, d);
   });
 }

@@ -131,6 +131,14 @@ struct Request {
   Time sent;
 };
 
+// A registration accepted under release_then_claim, waiting for the old owner's release (R8).
+struct PendingClaim {
+  int from = -1;  // the believed owner asked to release
+  bool via_gws = false;
+  int gws = -1;
+  OwnershipCause cause = OwnershipCause::move;
+};
+
 struct Node {
   int dc = 0;
   bool alive = true;
@@ -180,6 +188,7 @@ struct Cluster::Impl {
   std::vector<uint32_t> relogin_gen;
   std::vector<uint32_t> probe_gen;
   std::map<uint64_t, Rng> rngs;
+  std::map<uint64_t, PendingClaim> pending_claims;  // node*D+dn
 
   Claim& claim(int n, int d) { return claims[size_t(n) * D + d]; }
   const Claim& claim(int n, int d) const { return claims[size_t(n) * D + d]; }

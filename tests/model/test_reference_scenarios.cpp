@@ -418,3 +418,26 @@ TEST_CASE("SC11 variant (R49): with G1 up but W3-G1 broken, G1 unregisters at th
   CHECK(r.when(ViewLevel::view, N3, A3, state_is(N3, true, AgentState::ready), at_s(790)) ==
         at_s(890.010));
 }
+
+TEST_CASE(
+    "SC7 variant (R8 release_then_claim): the new node claims only when the old owner's release "
+    "reaches it") {
+  ClusterSpec s = reference_spec(false);
+  s.params.handover_mode = HandoverMode::release_then_claim;
+  Cluster c(s, 1);
+  Recorder r;
+  c.add_observer(&r);
+  standard_start(c);
+  Action mv = act(400, ActionKind::phone_move, A2);
+  mv.dc = DC1;
+  c.schedule(mv);
+  c.run_until(at_s(500));
+  // 400.010 N1 accepts the REGISTER and asks N2; 400.050 N2 sets 2001 OOS and releases it;
+  // 400.090 the release reaches N1, which becomes owner, InSrv; 400.130 N2 learns it.
+  CHECK(r.when(ViewLevel::view, N2, A2, state_is(-1, false, AgentState::ready), at_s(399)) ==
+        at_s(400.050));
+  CHECK(r.when(ViewLevel::view, N1, A2, state_is(N1, true, AgentState::logged_out), at_s(399)) ==
+        at_s(400.090));
+  CHECK(r.when(ViewLevel::view, N2, A2, owned_by(N1), at_s(399)) == at_s(400.130));
+  CHECK(c.claimants(A2) == std::vector<int>{N1});
+}
