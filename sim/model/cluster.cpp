@@ -303,11 +303,20 @@ DnView Cluster::Impl::truth_view(int d) const {
   if (o >= 0) {
     DnView v = nodes[o].view[d];
     v.owner = o;
+    v.claim_time = claim(o, d).claim_time;  // the last accepted registration (R14, R25)
     return v;
   }
+  // No owner: the agent state the last owner retains (R9), or, after a crash, the state last
+  // announced. Service and claim are empty.
   DnView v;
-  v.agent = last_agent[d];
-  v.ready_since = last_ready_since[d];
+  int last = last_owner[d];
+  if (last >= 0 && nodes[last].alive) {
+    v.agent = nodes[last].view[d].agent;
+    v.ready_since = nodes[last].view[d].ready_since;
+  } else {
+    v.agent = last_agent[d];
+    v.ready_since = last_ready_since[d];
+  }
   return v;
 }
 
@@ -320,10 +329,8 @@ void Cluster::Impl::with_truth(int d, OwnershipCause cause, F&& f) {
   f();
   DnView after = truth_view(d);
   truth_owner_cache[d] = after.owner;
-  if (after.owner >= 0) {
-    last_agent[d] = after.agent;
-    last_ready_since[d] = after.ready_since;
-  }
+  last_agent[d] = after.agent;
+  last_ready_since[d] = after.ready_since;
   if (before == after) return;
   Time now = sched.now();
   for (Observer* o : observers)
@@ -422,6 +429,11 @@ void Cluster::Impl::on_tc(int from, int to, const Msg& m) {
       if (v.owner == from) {
         v.owner = -1;
         v.in_service = false;
+        if (m.kind == MsgKind::release) {
+          // R9: the last owner keeps the agent state and tells its peers what it is.
+          v.agent = m.state.agent;
+          v.ready_since = m.state.ready_since;
+        }
         set_view(to, m.dn, v);
         believed_owner_ended(to, m.dn);
       }
@@ -678,6 +690,7 @@ void Cluster::Impl::end_registration(int n, int d) {
       c.active = false;
       ++c.gen;
       v.owner = -1;
+      m.state = v;  // R9/R27: the last owner's state (e.g. LoggedOut with logout_on_oos)
       last_owner[d] = n;
       set_view(n, d, v);
       for (int p = 0; p < N; ++p) {
@@ -1094,6 +1107,8 @@ void Cluster::Impl::arrive_request(const Request& r) {
     return;
   }
   if (r.kind == ActionKind::phone_on) {
+    // R2: a DN's kind fixes what can create its ownership; a pstn DN has no SIP phone.
+    if (spec.agents[d].kind != DnKind::sip) return;
     if (r.unregister) {
       end_registration(r.node, d);
       return;
