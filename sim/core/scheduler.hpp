@@ -226,7 +226,8 @@ class Scheduler {
       // events the walk is bound by memory latency, not by comparisons.
       size_t g = 4 * c + 1;
       if (g + 16 <= n) {
-        for (size_t k = 0; k < 16; k += 2) __builtin_prefetch(&heap_[g + k]);
+        for (size_t k = 0; k < 16; k += 2)
+          __builtin_prefetch(&heap_[g + k]);
       }
       size_t best = c;
       size_t end = c + 4 < n ? c + 4 : n;

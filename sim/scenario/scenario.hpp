@@ -23,8 +23,8 @@ struct Scenario {
   std::string file;        // path as given
   uint64_t file_hash = 0;  // FNV-1a 64 of the file bytes (and of the roster file, folded in)
   uint64_t seed = 1;
-  Time duration;                 // the run ends at this simulated time
-  model::ClusterSpec cluster;    // topology, population, parameters after overrides
+  Time duration;                        // the run ends at this simulated time
+  model::ClusterSpec cluster;           // topology, population, parameters after overrides
   std::vector<model::Action> timeline;  // sorted by time, repeats expanded
   // Parameter overrides as applied, in order: first the file's `parameters`, then the caller's.
   std::vector<std::pair<std::string, std::string>> parameter_overrides;
@@ -32,9 +32,9 @@ struct Scenario {
 
 struct LoadError {
   std::string file;
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based; 0 when unknown
-  std::string key; // path of the key, e.g. "timeline[3].partition"
+  int line = 0;     // 1-based; 0 when unknown
+  int column = 0;   // 1-based; 0 when unknown
+  std::string key;  // path of the key, e.g. "timeline[3].partition"
   std::string message;
   // "file:line:column: key: message"
   std::string to_string() const;

@@ -1,0 +1,541 @@
+// The `scsim` command: run scenario files and write their results, or validate them.
+//
+//   scsim run FILE... [--seed N] [--set name=value]... [--out DIR] [--until T]
+//             [--max-events N] [--trace] [--check-invariants] [--quiet]
+//   scsim validate FILE... [--set name=value]...
+//   scsim --help | scsim COMMAND --help | scsim --version
+//
+// Exit codes: 0 success; 1 run failed (a limit stopped it before the scenario's end, an
+// invariant was violated, results could not be written); 2 bad input or usage.
+//
+// Invariants kept here: every input is loaded and validated before any run starts, so bad input
+// never creates a results directory; results are written through stats::ResultsDir, so a failed
+// or interrupted run never leaves a half-written results directory and never destroys the
+// previous one; nothing written to results depends on the wall clock (only the progress line on
+// a terminal's stderr does, through cli/wallclock.hpp).
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/wallclock.hpp"
+#include "model/cluster.hpp"
+#include "model/params.hpp"
+#include "scenario/scenario.hpp"
+#include "stats/csv.hpp"
+#include "stats/invariants.hpp"
+#include "stats/recorder.hpp"
+#include "stats/results_dir.hpp"
+
+#ifndef SCSIM_VERSION
+#define SCSIM_VERSION "unknown"
+#endif
+#ifndef SCSIM_GIT_COMMIT
+#define SCSIM_GIT_COMMIT "unknown"
+#endif
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace scsim::cli {
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kRunFailed = 1;
+constexpr int kBadInput = 2;
+constexpr int kAbortHookExit = 3;
+constexpr uint64_t kDefaultMaxEvents = 50'000'000;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const char* const kTopHelp =
+    "scsim " SCSIM_VERSION
+    ": a deterministic discrete-event simulator of a Genesys SIP Cluster\n"
+    "\n"
+    "Usage:\n"
+    "  scsim run FILE... [options]    run scenario files, write CSV results to results/<name>/\n"
+    "  scsim validate FILE...         check scenario files: prints \"FILE: ok\" or every error\n"
+    "  scsim COMMAND --help           the options of a command, with examples\n"
+    "  scsim --help                   this text\n"
+    "  scsim --version                version and git commit\n"
+    "\n"
+    "A run is a pure function of (scenario, seed): the same inputs give the same bytes.\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  run failed: a limit (--max-events) stopped it before the scenario's end, an invariant\n"
+    "     was violated (--check-invariants), or the results could not be written\n"
+    "  2  bad input or usage: unknown option, bad --set, a scenario file with errors\n"
+    "\n"
+    "Examples:\n"
+    "  scsim validate scenarios/*.yaml\n"
+    "  scsim run scenarios/sc04-partition.yaml\n"
+    "  scsim run scenarios/two-dc-day.yaml --seed 7 --set addp_timeout_s=20 --out results/day-7\n";
+
+const char* const kRunExamples =
+    "\n"
+    "Results (in results/<scenario name>/, or --out DIR; with several FILEs, DIR/<name>/):\n"
+    "  dn_views.csv   per DN x view (truth, view_N, SS_N): intervals with owner, service, agent\n"
+    "  ownership.csv  every change of a DN's owner with its cause; conflicts.csv: split brains\n"
+    "  links.csv      per TC link end: state intervals\n"
+    "  staleness.csv  windows where SS_M disagrees with the truth as seen from M (DOMAIN 6.3)\n"
+    "  summary.csv    time InSrv/OOS/eligible per view, ownership per cause, links, staleness\n"
+    "  events.csv     every executed event (only with --trace)\n"
+    "  run.csv        scenario, file hash, seed, parameters, version, events, fingerprint\n"
+    "Every file carries the seed and scenario name. Files are written to a temporary directory\n"
+    "and renamed into place when the run succeeds: a failed or interrupted run leaves the\n"
+    "previous results untouched.\n"
+    "\n"
+    "Examples:\n"
+    "  scsim run scenarios/sc01-registration.yaml\n"
+    "  scsim run scenarios/sc04-partition.yaml --seed 42 --set addp_detection_model=max\n"
+    "  scsim run scenarios/two-dc-day.yaml --until 01:00:00 --out /tmp/first-hour --quiet\n"
+    "  scsim run scenarios/sc*.yaml --check-invariants --trace\n";
+
+const char* const kValidateExamples =
+    "\n"
+    "Prints \"FILE: ok\" on stdout for each valid file and every error of the others on stderr\n"
+    "(file:line:column: key: message). Exit code 0 if all are valid, else 2.\n"
+    "\n"
+    "Examples:\n"
+    "  scsim validate scenarios/*.yaml\n"
+    "  scsim validate my.yaml --set tc_one_way_delay_ms=80\n";
+
+std::optional<uint64_t> parse_u64(const std::string& s) {
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+uint64_t u64_option(const po::variables_map& vm, const char* name) {
+  const auto& text = vm[name].as<std::string>();
+  auto v = parse_u64(text);
+  if (!v) {
+    throw UsageError(std::string("--") + name + " expects a non-negative integer, got \"" + text +
+                     "\"");
+  }
+  return *v;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_sets(const po::variables_map& vm) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!vm.count("set")) return out;
+  for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError("--set expects name=value (e.g. --set addp_timeout_s=20), got \"" + s +
+                       "\"");
+    }
+    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  return out;
+}
+
+std::string hex64(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// A directory name from a scenario name: keeps [A-Za-z0-9._-], replaces the rest by '_'.
+std::string dir_name(const std::string& name) {
+  std::string s;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    s.push_back(ok ? c : '_');
+  }
+  if (s.empty() || s == "." || s == "..") s = "scenario";
+  if (s[0] == '.') s[0] = '_';  // no hidden directories
+  return s;
+}
+
+// Parses the options of a subcommand; FILE arguments are positional.
+po::variables_map parse_command(const std::vector<std::string>& args,
+                                const po::options_description& visible,
+                                const po::options_description& hidden) {
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+// The progress line: only while stderr is a terminal and the run has lasted a second.
+class Progress : public model::Observer {
+ public:
+  Progress(model::Cluster& c, std::string name, Time end)
+      : cluster_(c), name_(std::move(name)), end_(end) {
+    start_ = last_ = wall_seconds();
+  }
+  void on_event(const FiredEvent& f) override {
+    if ((++count_ & 0x3fff) != 0) return;
+    double w = wall_seconds();
+    if (w - start_ < 1.0 || w - last_ < 0.25) return;
+    double rate = static_cast<double>(count_ - last_count_) / (w - last_);
+    double pct = end_.micros() > 0 ? 100.0 * f.time.to_seconds() / end_.to_seconds() : 100.0;
+    width_ =
+        std::fprintf(stderr, "\r%s: t = %s / %s s (%5.1f%%), %.3g events/s, %llu events ",
+                     name_.c_str(), format_time(f.time).c_str(), format_time(end_).c_str(), pct,
+                     rate, static_cast<unsigned long long>(cluster_.scheduler().executed()));
+    std::fflush(stderr);
+    printed_ = true;
+    last_ = w;
+    last_count_ = count_;
+  }
+  void clear() {
+    if (printed_) std::fprintf(stderr, "\r%*s\r", width_, "");
+    printed_ = false;
+  }
+
+ private:
+  model::Cluster& cluster_;
+  std::string name_;
+  Time end_;
+  double start_ = 0, last_ = 0;
+  uint64_t count_ = 0, last_count_ = 0;
+  bool printed_ = false;
+  int width_ = 0;
+};
+
+// Test hook (--abort-after-events N, hidden): the process dies (exit code 3, no cleanup) after
+// N events, while the results are being streamed into the temporary directory.
+class AbortHook : public model::Observer {
+ public:
+  AbortHook(model::Cluster& c, stats::Recorder& r, uint64_t n) : cluster_(c), rec_(r), n_(n) {}
+  void on_event(const FiredEvent&) override {
+    if (cluster_.scheduler().executed() >= n_) {
+      rec_.flush();
+      std::fprintf(stderr, "scsim: --abort-after-events %llu: aborting (test hook)\n",
+                   static_cast<unsigned long long>(n_));
+      std::fflush(stderr);
+      std::_Exit(kAbortHookExit);
+    }
+  }
+
+ private:
+  model::Cluster& cluster_;
+  stats::Recorder& rec_;
+  uint64_t n_;
+};
+
+struct RunOptions {
+  std::optional<uint64_t> seed;
+  std::optional<std::string> out;
+  std::optional<Time> until;
+  uint64_t max_events = kDefaultMaxEvents;
+  bool trace = false;
+  bool check_invariants = false;
+  bool quiet = false;
+  std::optional<uint64_t> abort_after_events;
+  bool several = false;  // several FILEs: --out is a parent directory
+};
+
+void write_run_csv(const fs::path& dir, const scenario::Scenario& sc, uint64_t seed,
+                   const model::Cluster& cluster, StopReason reason, Time end,
+                   const RunOptions& o) {
+  stats::CsvWriter w(dir / "run.csv", {std::to_string(seed), sc.name});
+  w.header({"section", "name", "value"});
+  auto row = [&w](const char* section, const std::string& name, const std::string& value) {
+    w.field(section).field(name).field(value);
+    w.end_row();
+  };
+  row("run", "scenario", sc.name);
+  row("run", "description", sc.description);
+  row("run", "file", sc.file);
+  row("run", "file_hash", hex64(sc.file_hash));
+  row("run", "seed", std::to_string(seed));
+  row("run", "scenario_seed", std::to_string(sc.seed));
+  row("run", "duration", format_time(sc.duration));
+  row("run", "until", o.until ? format_time(*o.until) : "");
+  row("run", "max_events", std::to_string(o.max_events));
+  row("run", "trace", o.trace ? "true" : "false");
+  row("run", "check_invariants", o.check_invariants ? "true" : "false");
+  row("run", "scsim_version", SCSIM_VERSION);
+  row("run", "git_commit", SCSIM_GIT_COMMIT);
+  row("run", "nodes", std::to_string(cluster.node_count()));
+  row("run", "dns", std::to_string(cluster.dn_count()));
+  row("run", "timeline_actions", std::to_string(sc.timeline.size()));
+  row("run", "events", std::to_string(cluster.scheduler().executed()));
+  row("run", "fingerprint", hex64(cluster.scheduler().fingerprint()));
+  row("run", "stop_reason", to_string(reason));
+  row("run", "end_time", format_time(end));
+  for (const auto& info : model::param_table())
+    row("param", info.name, model::get_param(sc.cluster.params, info.name));
+  for (const auto& [name, value] : sc.parameter_overrides)
+    row("override", name, value);
+  w.close();
+}
+
+// Runs one loaded scenario; returns the exit code.
+int run_one(const scenario::Scenario& sc, const RunOptions& o) {
+  const uint64_t seed = o.seed.value_or(sc.seed);
+  const Time end = o.until.value_or(sc.duration);
+  fs::path target;
+  if (o.out) {
+    target = o.several ? fs::path(*o.out) / dir_name(sc.name) : fs::path(*o.out);
+  } else {
+    target = fs::path("results") / dir_name(sc.name);
+  }
+
+  model::Cluster cluster(sc.cluster, seed);
+  for (const auto& a : sc.timeline)
+    cluster.schedule(a);
+  cluster.scheduler().set_time_limit(end);
+  cluster.scheduler().set_event_limit(o.max_events);
+
+  stats::ResultsDir results(target);
+  stats::Recorder recorder(cluster, results.temp(), stats::RunLabel{seed, sc.name},
+                           stats::RecorderOptions{o.trace, true});
+  cluster.add_observer(&recorder);
+  std::optional<stats::InvariantChecker> checker;
+  if (o.check_invariants) {
+    checker.emplace(cluster);
+    cluster.add_observer(&*checker);
+  }
+  std::optional<Progress> progress;
+  if (isatty(STDERR_FILENO) && !o.quiet) {
+    progress.emplace(cluster, sc.name, end);
+    cluster.add_observer(&*progress);
+  }
+  std::optional<AbortHook> abort_hook;
+  if (o.abort_after_events) {
+    abort_hook.emplace(cluster, recorder, *o.abort_after_events);
+    cluster.add_observer(&*abort_hook);
+  }
+
+  StopReason reason = cluster.run_until(end);
+  if (progress) progress->clear();
+  if (checker && !checker->violated()) checker->finish(cluster.now());
+
+  if (checker && checker->violated()) {
+    std::cerr << "scsim: " << sc.file << ": invariant violated: " << checker->message()
+              << "\nscsim: " << sc.file << ": run failed; results not written (" << target.string()
+              << " left as it was)\n";
+    return kRunFailed;
+  }
+  if (reason != StopReason::until_reached && reason != StopReason::empty) {
+    std::cerr << "scsim: " << sc.file << ": stopped by the "
+              << (reason == StopReason::event_limit
+                      ? "event limit (--max-events " + std::to_string(o.max_events) + ")"
+                      : std::string(to_string(reason)))
+              << " at " << format_time(cluster.now()) << " s, before the end at "
+              << format_time(end) << " s, after " << cluster.scheduler().executed()
+              << " events\nscsim: " << sc.file << ": run failed; results not written ("
+              << target.string() << " left as it was)\n";
+    return kRunFailed;
+  }
+
+  const Time end_time = cluster.now();
+  recorder.finish(end_time);
+  write_run_csv(results.temp(), sc, seed, cluster, reason, end_time, o);
+  results.commit();
+
+  if (!o.quiet) {
+    std::cout << sc.name << ": seed " << seed << ", " << cluster.scheduler().executed()
+              << " events, end " << format_time(end_time) << " s, fingerprint "
+              << hex64(cluster.scheduler().fingerprint()) << ", " << recorder.ownership_changes()
+              << " ownership changes, " << recorder.conflicts() << " conflicts, "
+              << recorder.staleness_windows() << " staleness windows"
+              << (checker ? ", invariants ok" : "") << "\n"
+              << "results: " << target.string() << "\n";
+  }
+  return kOk;
+}
+
+bool load_all(const std::vector<std::string>& files,
+              const std::vector<std::pair<std::string, std::string>>& sets,
+              std::vector<scenario::Scenario>& out, bool print_ok) {
+  bool all_ok = true;
+  for (const auto& f : files) {
+    auto r = scenario::load_scenario(f, sets);
+    if (r.scenario) {
+      if (print_ok) std::cout << f << ": ok\n";
+      out.push_back(std::move(*r.scenario));
+      continue;
+    }
+    all_ok = false;
+    for (const auto& e : r.errors)
+      std::cerr << e.to_string() << "\n";
+    if (r.errors.empty()) std::cerr << f << ": invalid scenario\n";
+  }
+  return all_ok;
+}
+
+po::options_description run_options() {
+  po::options_description d("scsim run FILE... [options]", 100, 50);
+  d.add_options()                   //
+      ("help,h", "show this help")  //
+      ("seed", po::value<std::string>()->value_name("N"),
+       "run seed (default: the scenario's `seed`); e.g. --seed 42")  //
+      ("set", po::value<std::vector<std::string>>()->value_name("NAME=VALUE")->composing(),
+       "override a parameter of DOMAIN section 4 after the file's `parameters` (repeatable);"
+       " e.g. --set addp_timeout_s=20 --set partition_scope=tc_layer")  //
+      ("out,o", po::value<std::string>()->value_name("DIR"),
+       "results directory (default results/<scenario name>); with several FILEs, the results"
+       " go to DIR/<scenario name>; e.g. --out /tmp/sc04")  //
+      ("until", po::value<std::string>()->value_name("T"),
+       "end the run at simulated time T instead of the scenario's duration (12.5, 250ms,"
+       " 01:30:00); e.g. --until 600")  //
+      ("max-events", po::value<std::string>()->value_name("N"),
+       "stop (exit 1, no results) after N events: a guard against runaway scenarios"
+       " (default 50000000); e.g. --max-events 1000000")                           //
+      ("trace", po::bool_switch(), "also write events.csv: every executed event")  //
+      ("check-invariants", po::bool_switch(),
+       "check DOMAIN's invariants at every instant: time never goes backwards; two live nodes"
+       " whose TC link is up never both claim a DN for longer than one TC delay (R10);"
+       " a violation stops the run with exit code 1")  //
+      ("quiet,q", po::bool_switch(), "print nothing on success (errors still go to stderr)");
+  return d;
+}
+
+po::options_description run_hidden() {
+  po::options_description d;
+  d.add_options()("file", po::value<std::vector<std::string>>())(
+      "abort-after-events", po::value<std::string>(),
+      "test hook: exit(3) after N events, results half written");
+  return d;
+}
+
+po::options_description validate_options() {
+  po::options_description d("scsim validate FILE... [options]", 100, 50);
+  d.add_options()("help,h", "show this help")(
+      "set", po::value<std::vector<std::string>>()->value_name("NAME=VALUE")->composing(),
+      "validate with a parameter override, as `scsim run --set`; e.g. --set"
+      " tc_one_way_delay_ms=80");
+  return d;
+}
+
+po::options_description file_only() {
+  po::options_description d;
+  d.add_options()("file", po::value<std::vector<std::string>>());
+  return d;
+}
+
+std::vector<std::string> files_of(const po::variables_map& vm, const char* command) {
+  if (!vm.count("file")) {
+    throw UsageError(std::string("scsim ") + command + ": no FILE given (see scsim " + command +
+                     " --help)");
+  }
+  return vm["file"].as<std::vector<std::string>>();
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  auto visible = run_options();
+  auto vm = parse_command(args, visible, run_hidden());
+  if (vm.count("help")) {
+    std::cout << visible << kRunExamples;
+    return kOk;
+  }
+  auto files = files_of(vm, "run");
+  RunOptions o;
+  if (vm.count("seed")) o.seed = u64_option(vm, "seed");
+  if (vm.count("max-events")) o.max_events = u64_option(vm, "max-events");
+  if (vm.count("abort-after-events")) o.abort_after_events = u64_option(vm, "abort-after-events");
+  if (vm.count("out")) {
+    o.out = vm["out"].as<std::string>();
+    auto name = fs::path(*o.out).lexically_normal().filename().string();
+    if (o.out->empty() || (files.size() == 1 && (name == "." || name == ".."))) {
+      throw UsageError("--out expects a directory with a name (e.g. --out results/run1), got \"" +
+                       *o.out + "\"");
+    }
+  }
+  if (vm.count("until")) {
+    const auto& text = vm["until"].as<std::string>();
+    auto t = parse_time(text);
+    if (!t.value) throw UsageError("--until: " + t.error);
+    if (*t.value < Time::zero()) throw UsageError("--until must not be negative");
+    o.until = *t.value;
+  }
+  o.trace = vm["trace"].as<bool>();
+  o.check_invariants = vm["check-invariants"].as<bool>();
+  o.quiet = vm["quiet"].as<bool>();
+  o.several = files.size() > 1;
+  auto sets = parse_sets(vm);
+
+  // Every file is loaded and checked before anything runs: bad input creates no results.
+  std::vector<scenario::Scenario> scenarios;
+  if (!load_all(files, sets, scenarios, false)) return kBadInput;
+
+  int rc = kOk;
+  for (const auto& sc : scenarios) {
+    int r = kRunFailed;
+    try {
+      r = run_one(sc, o);
+    } catch (const std::exception& e) {
+      std::cerr << "scsim: " << sc.file << ": run failed: " << e.what() << "\n";
+    }
+    if (r != kOk) rc = r;
+  }
+  return rc;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  auto visible = validate_options();
+  auto vm = parse_command(args, visible, file_only());
+  if (vm.count("help")) {
+    std::cout << visible << kValidateExamples;
+    return kOk;
+  }
+  auto files = files_of(vm, "validate");
+  auto sets = parse_sets(vm);
+  std::vector<scenario::Scenario> scenarios;
+  return load_all(files, sets, scenarios, true) ? kOk : kBadInput;
+}
+
+int main_impl(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kTopHelp;
+    return kBadInput;
+  }
+  const std::string first = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (first == "--help" || first == "-h" || first == "help") {
+    if (!rest.empty() && rest[0] == "run") return cmd_run({"--help"});
+    if (!rest.empty() && rest[0] == "validate") return cmd_validate({"--help"});
+    std::cout << kTopHelp;
+    return kOk;
+  }
+  if (first == "--version" || first == "-V") {
+    std::cout << "scsim " << SCSIM_VERSION << " (git " << SCSIM_GIT_COMMIT << ")\n";
+    return kOk;
+  }
+  if (first == "run") return cmd_run(rest);
+  if (first == "validate") return cmd_validate(rest);
+  throw UsageError("unknown command \"" + first + "\" (commands: run, validate; see scsim --help)");
+}
+
+}  // namespace
+}  // namespace scsim::cli
+
+int main(int argc, char** argv) {
+  try {
+    return scsim::cli::main_impl(argc, argv);
+  } catch (const scsim::cli::UsageError& e) {
+    std::cerr << "scsim: " << e.what() << "\n";
+    return scsim::cli::kBadInput;
+  } catch (const po::error& e) {
+    std::cerr << "scsim: " << e.what() << " (see scsim --help)\n";
+    return scsim::cli::kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "scsim: " << e.what() << "\n";
+    return scsim::cli::kRunFailed;
+  }
+}

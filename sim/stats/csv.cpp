@@ -1,0 +1,139 @@
+#include "stats/csv.hpp"
+
+#include <stdexcept>
+
+namespace scsim::stats {
+
+bool csv_needs_quotes(std::string_view field) {
+  for (char c : field) {
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
+void append_time(std::string& out, Time t) {
+  // The same text as format_time(), without printf: "-"? seconds "." six digits.
+  int64_t us = t.micros();
+  uint64_t mag = us < 0 ? uint64_t(0) - static_cast<uint64_t>(us) : static_cast<uint64_t>(us);
+  char buf[32];
+  char* p = buf + sizeof buf;
+  uint64_t frac = mag % 1000000, whole = mag / 1000000;
+  for (int i = 0; i < 6; ++i) {
+    *--p = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  *--p = '.';
+  do {
+    *--p = static_cast<char>('0' + whole % 10);
+    whole /= 10;
+  } while (whole != 0);
+  if (us < 0) *--p = '-';
+  out.append(p, static_cast<size_t>(buf + sizeof buf - p));
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+  if (!csv_needs_quotes(field)) {
+    out.append(field);
+    return;
+  }
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+std::string csv_row(const std::vector<std::string>& fields) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_csv_field(out, fields[i]);
+  }
+  out.push_back('\n');
+  return out;
+}
+
+CsvWriter::CsvWriter(const std::filesystem::path& path, std::vector<std::string> prefix_values,
+                     std::vector<std::string> prefix_names)
+    : path_(path), prefix_names_(std::move(prefix_names)) {
+  out_.open(path, std::ios::out | std::ios::trunc | std::ios::binary);
+  if (!out_) throw std::runtime_error("cannot create " + path.string());
+  for (size_t i = 0; i < prefix_values.size(); ++i) {
+    if (i > 0) prefix_.push_back(',');
+    append_csv_field(prefix_, prefix_values[i]);
+  }
+  row_.reserve(256);
+}
+
+CsvWriter::~CsvWriter() {
+  if (!closed_) {
+    try {
+      close();
+    } catch (...) {  // a destructor must not throw; close() explicitly to see errors
+    }
+  }
+}
+
+void CsvWriter::header(const std::vector<std::string>& names) {
+  std::vector<std::string> all = prefix_names_;
+  all.insert(all.end(), names.begin(), names.end());
+  out_ << csv_row(all);
+}
+
+void CsvWriter::begin_if_needed() {
+  if (in_row_) {
+    row_.push_back(',');
+    return;
+  }
+  in_row_ = true;
+  row_ = prefix_;
+  if (!prefix_.empty()) row_.push_back(',');
+}
+
+CsvWriter& CsvWriter::field(std::string_view v) {
+  begin_if_needed();
+  append_csv_field(row_, v);
+  return *this;
+}
+
+CsvWriter& CsvWriter::field(Time t) {
+  begin_if_needed();
+  append_time(row_, t);
+  return *this;
+}
+
+CsvWriter& CsvWriter::field(int64_t v) {
+  begin_if_needed();
+  row_ += std::to_string(v);
+  return *this;
+}
+
+CsvWriter& CsvWriter::field(uint64_t v) {
+  begin_if_needed();
+  row_ += std::to_string(v);
+  return *this;
+}
+
+void CsvWriter::end_row() {
+  if (!in_row_) begin_if_needed();  // an empty row still carries the prefix
+  row_.push_back('\n');
+  out_.write(row_.data(), static_cast<std::streamsize>(row_.size()));
+  in_row_ = false;
+  ++rows_;
+}
+
+void CsvWriter::flush() {
+  out_.flush();
+}
+
+void CsvWriter::close() {
+  if (closed_) return;
+  closed_ = true;
+  out_.flush();
+  bool ok = static_cast<bool>(out_);
+  out_.close();
+  if (!ok || out_.fail()) throw std::runtime_error("error writing " + path_.string());
+}
+
+}  // namespace scsim::stats

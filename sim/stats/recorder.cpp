@@ -1,0 +1,609 @@
+#include "stats/recorder.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace scsim::stats {
+
+using model::AgentState;
+using model::DnView;
+using model::LinkEndState;
+using model::ViewLevel;
+
+namespace {
+
+constexpr int kLinkStates = 5;
+constexpr int kCauses = 8;
+
+// What an interval row holds: for DN views (owner, service, agent state), for link ends the
+// state in `a`.
+struct State {
+  int32_t a = -1;
+  uint8_t b = 0;
+  uint8_t c = 0;
+  bool operator==(const State&) const = default;
+};
+
+State of_view(const DnView& v) {
+  return State{v.owner, static_cast<uint8_t>(v.in_service), static_cast<uint8_t>(v.agent)};
+}
+State of_link(LinkEndState s) {
+  return State{static_cast<int32_t>(s), 0, 0};
+}
+bool state_eligible(const State& s) {
+  return s.a >= 0 && s.b != 0 && static_cast<AgentState>(s.c) == AgentState::ready;
+}
+
+std::string seconds_text(int64_t us) {
+  return format_time(Time::from_micros(us));
+}
+Time us_time(int64_t us) {
+  return Time::from_micros(us);
+}
+
+}  // namespace
+
+struct Recorder::Interval {
+  State state;
+  int64_t from = 0, to = 0;  // microseconds, [from, to)
+};
+
+// One current interval per key, plus the last closed one held back so that an interval that
+// lasts no time can be merged away (see the header).
+struct Recorder::IntervalSet {
+  struct Slot {
+    State cur;
+    int64_t since = 0;
+    bool has_last = false;
+    Interval last;
+  };
+  std::vector<Slot> slots;
+
+  explicit IntervalSet(size_t n) : slots(n) {}
+
+  // `emit(key, interval)` writes a finished row; `add(key, state, duration_us)` accumulates.
+  template <class Emit, class Add>
+  void set(int key, State s, int64_t t, Emit&& emit, Add&& add) {
+    Slot& sl = slots[static_cast<size_t>(key)];
+    if (s == sl.cur) return;
+    if (t > sl.since) {
+      close_cur(key, sl, t, emit, add);
+      sl.cur = s;
+      sl.since = t;
+      return;
+    }
+    // Same instant as the current interval's start: it lasted no time.
+    sl.cur = s;
+    if (sl.has_last && sl.last.to == sl.since && sl.last.state == s) {
+      add(key, sl.last.state, -(sl.last.to - sl.last.from));  // counted again when it closes
+      sl.since = sl.last.from;
+      sl.has_last = false;
+    }
+  }
+
+  template <class Emit, class Add>
+  void finish(int key, int64_t t, Emit&& emit, Add&& add) {
+    Slot& sl = slots[static_cast<size_t>(key)];
+    if (t > sl.since) {
+      close_cur(key, sl, t, emit, add);
+      sl.since = t;
+    }
+    if (sl.has_last) emit(key, sl.last);
+    sl.has_last = false;
+  }
+
+ private:
+  template <class Emit, class Add>
+  static void close_cur(int key, Slot& sl, int64_t t, Emit& emit, Add& add) {
+    add(key, sl.cur, t - sl.since);
+    if (sl.has_last && sl.last.state == sl.cur && sl.last.to == sl.since) {
+      sl.last.to = t;
+      return;
+    }
+    if (sl.has_last) emit(key, sl.last);
+    sl.last = Interval{sl.cur, sl.since, t};
+    sl.has_last = true;
+  }
+};
+
+// Staleness windows of DOMAIN §6.3 for every live SS_M, DN and level, evaluated at the end of
+// each instant against the truth as seen from M (owner alive, reachable from M for offers,
+// InSrv; eligible: also Ready).
+struct Recorder::Staleness {
+  struct Window {
+    int64_t start = -1;  // -1: none open
+    bool false_up = false;
+    bool remote = false;
+  };
+  struct Totals {
+    uint64_t count = 0;
+    int64_t total_us = 0;
+    int64_t longest_us = 0;
+    uint64_t open_at_end = 0;
+  };
+
+  model::Cluster& cluster;
+  Recorder& rec;
+  int nodes, dns;
+  int64_t min_window_us;
+  CsvWriter out;
+  std::vector<Window> windows;  // (node * dns + dn) * 2 + level
+  std::vector<char> dirty;      // node * dns + dn
+  std::vector<int> dirty_list;
+  bool all_dirty = true;
+  std::vector<char> alive;  // per node, as of the last evaluation
+  std::vector<char> reach;  // node * nodes + peer, as of the last evaluation
+  int64_t instant = -1;     // time of the instant being accumulated
+  bool open = true;         // something may have changed since the last evaluation
+  // totals[node][level][false_up][remote]
+  std::vector<std::array<std::array<std::array<Totals, 2>, 2>, 2>> totals;
+
+  Staleness(model::Cluster& c, Recorder& r, const std::filesystem::path& dir, const RunLabel& label)
+      : cluster(c),
+        rec(r),
+        nodes(c.node_count()),
+        dns(c.dn_count()),
+        min_window_us(c.params().staleness_min_window.micros()),
+        out(dir / "staleness.csv", {std::to_string(label.seed), label.scenario}),
+        windows(static_cast<size_t>(nodes) * static_cast<size_t>(dns) * 2),
+        dirty(static_cast<size_t>(nodes) * static_cast<size_t>(dns), 0),
+        alive(static_cast<size_t>(nodes), 0),
+        reach(static_cast<size_t>(nodes) * static_cast<size_t>(nodes), 0),
+        totals(static_cast<size_t>(nodes)) {
+    out.header(
+        {"node", "dn", "agent", "level", "kind", "scope", "from", "to", "duration", "open_at_end"});
+  }
+
+  void mark(int node, int dn) {
+    size_t i = static_cast<size_t>(node) * static_cast<size_t>(dns) + static_cast<size_t>(dn);
+    if (!dirty[i]) {
+      dirty[i] = 1;
+      dirty_list.push_back(static_cast<int>(i));
+    }
+  }
+  void mark_dn(int dn) {
+    for (int n = 0; n < nodes; ++n)
+      mark(n, dn);
+  }
+  // Called before any observation at time t: evaluates the previous instant if t is later.
+  void touch(int64_t t) {
+    if (instant >= 0 && t > instant) end_instant();
+    instant = t;
+    open = true;
+  }
+
+  void end_instant() {
+    if (instant < 0 || !open) return;
+    open = false;
+    // Liveness and reachability change with crashes, restarts and cuts: re-evaluate all then.
+    for (int n = 0; n < nodes; ++n) {
+      char a = cluster.node_alive(n) ? 1 : 0;
+      if (a != alive[static_cast<size_t>(n)]) {
+        alive[static_cast<size_t>(n)] = a;
+        all_dirty = true;
+      }
+      for (int p = 0; p < nodes; ++p) {
+        if (p == n) continue;
+        char r = cluster.reachable_for_offers(n, p) ? 1 : 0;
+        size_t k = static_cast<size_t>(n) * static_cast<size_t>(nodes) + static_cast<size_t>(p);
+        if (r != reach[k]) {
+          reach[k] = r;
+          all_dirty = true;
+        }
+      }
+    }
+    if (all_dirty) {
+      for (int i = 0; i < nodes * dns; ++i)
+        evaluate(i / dns, i % dns, instant);
+      all_dirty = false;
+      std::fill(dirty.begin(), dirty.end(), 0);
+    } else {
+      std::sort(dirty_list.begin(), dirty_list.end());  // deterministic row order
+      for (int i : dirty_list) {
+        evaluate(i / dns, i % dns, instant);
+        dirty[static_cast<size_t>(i)] = 0;
+      }
+    }
+    dirty_list.clear();
+  }
+
+  void evaluate(int m, int dn, int64_t t) {
+    bool live = alive[static_cast<size_t>(m)] != 0;
+    bool ss[2] = {false, false}, tr[2] = {false, false};
+    int owner = cluster.truth_owner(dn);
+    if (live) {
+      const DnView& s = cluster.stat(m, dn);
+      ss[0] = s.in_service;
+      ss[1] = s.eligible();
+      if (owner >= 0 && alive[static_cast<size_t>(owner)] &&
+          (owner == m || reach[static_cast<size_t>(m) * static_cast<size_t>(nodes) +
+                               static_cast<size_t>(owner)])) {
+        DnView tv = cluster.truth(dn);
+        tr[0] = tv.in_service;
+        tr[1] = tv.in_service && tv.agent == AgentState::ready;
+      }
+    }
+    for (int level = 0; level < 2; ++level) {
+      Window& w =
+          windows[(static_cast<size_t>(m) * static_cast<size_t>(dns) + static_cast<size_t>(dn)) *
+                      2 +
+                  static_cast<size_t>(level)];
+      bool disagree = live && ss[level] != tr[level];
+      bool up = ss[level];
+      if (w.start >= 0 && (!disagree || w.false_up != up)) {
+        close(m, dn, level, w, t, false);
+      }
+      if (disagree && w.start < 0) {
+        w.start = t;
+        w.false_up = up;
+        w.remote = owner != m;
+      }
+    }
+  }
+
+  void close(int m, int dn, int level, Window& w, int64_t t, bool at_end) {
+    int64_t dur = t - w.start;
+    if (dur > 0 && dur >= min_window_us) {
+      Totals& tot =
+          totals[static_cast<size_t>(m)][static_cast<size_t>(level)][w.false_up][w.remote];
+      ++tot.count;
+      tot.total_us += dur;
+      tot.longest_us = std::max(tot.longest_us, dur);
+      if (at_end) ++tot.open_at_end;
+      const auto& agent = cluster.spec().agents[static_cast<size_t>(dn)];
+      out.field(rec.node_name(m))
+          .field(agent.dn)
+          .field(agent.name)
+          .field(level == 0 ? "service" : "eligibility")
+          .field(w.false_up ? "false_up" : "false_down")
+          .field(w.remote ? "remote" : "local")
+          .field(us_time(w.start))
+          .field(us_time(t))
+          .field(us_time(dur))
+          .field(at_end);
+      out.end_row();
+    }
+    w.start = -1;
+  }
+
+  void finish(int64_t end) {
+    touch(end);
+    end_instant();
+    for (int m = 0; m < nodes; ++m) {
+      for (int dn = 0; dn < dns; ++dn) {
+        for (int level = 0; level < 2; ++level) {
+          Window& w = windows[(static_cast<size_t>(m) * static_cast<size_t>(dns) +
+                               static_cast<size_t>(dn)) *
+                                  2 +
+                              static_cast<size_t>(level)];
+          if (w.start >= 0) close(m, dn, level, w, end, true);
+        }
+      }
+    }
+  }
+
+  uint64_t window_count() const {
+    uint64_t n = 0;
+    for (const auto& per_node : totals)
+      for (const auto& per_level : per_node)
+        for (const auto& per_kind : per_level)
+          for (const auto& t : per_kind)
+            n += t.count;
+    return n;
+  }
+};
+
+Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
+                   RecorderOptions options)
+    : cluster_(cluster),
+      label_(std::move(label)),
+      options_(options),
+      nodes_(cluster.node_count()),
+      dns_(cluster.dn_count()),
+      dn_views_(dir / "dn_views.csv", {std::to_string(label_.seed), label_.scenario}),
+      ownership_(dir / "ownership.csv", {std::to_string(label_.seed), label_.scenario}),
+      conflicts_(dir / "conflicts.csv", {std::to_string(label_.seed), label_.scenario}),
+      links_(dir / "links.csv", {std::to_string(label_.seed), label_.scenario}),
+      summary_(dir / "summary.csv", {std::to_string(label_.seed), label_.scenario}) {
+  dn_views_.header({"dn", "agent", "level", "node", "from", "to", "duration", "owner", "service",
+                    "agent_state", "eligible"});
+  ownership_.header({"time", "dn", "agent", "old_owner", "new_owner", "cause"});
+  conflicts_.header({"time", "dn", "agent", "winner", "loser", "since", "coexistence"});
+  links_.header({"node", "peer", "from", "to", "duration", "state"});
+  if (options_.trace) {
+    events_ = std::make_unique<CsvWriter>(
+        dir / "events.csv", std::vector<std::string>{std::to_string(label_.seed), label_.scenario});
+    events_->header({"time", "seq", "priority", "kind", "target", "arg"});
+  }
+
+  const int64_t now = cluster.now().micros();
+  const int levels = 1 + 2 * nodes_;
+  views_ = std::make_unique<IntervalSet>(static_cast<size_t>(levels) * static_cast<size_t>(dns_));
+  for (int dn = 0; dn < dns_; ++dn) {
+    auto& t = views_->slots[static_cast<size_t>(dn)];
+    t.cur = of_view(cluster.truth(dn));
+    t.since = now;
+    for (int n = 0; n < nodes_; ++n) {
+      auto& v = views_->slots[static_cast<size_t>((1 + n) * dns_ + dn)];
+      v.cur = of_view(cluster.view(n, dn));
+      v.since = now;
+      auto& s = views_->slots[static_cast<size_t>((1 + nodes_ + n) * dns_ + dn)];
+      s.cur = of_view(cluster.stat(n, dn));
+      s.since = now;
+    }
+  }
+  link_ends_ =
+      std::make_unique<IntervalSet>(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_));
+  for (int n = 0; n < nodes_; ++n) {
+    for (int p = 0; p < nodes_; ++p) {
+      if (p == n) continue;
+      auto& sl = link_ends_->slots[static_cast<size_t>(n * nodes_ + p)];
+      sl.cur = of_link(cluster.link_end(n, p));
+      sl.since = now;
+    }
+  }
+  view_time_us_.assign(static_cast<size_t>(levels), {0, 0, 0});
+  link_time_us_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
+  link_entries_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
+  if (options_.staleness) {
+    staleness_ = std::make_unique<Staleness>(cluster, *this, dir, label_);
+    staleness_->instant = now;  // the initial state is evaluated at the first instant's end
+  }
+}
+
+Recorder::~Recorder() = default;
+
+const std::string& Recorder::node_name(int node) const {
+  static const std::string none;
+  if (node < 0 || node >= nodes_) return none;
+  return cluster_.spec().nodes[static_cast<size_t>(node)].name;
+}
+
+void Recorder::write_dn_view_row(int key, const Interval& iv) {
+  int li = key / dns_;
+  int dn = key % dns_;
+  const auto& agent = cluster_.spec().agents[static_cast<size_t>(dn)];
+  const char* level = li == 0 ? "truth" : (li <= nodes_ ? "view" : "stat");
+  int node = li == 0 ? -1 : (li <= nodes_ ? li - 1 : li - 1 - nodes_);
+  dn_views_.field(agent.dn)
+      .field(agent.name)
+      .field(level)
+      .field(node_name(node))
+      .field(us_time(iv.from))
+      .field(us_time(iv.to))
+      .field(us_time(iv.to - iv.from))
+      .field(node_name(iv.state.a))
+      .field(iv.state.b ? "InSrv" : "OOS")
+      .field(model::to_string(static_cast<AgentState>(iv.state.c)))
+      .field(state_eligible(iv.state));
+  dn_views_.end_row();
+}
+
+void Recorder::write_link_row(int key, const Interval& iv) {
+  links_.field(node_name(key / nodes_))
+      .field(node_name(key % nodes_))
+      .field(us_time(iv.from))
+      .field(us_time(iv.to))
+      .field(us_time(iv.to - iv.from))
+      .field(model::to_string(static_cast<LinkEndState>(iv.state.a)));
+  links_.end_row();
+}
+
+void Recorder::on_dn_view(const model::DnViewChange& c) {
+  if (finished_ || c.dn < 0 || c.dn >= dns_) return;
+  int li = 0;
+  if (c.level == ViewLevel::view) li = 1 + c.node;
+  if (c.level == ViewLevel::stat) li = 1 + nodes_ + c.node;
+  if (c.level != ViewLevel::truth && (c.node < 0 || c.node >= nodes_)) return;
+  int key = li * dns_ + c.dn;
+  views_->set(
+      key, of_view(c.after), c.at.micros(),
+      [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
+      [this](int k, const State& s, int64_t dur) {
+        auto& acc = view_time_us_[static_cast<size_t>(k / dns_)];
+        acc[s.b ? 0 : 1] += dur;
+        if (state_eligible(s)) acc[2] += dur;
+      });
+  if (staleness_) {
+    staleness_->touch(c.at.micros());
+    if (c.level == ViewLevel::stat) staleness_->mark(c.node, c.dn);
+    if (c.level == ViewLevel::truth) staleness_->mark_dn(c.dn);
+  }
+}
+
+void Recorder::on_ownership(const model::OwnershipChange& c) {
+  if (finished_) return;
+  const auto& agent = cluster_.spec().agents[static_cast<size_t>(c.dn)];
+  ownership_.field(c.at)
+      .field(agent.dn)
+      .field(agent.name)
+      .field(node_name(c.old_owner))
+      .field(node_name(c.new_owner))
+      .field(model::to_string(c.cause));
+  ownership_.end_row();
+  ++ownership_changes_;
+  auto cause = static_cast<size_t>(c.cause);
+  if (cause < ownership_by_cause_.size()) ++ownership_by_cause_[cause];
+  if (staleness_) {
+    staleness_->touch(c.at.micros());
+    staleness_->mark_dn(c.dn);
+  }
+}
+
+void Recorder::on_link(const model::LinkChange& c) {
+  if (finished_ || c.node < 0 || c.node >= nodes_ || c.peer < 0 || c.peer >= nodes_) return;
+  int key = c.node * nodes_ + c.peer;
+  State before = link_ends_->slots[static_cast<size_t>(key)].cur;
+  State after = of_link(c.after);
+  link_ends_->set(
+      key, after, c.at.micros(), [this](int k, const Interval& iv) { write_link_row(k, iv); },
+      [this](int k, const State& s, int64_t dur) {
+        link_time_us_[static_cast<size_t>(k)][static_cast<size_t>(s.a)] += dur;
+      });
+  if (!(before == after)) ++link_entries_[static_cast<size_t>(key)][static_cast<size_t>(after.a)];
+  if (staleness_) {
+    staleness_->touch(c.at.micros());
+    staleness_->all_dirty = true;
+  }
+}
+
+void Recorder::on_conflict(const model::Conflict& c) {
+  if (finished_) return;
+  const auto& agent = cluster_.spec().agents[static_cast<size_t>(c.dn)];
+  int64_t co = (c.at - c.since).micros();
+  conflicts_.field(c.at)
+      .field(agent.dn)
+      .field(agent.name)
+      .field(node_name(c.winner))
+      .field(node_name(c.loser))
+      .field(c.since)
+      .field(us_time(co));
+  conflicts_.end_row();
+  ++conflict_count_;
+  conflict_total_us_ += co;
+  conflict_max_us_ = std::max(conflict_max_us_, co);
+}
+
+void Recorder::on_event(const FiredEvent& f) {
+  if (finished_) return;
+  if (events_) {
+    events_->field(f.time)
+        .field(f.seq)
+        .field(static_cast<int>(f.priority))
+        .field(static_cast<uint64_t>(f.event.kind))
+        .field(static_cast<uint64_t>(f.event.target))
+        .field(f.event.arg);
+    events_->end_row();
+  }
+  if (staleness_) {
+    staleness_->touch(f.time.micros());
+    // The instant ends when the next live event is later (or there is none).
+    auto next = cluster_.scheduler().next_time();
+    if (!next || *next > f.time) staleness_->end_instant();
+  }
+}
+
+uint64_t Recorder::staleness_windows() const {
+  return staleness_ ? staleness_->window_count() : 0;
+}
+
+void Recorder::flush() {
+  dn_views_.flush();
+  ownership_.flush();
+  conflicts_.flush();
+  links_.flush();
+  summary_.flush();
+  if (events_) events_->flush();
+  if (staleness_) staleness_->out.flush();
+}
+
+void Recorder::finish(Time end) {
+  if (finished_) return;
+  const int64_t t = end.micros();
+  if (staleness_) staleness_->finish(t);
+  auto add_view = [this](int k, const State& s, int64_t dur) {
+    auto& acc = view_time_us_[static_cast<size_t>(k / dns_)];
+    acc[s.b ? 0 : 1] += dur;
+    if (state_eligible(s)) acc[2] += dur;
+  };
+  auto emit_view = [this](int k, const Interval& iv) { write_dn_view_row(k, iv); };
+  // Rows of intervals still open are written DN by DN, the truth first.
+  for (int dn = 0; dn < dns_; ++dn) {
+    for (int li = 0; li < 1 + 2 * nodes_; ++li)
+      views_->finish(li * dns_ + dn, t, emit_view, add_view);
+  }
+  for (int n = 0; n < nodes_; ++n) {
+    for (int p = 0; p < nodes_; ++p) {
+      if (p == n) continue;
+      link_ends_->finish(
+          n * nodes_ + p, t, [this](int k, const Interval& iv) { write_link_row(k, iv); },
+          [this](int k, const State& s, int64_t dur) {
+            link_time_us_[static_cast<size_t>(k)][static_cast<size_t>(s.a)] += dur;
+          });
+    }
+  }
+  finished_ = true;
+  write_summary(end);
+  dn_views_.close();
+  ownership_.close();
+  conflicts_.close();
+  links_.close();
+  summary_.close();
+  if (events_) events_->close();
+  if (staleness_) staleness_->out.close();
+}
+
+void Recorder::write_summary(Time end) {
+  CsvWriter& s = summary_;
+  s.header({"category", "level", "node", "peer", "kind", "scope", "metric", "value"});
+  auto row = [&s](const char* category, const std::string& level, const std::string& node,
+                  const std::string& peer, const std::string& kind, const std::string& scope,
+                  const char* metric, const std::string& value) {
+    s.field(category).field(level).field(node).field(peer).field(kind).field(scope).field(metric);
+    s.field(value);
+    s.end_row();
+  };
+  row("run", "", "", "", "", "", "end_time", format_time(end));
+  row("run", "", "", "", "", "", "dns", std::to_string(dns_));
+  row("run", "", "", "", "", "", "nodes", std::to_string(nodes_));
+  // Time per view, summed over DNs.
+  for (int li = 0; li < 1 + 2 * nodes_; ++li) {
+    std::string level = li == 0 ? "truth" : (li <= nodes_ ? "view" : "stat");
+    int node = li == 0 ? -1 : (li <= nodes_ ? li - 1 : li - 1 - nodes_);
+    const auto& acc = view_time_us_[static_cast<size_t>(li)];
+    row("view_time", level, node_name(node), "", "", "", "insrv_s", seconds_text(acc[0]));
+    row("view_time", level, node_name(node), "", "", "", "oos_s", seconds_text(acc[1]));
+    row("view_time", level, node_name(node), "", "", "", "eligible_s", seconds_text(acc[2]));
+  }
+  // Ownership changes per cause.
+  for (int c = 0; c < kCauses; ++c) {
+    row("ownership", "", "", "", model::to_string(static_cast<model::OwnershipCause>(c)), "",
+        "changes", std::to_string(ownership_by_cause_[static_cast<size_t>(c)]));
+  }
+  row("ownership", "", "", "", "all", "", "changes", std::to_string(ownership_changes_));
+  row("conflicts", "", "", "", "", "", "count", std::to_string(conflict_count_));
+  row("conflicts", "", "", "", "", "", "coexistence_total_s", seconds_text(conflict_total_us_));
+  row("conflicts", "", "", "", "", "", "coexistence_max_s", seconds_text(conflict_max_us_));
+  // Links: time per state, entries into declared_lost and resyncing.
+  for (int n = 0; n < nodes_; ++n) {
+    for (int p = 0; p < nodes_; ++p) {
+      if (p == n) continue;
+      size_t k = static_cast<size_t>(n * nodes_ + p);
+      for (int st = 0; st < kLinkStates; ++st) {
+        std::string metric = std::string(model::to_string(static_cast<LinkEndState>(st))) + "_s";
+        row("link", "", node_name(n), node_name(p), "", "", metric.c_str(),
+            seconds_text(link_time_us_[k][static_cast<size_t>(st)]));
+      }
+      row("link", "", node_name(n), node_name(p), "", "", "declarations",
+          std::to_string(link_entries_[k][static_cast<size_t>(LinkEndState::declared_lost)]));
+      row("link", "", node_name(n), node_name(p), "", "", "resyncs",
+          std::to_string(link_entries_[k][static_cast<size_t>(LinkEndState::resyncing)]));
+    }
+  }
+  // Staleness: count, total and longest per SS_M, level, kind, scope.
+  if (staleness_) {
+    for (int m = 0; m < nodes_; ++m) {
+      for (int level = 0; level < 2; ++level) {
+        for (int up = 0; up < 2; ++up) {
+          for (int remote = 0; remote < 2; ++remote) {
+            const auto& tot =
+                staleness_->totals[static_cast<size_t>(m)][static_cast<size_t>(level)]
+                                  [static_cast<size_t>(up)][static_cast<size_t>(remote)];
+            std::string lv = level == 0 ? "service" : "eligibility";
+            std::string kind = up ? "false_up" : "false_down";
+            std::string scope = remote ? "remote" : "local";
+            row("staleness", lv, node_name(m), "", kind, scope, "count", std::to_string(tot.count));
+            row("staleness", lv, node_name(m), "", kind, scope, "total_s",
+                seconds_text(tot.total_us));
+            row("staleness", lv, node_name(m), "", kind, scope, "longest_s",
+                seconds_text(tot.longest_us));
+            row("staleness", lv, node_name(m), "", kind, scope, "open_at_end",
+                std::to_string(tot.open_at_end));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace scsim::stats

@@ -1,0 +1,111 @@
+// The run recorder: an Observer of the Cluster that turns its observations into the tidy CSV
+// files of a results directory (DOMAIN §6.3, issue 5):
+//   dn_views.csv   per DN x view (the truth, view_N, SS_N): intervals [from, to) of constant
+//                  (owner, service, agent state); open intervals are closed at the end time
+//   ownership.csv  every change of a DN's truth owner, with its cause
+//   conflicts.csv  every split-brain conflict (R67, R68) with its coexistence time
+//   links.csv      per TC link end: state intervals
+//   staleness.csv  per SS_M, DN and level (service, eligibility): windows where SS_M disagrees
+//                  with the truth as seen from M (DOMAIN end of §3), false-up or false-down,
+//                  remote or local, dropping those under staleness_min_window
+//   events.csv     only when tracing: every executed event (time, seq, priority, kind, target)
+//   summary.csv    per view level and node: seconds InSrv, OOS, eligible summed over DNs;
+//                  ownership changes per cause; conflicts; per link end: seconds per state and
+//                  declaration/resync counts; staleness count, total and longest
+// Every file has a header row and starts with the `seed` and `scenario` columns; times are
+// seconds with six decimals (format_time).
+//
+// Invariants kept here: rows are streamed as intervals close, so memory is bounded by the
+// model's size (levels x DNs, link ends), never by the run's length. Changes within one instant
+// are merged: an interval that lasts no time is no row, and two adjacent intervals with the same
+// state are one row (DOMAIN "same instant": comparisons use the state at the end of each
+// instant). Output depends only on the observations, never on the wall clock: equal runs give
+// equal bytes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/cluster.hpp"
+#include "stats/csv.hpp"
+
+namespace scsim::stats {
+
+struct RunLabel {
+  uint64_t seed = 0;
+  std::string scenario;
+};
+
+struct RecorderOptions {
+  bool trace = false;     // write events.csv
+  bool staleness = true;  // write staleness.csv (and its summary rows)
+};
+
+class Recorder : public model::Observer {
+ public:
+  // Opens the files in `dir` (which must exist) and snapshots the cluster's current state as
+  // the start of every interval. Register it with cluster.add_observer(&recorder) before running.
+  Recorder(model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
+           RecorderOptions options = {});
+  ~Recorder() override;
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  void on_dn_view(const model::DnViewChange& c) override;
+  void on_ownership(const model::OwnershipChange& c) override;
+  void on_link(const model::LinkChange& c) override;
+  void on_conflict(const model::Conflict& c) override;
+  void on_event(const FiredEvent& f) override;
+
+  // Closes every open interval and window at `end`, writes summary.csv and closes the files.
+  // Throws std::runtime_error if a file could not be written.
+  void finish(Time end);
+
+  // Counters for the command line's one-line summary.
+  uint64_t ownership_changes() const { return ownership_changes_; }
+  uint64_t conflicts() const { return conflict_count_; }
+  uint64_t staleness_windows() const;
+
+  // Flushes the streams (used by the interrupted-run test hook before it kills the process).
+  void flush();
+
+ private:
+  struct Interval;
+  struct IntervalSet;
+  struct Staleness;
+
+  const std::string& node_name(int node) const;  // "" for -1
+  void write_dn_view_row(int key, const Interval& iv);
+  void write_link_row(int key, const Interval& iv);
+  void write_summary(Time end);
+
+  model::Cluster& cluster_;
+  RunLabel label_;
+  RecorderOptions options_;
+  int nodes_ = 0;
+  int dns_ = 0;
+
+  CsvWriter dn_views_, ownership_, conflicts_, links_, summary_;
+  std::unique_ptr<CsvWriter> events_;
+
+  std::unique_ptr<IntervalSet> views_;      // key: level_index * dns + dn (see recorder.cpp)
+  std::unique_ptr<IntervalSet> link_ends_;  // key: node * nodes + peer
+  std::unique_ptr<Staleness> staleness_;
+
+  // Summary accumulators.
+  std::vector<std::array<int64_t, 3>> view_time_us_;   // per level index: InSrv, OOS, eligible
+  std::vector<std::array<int64_t, 5>> link_time_us_;   // per link end: per LinkEndState
+  std::vector<std::array<uint64_t, 5>> link_entries_;  // per link end: entries into a state
+  std::array<uint64_t, 8> ownership_by_cause_{};
+  uint64_t ownership_changes_ = 0;
+  uint64_t conflict_count_ = 0;
+  int64_t conflict_total_us_ = 0;
+  int64_t conflict_max_us_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace scsim::stats

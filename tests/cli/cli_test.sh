@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `scsim` command (issue 5):
+#   exit codes 0 / 1 / 2; `validate` messages; bad input creates no results directory; an
+#   interrupted run leaves the previous results intact; two runs with the same seed give
+#   byte-identical result files (every shipped scenario, with --trace).
+# Usage: cli_test.sh SCSIM_BINARY REPO_ROOT
+# Runs in a scratch directory (removed at the end); prints every failed check; exit 1 if any.
+set -u
+scsim="$(realpath "$1")"
+root="$(realpath "$2")"
+scen="$root/scenarios"
+work="$(mktemp -d "${TMPDIR:-/tmp}/scsim-cli-test.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 2
+
+fails=0
+pass=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { pass=$((pass + 1)); }
+# expect_rc WANT DESCRIPTION -- COMMAND...: runs COMMAND, output in $work/out, $work/err
+expect_rc() {
+  local want="$1" what="$2"
+  shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fail "$what: exit code $rc, expected $want ($*)"
+    sed 's/^/    stderr: /' "$work/err" | head -5
+  else
+    ok
+  fi
+}
+expect_in() {  # expect_in FILE TEXT DESCRIPTION
+  if grep -qF -- "$2" "$1"; then ok; else
+    fail "$3: \"$2\" not in $(basename "$1")"
+    sed 's/^/    /' "$1" | head -5
+  fi
+}
+no_results() {  # no_results DESCRIPTION
+  if [ -e "$work/results" ] || [ -e "$work/outdir" ]; then
+    fail "$1: a results directory was created"
+    rm -rf "$work/results" "$work/outdir"
+  else ok; fi
+}
+
+sc01="$scen/sc01-registration.yaml"
+sc05="$scen/sc05-heal-resync.yaml"
+[ -f "$sc01" ] || { echo "missing $sc01"; exit 2; }
+
+# --- help and version ---------------------------------------------------------------------
+expect_rc 0 "--help" -- "$scsim" --help
+expect_in "$work/out" "Exit codes" "--help"
+expect_rc 0 "run --help" -- "$scsim" run --help
+expect_in "$work/out" "--max-events" "run --help"
+expect_in "$work/out" "Examples" "run --help"
+expect_rc 0 "validate --help" -- "$scsim" validate --help
+expect_in "$work/out" "Examples" "validate --help"
+expect_rc 0 "--version" -- "$scsim" --version
+expect_in "$work/out" "scsim " "--version"
+expect_in "$work/out" "git " "--version"
+
+# --- usage errors: exit 2, no results -----------------------------------------------------
+expect_rc 2 "no arguments" -- "$scsim"
+expect_rc 2 "unknown command" -- "$scsim" frobnicate "$sc01"
+expect_rc 2 "unknown option" -- "$scsim" run "$sc01" --no-such-option
+expect_in "$work/err" "no-such-option" "unknown option"
+expect_rc 2 "run without FILE" -- "$scsim" run
+expect_rc 2 "--set without =" -- "$scsim" run "$sc01" --set addp_timeout_s
+expect_in "$work/err" "name=value" "--set without ="
+expect_rc 2 "--set unknown parameter" -- "$scsim" run "$sc01" --set addp_timeot_s=3
+expect_in "$work/err" "addp_timeot_s" "--set unknown parameter"
+expect_rc 2 "--set out of range" -- "$scsim" run "$sc01" --set addp_timeout_s=-5
+expect_rc 2 "--seed not a number" -- "$scsim" run "$sc01" --seed -1
+expect_rc 2 "--until not a time" -- "$scsim" run "$sc01" --until soon
+expect_rc 2 "missing file" -- "$scsim" run "$work/nope.yaml"
+expect_in "$work/err" "nope.yaml" "missing file"
+printf 'name: [unclosed\n' >"$work/bad.yaml"
+expect_rc 2 "YAML syntax error" -- "$scsim" run "$work/bad.yaml"
+expect_in "$work/err" "bad.yaml:" "YAML syntax error"
+expect_rc 2 "one bad file among good ones" -- "$scsim" run "$sc01" "$work/bad.yaml" --out outdir
+no_results "bad input"
+
+# --- validate -------------------------------------------------------------------------------
+expect_rc 0 "validate good" -- "$scsim" validate "$sc01"
+expect_in "$work/out" "$sc01: ok" "validate good"
+expect_rc 2 "validate bad" -- "$scsim" validate "$sc01" "$work/bad.yaml"
+expect_in "$work/out" "$sc01: ok" "validate mixed"
+expect_in "$work/err" "bad.yaml" "validate bad"
+no_results "validate"
+
+# --- a successful run: exit 0, every file, summary on stdout ----------------------------------
+expect_rc 0 "run sc01" -- "$scsim" run "$sc01"
+expect_in "$work/out" "results: results/sc01-registration" "run sc01"
+for f in dn_views ownership conflicts links staleness summary run; do
+  if [ -f "results/sc01-registration/$f.csv" ]; then ok; else fail "run sc01: no $f.csv"; fi
+done
+if [ -e results/sc01-registration/events.csv ]; then fail "events.csv without --trace"; else ok; fi
+if ls -a results | grep -q '^\.'"sc01-registration"; then fail "temporary left behind"; else ok; fi
+expect_rc 0 "run --quiet" -- "$scsim" run "$sc01" --quiet --out quiet
+if [ -s "$work/out" ]; then fail "--quiet printed something"; else ok; fi
+expect_rc 0 "run --trace" -- "$scsim" run "$sc01" --trace --out traced
+if [ -s traced/events.csv ]; then ok; else fail "--trace wrote no events.csv"; fi
+expect_rc 0 "--until" -- "$scsim" run "$sc01" --until 10 --out until
+expect_in until/run.csv "end_time,10.000000" "--until"
+
+# --- a failed run: exit 1, previous results kept -------------------------------------------
+cp -a results/sc01-registration "$work/before"
+expect_rc 1 "event limit" -- "$scsim" run "$sc01" --max-events 5
+expect_in "$work/err" "max-events" "event limit"
+if diff -r "$work/before" results/sc01-registration >/dev/null; then ok; else
+  fail "a failed run changed the previous results"; fi
+
+# --- an interrupted run leaves the previous results intact ---------------------------------
+expect_rc 0 "run sc05" -- "$scsim" run "$sc05"
+rm -rf "$work/before" && cp -a results/sc05-heal-resync "$work/before"
+expect_rc 3 "interrupted run (test hook)" -- "$scsim" run "$sc05" --abort-after-events 30 --seed 99
+if diff -r "$work/before" results/sc05-heal-resync >/dev/null; then ok; else
+  fail "an interrupted run changed the previous results"; fi
+expect_rc 0 "run after an interrupted one" -- "$scsim" run "$sc05"
+if ls -a results | grep -q '^\.sc05'; then fail "temporary of the interrupted run left"; else ok; fi
+if diff -r "$work/before" results/sc05-heal-resync >/dev/null; then ok; else
+  fail "rerun after interruption differs from the first run"; fi
+
+# --- same seed, same bytes: every shipped scenario, twice -----------------------------------
+for f in "$scen"/*.yaml; do
+  n="$(basename "$f" .yaml)"
+  expect_rc 0 "run $n (1)" -- "$scsim" run "$f" --trace --quiet --check-invariants --out "twice1/$n"
+  expect_rc 0 "run $n (2)" -- "$scsim" run "$f" --trace --quiet --check-invariants --out "twice2/$n"
+  if diff -r "twice1/$n" "twice2/$n" >"$work/diff"; then ok; else
+    fail "$n: two runs with the same seed differ"
+    head -5 "$work/diff" | sed 's/^/    /'
+  fi
+  rm -rf "twice1/$n" "twice2/$n"
+done
+
+echo "cli_test: $pass checks passed, $fails failed"
+[ "$fails" -eq 0 ]
