@@ -133,5 +133,14 @@ for f in "$scen"/*.yaml; do
   rm -rf "twice1/$n" "twice2/$n"
 done
 
+# --- another seed changes the run where the scenario draws random numbers ------------------
+# two-dc-day draws ADDP detection times (uniform) and re-login delays (exponential); the SC
+# files use DOMAIN's fixed reference settings and draw nothing.
+fp_of() { grep -E '^[^,]*,[^,]*,run,fingerprint,' "$1/run.csv" | cut -d, -f5; }
+expect_rc 0 "two-dc-day seed 1" -- "$scsim" run "$scen/two-dc-day.yaml" --quiet --seed 1 --out seed1
+expect_rc 0 "two-dc-day seed 2" -- "$scsim" run "$scen/two-dc-day.yaml" --quiet --seed 2 --out seed2
+if [ -n "$(fp_of seed1)" ] && [ "$(fp_of seed1)" != "$(fp_of seed2)" ]; then ok; else
+  fail "two-dc-day: seeds 1 and 2 gave the same fingerprint ($(fp_of seed1))"; fi
+
 echo "cli_test: $pass checks passed, $fails failed"
 [ "$fails" -eq 0 ]
