@@ -124,6 +124,8 @@ const char* to_string(ActionKind k) {
       return "gws_cut";
     case ActionKind::gws_heal:
       return "gws_heal";
+    case ActionKind::call:
+      return "call";
   }
   return "?";
 }
@@ -221,6 +223,7 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
   probe_gen.assign(D, 0);
   last_owner.assign(D, -1);
   crashed_owner.assign(D, 0);
+  init_calls();
 }
 
 Rng& Cluster::Impl::rng(const char* name, uint64_t id) {
@@ -355,6 +358,7 @@ void Cluster::Impl::set_view(int n, int d, const DnView& v) {
   nodes[n].ss_q.emplace_back(d, v);
   sched.schedule_after(P.local_stat_delay, kDelivery,
                        Event{uint32_t(Ev::ss_deliver), uint32_t(n), nodes[n].epoch});
+  on_view_update(n, d, before, v);
 }
 
 void Cluster::Impl::deliver_stat(int n) {
@@ -363,11 +367,13 @@ void Cluster::Impl::deliver_stat(int n) {
   auto [d, v] = node.ss_q.front();
   node.ss_q.pop_front();
   DnView before = node.stat[d];
-  if (before == v) return;
-  node.stat[d] = v;
-  Time now = sched.now();
-  for (Observer* o : observers)
-    o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, d, before, v});
+  if (!(before == v)) {
+    node.stat[d] = v;
+    Time now = sched.now();
+    for (Observer* o : observers)
+      o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, d, before, v});
+  }
+  on_stat_update(n, d);  // routing indexes, R52 reservation marks, R59 skips; routing pass
 }
 
 // ------------------------------------------------------------------------------------------
@@ -539,6 +545,7 @@ void Cluster::Impl::believed_owner_ended(int n, int d) {
 }
 
 void Cluster::Impl::apply_snapshot(int to, int from, const std::vector<SnapEntry>& snap) {
+  release_stuck(to, from);  // R36/R38: the snapshot lists none of the calls that ended
   std::vector<char> listed(D, 0);
   for (const auto& e : snap)
     listed[e.dn] = 1;
@@ -720,6 +727,11 @@ void Cluster::Impl::agent_request(int d, ActionKind k, bool ready) {
   int o = compute_truth_owner(d);
   if (o < 0) return;
   AgentState cur = nodes[o].view[d].agent;
+  if (is_busy(cur)) {
+    // R16: held and applied when the agent is next freed, in place of Ready.
+    held_requests[d] = HeldRequest{true, k, ready};
+    return;
+  }
   AgentState next = cur;
   switch (k) {
     case ActionKind::agent_login:
@@ -833,6 +845,7 @@ void Cluster::Impl::update_pair(int a, int b) {
     // A link-up or a retry in flight no longer gets through.
     ++pr.gen;
     pr.link_up_pending = false;
+    calls_on_cut(a, b);
     for (int x : {a, b}) {
       int y = x == a ? b : a;
       if (!nodes[x].alive) continue;
@@ -853,6 +866,11 @@ void Cluster::Impl::update_pair(int a, int b) {
         ++e.gen;
         set_state(x, y, LinkEndState::up);
       }
+    }
+    if (tc_usable(a, b)) {
+      // R28/R36: the held updates (a call's end among them) get through after all.
+      release_stuck(a, b);
+      release_stuck(b, a);
     }
   }
   pr.broken_prev = now_broken;
@@ -889,6 +907,15 @@ void Cluster::Impl::declare(int n, int p) {
     }
   }
   schedule_retry(n, p, now + P.tc_reconnect_interval);
+  // R38: agents held by calls of a crashed node are freed when it is declared lost.
+  auto fit = free_on_declare.find({n, p});
+  if (fit != free_on_declare.end()) {
+    std::vector<int> dns = std::move(fit->second);
+    free_on_declare.erase(fit);
+    for (int d : dns) {
+      if (busy_call[d] < 0) free_agent(n, d);
+    }
+  }
 }
 
 void Cluster::Impl::link_up(int a, int b) {
@@ -1308,6 +1335,7 @@ void Cluster::Impl::run_action(const Action& a) {
     case ActionKind::crash: {
       int n = a.node;
       if (!nodes[n].alive) break;
+      calls_on_crash(n);
       // R38: the node's DNs lose their owner at once; its view and Stat Server are cleared.
       std::vector<int> owned;
       for (int dd = 0; dd < D; ++dd) {
@@ -1443,6 +1471,22 @@ void Cluster::Impl::run_action(const Action& a) {
                           Event{uint32_t(Ev::gws_declare), uint32_t(a.gws),
                                 (uint64_t(side) << 32) | (uint64_t(n) << 40) | gw.cut_gen});
       }
+      break;
+    }
+    case ActionKind::call: {
+      // A scripted call: handle, ACW and patience from the parameters, drawn from the call's
+      // own streams (keyed by its place in the timeline).
+      uint64_t key = uint64_t(a.at.micros()) ^ (uint64_t(d) << 48);
+      key = mix64(key ^ hash_name(a.group));
+      Rng rh(seed, "action-handle", key), ra(seed, "action-acw", key),
+          rp(seed, "action-patience", key);
+      Time handle = draw_law(P.handle_time_law, P.handle_time_mean, rh);
+      Time acw = draw_law(P.acw_time_law, P.acw_time_mean, ra);
+      Time patience = P.patience_infinite
+                          ? Time::max()
+                          : seconds(draw_exponential(rp, P.patience_mean.to_seconds()));
+      int g = a.group.empty() ? 0 : group_index_of(a.group);
+      call_arrives(a.node >= 0 ? nodes[a.node].dc : a.dc, a.node, g, patience, handle, acw);
       break;
     }
     case ActionKind::gws_heal: {
@@ -1683,6 +1727,19 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       sessions[d].ready = ready;
       break;
     }
+    case Ev::stream_arrival:
+    case Ev::trace_arrival:
+    case Ev::route:
+    case Ev::offer_arrive:
+    case Ev::offer_fail:
+    case Ev::offer_timeout:
+    case Ev::answer:
+    case Ev::call_end:
+    case Ev::acw_end:
+    case Ev::patience:
+    case Ev::router_timeout:
+      dispatch_call(Ev(f.event.kind), t, arg);
+      break;
     case Ev::agent_relogin: {
       int d = int(t);
       if (relogin_gen[d] != arg) break;
@@ -1746,6 +1803,17 @@ void Cluster::schedule(const Action& a) {
     case ActionKind::gws_cut:
     case ActionKind::gws_heal:
       if (a.gws < 0 || a.gws >= im.G) bad("gws", a.gws);
+      break;
+    case ActionKind::call:
+      if (a.node >= im.N) bad("node", a.node);
+      if (a.node < 0 && (a.dc < 0 || a.dc >= int(im.spec.dcs.size()))) bad("dc", a.dc);
+      if (!a.group.empty() && im.group_index_of(a.group) < 0) {
+        throw std::invalid_argument("call at " + format_time(a.at) + ": unknown group \"" +
+                                    a.group + "\"");
+      }
+      if (a.group.empty() && im.group_names.empty()) {
+        throw std::invalid_argument("call at " + format_time(a.at) + ": no routing groups");
+      }
       break;
     default:
       needs_agent();
@@ -1847,6 +1915,40 @@ bool Cluster::gws_alive(int g) const {
 }
 Time Cluster::one_way_delay(int a, int b) const {
   return impl_->d(a, b);
+}
+const std::vector<std::string>& Cluster::groups() const {
+  return impl_->group_names;
+}
+int Cluster::group_index(const std::string& name) const {
+  return impl_->group_index_of(name);
+}
+int Cluster::queue_length(int node, int group) const {
+  const Impl& im = *impl_;
+  int total = 0;
+  for (int g = 0; g < int(im.group_names.size()); ++g) {
+    if (group < 0 || g == group) total += int(im.queues[im.ng(node, g)].size());
+  }
+  return total;
+}
+uint64_t Cluster::calls_arrived() const {
+  return impl_->next_call_id - 1;
+}
+uint64_t Cluster::calls_active() const {
+  return impl_->active_calls;
+}
+void Cluster::finish_calls() {
+  Impl& im = *impl_;
+  for (const Call& c : im.calls) {
+    if (!c.live) continue;
+    CallRecord r = c.rec;
+    r.outcome = CallOutcome::in_progress;
+    r.ended = Time::max();
+    for (Observer* o : im.observers)
+      o->on_call(r);
+  }
+}
+void Cluster::set_detailed_decisions(bool on) {
+  impl_->detailed_decisions = on;
 }
 Reachability Cluster::reachability() const {
   std::vector<char> alive(size_t(impl_->N));

@@ -93,6 +93,10 @@ class Observer {
   virtual void on_ownership(const OwnershipChange&) {}
   virtual void on_link(const LinkChange&) {}
   virtual void on_conflict(const Conflict&) {}
+  // A call ended (or was still in progress at the run's end: Cluster::finish_calls).
+  virtual void on_call(const CallRecord&) {}
+  // URS_N made a routing decision (an offer, or why the call waits or fails).
+  virtual void on_decision(const RoutingDecision&) {}
   // Called once per executed event, after it ran (for invariant checkers and tracing).
   virtual void on_event(const FiredEvent&) {}
 };
@@ -140,6 +144,21 @@ class Cluster {
   Time one_way_delay(int a, int b) const;
   // Who reaches whom over the TC mesh right now (live nodes, uncut directions).
   Reachability reachability() const;
+
+  // ---- calls and routing (R50-R65)
+  // Routing groups: every group named by an agent or the workload, sorted by name.
+  const std::vector<std::string>& groups() const;
+  int group_index(const std::string& name) const;  // -1 if unknown
+  // Calls waiting in node's queue for group (-1: all groups).
+  int queue_length(int node, int group = -1) const;
+  uint64_t calls_arrived() const;
+  uint64_t calls_active() const;
+  // Emits on_call for every call still in progress (outcome in_progress); call once at the
+  // end of a run, after run_until.
+  void finish_calls();
+  // Counting "stale" DNs per routing decision costs O(eligible DNs); off unless a recorder of
+  // routing.csv asks for it.
+  void set_detailed_decisions(bool on);
 
   struct Impl;
 

@@ -6,13 +6,18 @@
 // integers; nothing is iterated in an order that depends on addresses or hashing.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "model/cluster.hpp"
 
 namespace scsim::model {
+
+// A duration with a mean and a law (DOMAIN §4's exponential means, §5's fixed values).
+Time draw_law(DurationLaw law, Time mean, Rng& r);
 
 // Event kinds, dispatched in Cluster::Impl::dispatch. Priorities follow DOMAIN "same instant".
 enum class Ev : uint32_t {
@@ -34,6 +39,18 @@ enum class Ev : uint32_t {
   agent_relogin,    // target: dn; arg: relogin generation
   retry_reach,      // target: node*N+peer (the end that declares); arg: pair generation
   gws_declare,      // target: gws; arg: side << 32 | node << 40 | cut generation
+  // Calls (calls.cpp). Call events: target = call slot, arg = slot generation << 32 | step.
+  stream_arrival,  // target: arrival stream index
+  trace_arrival,   // target: trace index
+  route,           // target: node: one routing pass of URS_N at this instant
+  offer_arrive,    // the offer reaches the DN's owner
+  offer_fail,      // the offer failed; the call is back in its queue now
+  offer_timeout,   // R60: sip_invite_timeout after sending
+  answer,          // agent_answer_delay after ringing
+  call_end,        // handle time over
+  acw_end,         // target: dn; arg: owner << 32 | acw generation
+  patience,        // the caller hangs up
+  router_timeout,  // R63; arg: slot generation << 32 | router step
 };
 
 enum Prio : uint8_t { kFault = 0, kDelivery = 1, kTimer = 2, kAction = 3, kRouting = 4 };
@@ -139,6 +156,25 @@ struct PendingClaim {
   OwnershipCause cause = OwnershipCause::move;
 };
 
+// A call in the model (calls.cpp). Slots are recycled; `gen` tells a slot's calls apart.
+struct Call {
+  uint32_t gen = 0;
+  bool live = false;
+  enum class Phase { queued, offering, ringing, talking } phase = Phase::queued;
+  uint64_t pos = 0;  // place in its node's queue: arrival order (R57, R59)
+  Time patience_at = Time::max();
+  Time handle, acw;
+  // current offer
+  int dn = -1, owner = -1;
+  Time offer_sent;
+  bool out_of_reach = false;
+  bool avail_at_decision = false;
+  uint32_t step = 0;  // invalidates offer, answer and timeout events of earlier offers
+  uint32_t router_step = 0;
+  std::vector<int> skip;  // DNs skipped until SS_N receives an update for them (R59, R60)
+  CallRecord rec;
+};
+
 struct Node {
   int dc = 0;
   bool alive = true;
@@ -190,6 +226,86 @@ struct Cluster::Impl {
   std::map<uint64_t, Rng> rngs;
   std::map<uint64_t, PendingClaim> pending_claims;  // node*D+dn
 
+  // ---- calls and routing (calls.cpp)
+  std::vector<std::string> group_names;
+  std::vector<std::vector<int>> dn_groups;  // per DN: group indices
+  std::vector<int> group_size;              // DNs per group
+  std::vector<Call> calls;
+  std::vector<uint32_t> free_calls;
+  uint64_t next_call_id = 1, next_pos = 1, active_calls = 0;
+  std::vector<uint64_t> stream_count;  // calls generated per arrival stream
+  // per node x group: the waiting calls by queue place
+  std::vector<std::set<std::pair<uint64_t, uint32_t>>> queues;
+  // per node x group x owner: DNs eligible in SS_N and not reserved, by (Ready time, DN)
+  std::vector<std::set<std::pair<int64_t, int>>> eligible_idx;
+  std::vector<int> staffed;  // per node x group x owner: InSrv, logged in (R63)
+  std::vector<int> insrv;    // per node x group: InSrv in SS_N
+  struct Indexed {           // what a DN contributes to the indexes of one node
+    int owner = -1;
+    int64_t ready_us = 0;
+    bool eligible = false, staffed = false, insrv = false;
+  };
+  std::vector<Indexed> indexed;                    // N*D
+  std::vector<char> reserved;                      // N*D: R52 mark in SS_N
+  std::multimap<uint64_t, uint32_t> offers_by_dn;  // node*D+dn -> call slots offering/ringing
+  std::multimap<uint64_t, uint32_t> skips_by_dn;   // node*D+dn -> call slots skipping it
+  std::vector<char> route_pending;                 // per node
+  std::vector<uint32_t> acw_gen;                   // per DN
+  std::vector<int> busy_call;                      // per DN: call slot holding the agent, -1
+  struct HeldRequest {
+    bool held = false;
+    ActionKind kind = ActionKind::agent_ready;
+    bool ready = true;
+  };
+  std::vector<HeldRequest> held_requests;  // per DN (R16)
+  // R36/R38: agents an owner keeps busy until it hears from a node: (owner, node) -> DNs
+  std::map<std::pair<int, int>, std::vector<int>> stuck;
+  std::map<std::pair<int, int>, std::vector<int>> free_on_declare;  // R38
+  bool detailed_decisions = false;
+
+  size_t ng(int n, int g) const { return size_t(n) * group_names.size() + size_t(g); }
+  size_t ngo(int n, int g, int o) const {
+    return (size_t(n) * group_names.size() + size_t(g)) * size_t(N) + size_t(o);
+  }
+  void init_calls();
+  int group_index_of(const std::string& g) const {
+    auto it = std::lower_bound(group_names.begin(), group_names.end(), g);
+    return it != group_names.end() && *it == g ? int(it - group_names.begin()) : -1;
+  }
+  void schedule_stream(int s, Time from);
+  void call_arrives(int dc, int node, int group, Time patience, Time handle, Time acw);
+  void index_dn(int n, int d);
+  void on_stat_update(int n, int d);
+  void on_view_update(int n, int d, const DnView& before, const DnView& after);
+  void schedule_route(int n);
+  void route_pass(int n);
+  int select_dn(int n, int g, const Call& c);
+  bool admitted(int n, int owner) const;
+  int admitted_staffed(int n, int g) const;
+  bool available_to(int n, int d) const;
+  void make_offer(uint32_t slot, int d);
+  void enqueue(uint32_t slot);
+  void dequeue(uint32_t slot);
+  void fail_offer(uint32_t slot, FailCause cause, Time requeue_at, bool force_skip);
+  void offer_arrives(uint32_t slot);
+  void offer_out_of_reach(uint32_t slot);
+  void end_call(uint32_t slot, CallOutcome outcome, RoutingFailureCause why);
+  void free_agent(int owner, int d);
+  void release_stuck(int owner, int from);
+  void calls_on_cut(int a, int b);
+  void calls_on_crash(int n);
+  void clear_offer_marks(uint32_t slot);
+  void arm_router_timer(uint32_t slot);
+  void staffed_changed(int n, int g, int before, int after);
+  Event call_event(Ev kind, uint32_t slot) const {
+    return Event{uint32_t(kind), slot, (uint64_t(calls[slot].gen) << 32) | calls[slot].step};
+  }
+  bool call_event_live(uint32_t slot, uint64_t arg) const {
+    return slot < calls.size() && calls[slot].live && (arg >> 32) == calls[slot].gen &&
+           uint32_t(arg) == calls[slot].step;
+  }
+  void dispatch_call(Ev kind, uint32_t target, uint64_t arg);
+
   Claim& claim(int n, int d) { return claims[size_t(n) * D + d]; }
   const Claim& claim(int n, int d) const { return claims[size_t(n) * D + d]; }
   Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }
@@ -200,6 +316,7 @@ struct Cluster::Impl {
     return a < b ? pairs[size_t(a) * N + b] : pairs[size_t(b) * N + a];
   }
   Time d(int a, int b) const { return delay[size_t(a) * N + b]; }
+  Time d_of(int a, int b) const { return delay[size_t(a) * N + b]; }
   Rng& rng(const char* name, uint64_t id);
 
   // ---- queries

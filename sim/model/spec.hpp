@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "model/calls.hpp"
 #include "model/params.hpp"
 
 namespace scsim::model {
@@ -53,6 +54,7 @@ struct ClusterSpec {
   std::vector<AgentSpec> agents;
   std::vector<LinkDelaySpec> link_delays;
   Params params;
+  Workload workload;  // calls (routing issue); empty: no calls
 };
 
 // T2 (DC1={N1}, DC2={N2}) and T4 (DC1={N1,N3}, DC2={N2,N4}) of DOMAIN §2, without agents.
@@ -81,6 +83,7 @@ enum class ActionKind {
   gws_restart,       // gws
   gws_cut,           // gws: its connection to its node cut, both stay up (SC10)
   gws_heal,          // gws
+  call,              // dc (or node), group: one call arrives (handle, patience from params)
 };
 
 struct Action {
@@ -94,6 +97,7 @@ struct Action {
   bool one_way = false;
   CrashKind crash = CrashKind::host;
   std::string client;                 // tregister
+  std::string group;                  // call
   std::vector<int> nodes_a, nodes_b;  // cut / heal
 };
 
