@@ -452,6 +452,16 @@ void Cluster::Impl::on_tc(int from, int to, const Msg& m) {
       }
       break;
     }
+    case MsgKind::retained: {
+      // R9: the last owner's agent state changed; peers that know the DN unowned follow it.
+      DnView v = nodes[to].view[m.dn];
+      if (v.owner < 0 && !claim(to, m.dn).active) {
+        v.agent = m.state.agent;
+        v.ready_since = m.state.ready_since;
+        set_view(to, m.dn, v);
+      }
+      break;
+    }
     case MsgKind::snapshot:
       apply_snapshot(to, from, *m.snapshot);
       if (end(to, from).state == LinkEndState::resyncing) {
@@ -712,13 +722,29 @@ void Cluster::Impl::end_registration(int n, int d) {
 }
 
 void Cluster::Impl::owner_set_agent(int n, int d, AgentState s) {
+  const bool owns = claim(n, d).active;
+  const DnView& cur = nodes[n].view[d];
+  // R9: a last owner that released the DN keeps the agent's state and announces its changes
+  // (a call's end) until it learns that another node claims the DN; then it does nothing.
+  const bool keeper = !owns && cur.owner < 0 && last_owner[d] == n;
+  if (!owns && !keeper) return;
   with_truth(d, OwnershipCause::registration, [&] {
     DnView v = nodes[n].view[d];
     if (v.agent == s) return;
     if (s == AgentState::ready) v.ready_since = sched.now();  // R64: Ready time restarts
     v.agent = s;
     set_view(n, d, v);
-    announce(n, d);
+    if (owns) {
+      announce(n, d);
+      return;
+    }
+    Msg m;  // the keeper's change travels like its release did
+    m.kind = MsgKind::retained;
+    m.dn = d;
+    m.state = v;
+    for (int p = 0; p < N; ++p) {
+      if (p != n) send(n, p, m);
+    }
   });
 }
 
@@ -1535,6 +1561,8 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
     for (Observer* o : observers)
       o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, d, before, s});
   }
+  reserved[size_t(n) * D + d] = 0;
+  index_dn(n, d);  // the routing indexes follow the cleared Stat Server
 }
 
 // ------------------------------------------------------------------------------------------

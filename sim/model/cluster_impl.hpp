@@ -55,7 +55,7 @@ enum class Ev : uint32_t {
 
 enum Prio : uint8_t { kFault = 0, kDelivery = 1, kTimer = 2, kAction = 3, kRouting = 4 };
 
-enum class MsgKind { update, release, drop, snapshot, claim_request };
+enum class MsgKind { update, release, drop, snapshot, claim_request, retained };
 
 struct SnapEntry {
   int dn;
