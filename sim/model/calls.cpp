@@ -685,11 +685,29 @@ void Cluster::Impl::release_stuck(int owner, int from) {
   for (auto* m : {&stuck, &free_on_declare}) {
     auto it = m->find({owner, from});
     if (it == m->end()) continue;
-    std::vector<int> dns = std::move(it->second);
+    std::vector<HeldAgent> held = std::move(it->second);
     m->erase(it);
-    for (int d : dns) {
-      if (busy_call[d] < 0) free_agent(owner, d);
-    }
+    release_held(owner, std::move(held));
+  }
+}
+
+void Cluster::Impl::release_held(int owner, std::vector<HeldAgent> held) {
+  for (const HeldAgent& h : held) {
+    if (busy_call[h.dn] < 0) after_call(owner, h.dn, h.acw);
+  }
+}
+
+void Cluster::Impl::after_call(int o, int d, Time acw) {
+  // R65: ACW, then Ready, set by the owner.
+  if (o < 0 || !nodes[o].alive) return;
+  if (acw > Time::zero()) {
+    owner_set_agent(o, d, AgentState::acw);
+    busy_call[d] = -2;  // held by ACW
+    ++acw_gen[d];
+    sched.schedule_after(
+        acw, kTimer, Event{uint32_t(Ev::acw_end), uint32_t(d), (uint64_t(o) << 32) | acw_gen[d]});
+  } else {
+    free_agent(o, d);
   }
 }
 
@@ -740,9 +758,9 @@ void Cluster::Impl::calls_on_crash(int n) {
         // has, when it applies the restarted node's snapshot.
         busy_call[d] = -1;
         if (end(o, n).state == LinkEndState::declared_lost) {
-          stuck[{o, n}].push_back(d);
+          stuck[{o, n}].push_back(HeldAgent{d, c.acw});
         } else {
-          free_on_declare[{o, n}].push_back(d);
+          free_on_declare[{o, n}].push_back(HeldAgent{d, c.acw});
         }
       } else if (holds_agent) {
         busy_call[d] = -1;
@@ -846,20 +864,20 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       if (o < 0 || !nodes[o].alive) break;
       if (o != n && P.stuck_busy_until_resync && (broken(n, o) || !tc_usable(n, o))) {
         // R36: the owner misses the end; the agent stays busy until it applies n's snapshot.
-        stuck[{o, n}].push_back(d);
+        stuck[{o, n}].push_back(HeldAgent{d, acw});
         break;
       }
-      if (acw > Time::zero()) {
-        // R65: ACW, then Ready, set by the owner from the real end.
-        owner_set_agent(o, d, AgentState::acw);
-        busy_call[d] = -2;  // held by ACW
-        ++acw_gen[d];
-        sched.schedule_after(
-            acw, kTimer,
-            Event{uint32_t(Ev::acw_end), uint32_t(d), (uint64_t(o) << 32) | acw_gen[d]});
-      } else {
-        free_agent(o, d);
-      }
+      after_call(o, d, acw);
+      break;
+    }
+    case Ev::held_end: {
+      // R28/R36: the cut ended before a declaration; the held call end arrives now.
+      int o = int(t) / N, from = int(t) % N;
+      auto it = stuck.find({o, from});
+      if (it == stuck.end() || !tc_usable(from, o)) break;
+      std::vector<HeldAgent> held = std::move(it->second);
+      stuck.erase(it);
+      release_held(o, std::move(held));
       break;
     }
     case Ev::acw_end: {

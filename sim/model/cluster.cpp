@@ -894,9 +894,15 @@ void Cluster::Impl::update_pair(int a, int b) {
       }
     }
     if (tc_usable(a, b)) {
-      // R28/R36: the held updates (a call's end among them) get through after all.
-      release_stuck(a, b);
-      release_stuck(b, a);
+      // R28/R36: the held updates (a call's end among them) get through after all, d after
+      // the cut ends, behind the other held updates.
+      for (int x : {a, b}) {
+        int y = x == a ? b : a;
+        if (stuck.count({x, y})) {
+          sched.schedule_at(now + d(y, x), kDelivery,
+                            Event{uint32_t(Ev::held_end), uint32_t(x * N + y), 0});
+        }
+      }
     }
   }
   pr.broken_prev = now_broken;
@@ -936,11 +942,9 @@ void Cluster::Impl::declare(int n, int p) {
   // R38: agents held by calls of a crashed node are freed when it is declared lost.
   auto fit = free_on_declare.find({n, p});
   if (fit != free_on_declare.end()) {
-    std::vector<int> dns = std::move(fit->second);
+    std::vector<HeldAgent> held = std::move(fit->second);
     free_on_declare.erase(fit);
-    for (int d : dns) {
-      if (busy_call[d] < 0) free_agent(n, d);
-    }
+    release_held(n, std::move(held));  // ACW, then Ready (R38, R65)
   }
 }
 
@@ -1766,6 +1770,7 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
     case Ev::acw_end:
     case Ev::patience:
     case Ev::router_timeout:
+    case Ev::held_end:
       dispatch_call(Ev(f.event.kind), t, arg);
       break;
     case Ev::agent_relogin: {

@@ -51,6 +51,7 @@ enum class Ev : uint32_t {
   acw_end,         // target: dn; arg: owner << 32 | acw generation
   patience,        // the caller hangs up
   router_timeout,  // R63; arg: slot generation << 32 | router step
+  held_end,        // R28/R36: a held call end reaches the owner; target: owner*N+from
 };
 
 enum Prio : uint8_t { kFault = 0, kDelivery = 1, kTimer = 2, kAction = 3, kRouting = 4 };
@@ -259,8 +260,12 @@ struct Cluster::Impl {
   };
   std::vector<HeldRequest> held_requests;  // per DN (R16)
   // R36/R38: agents an owner keeps busy until it hears from a node: (owner, node) -> DNs
-  std::map<std::pair<int, int>, std::vector<int>> stuck;
-  std::map<std::pair<int, int>, std::vector<int>> free_on_declare;  // R38
+  struct HeldAgent {
+    int dn;
+    Time acw;  // the ended call's ACW, applied when the agent is finally freed (R65)
+  };
+  std::map<std::pair<int, int>, std::vector<HeldAgent>> stuck;
+  std::map<std::pair<int, int>, std::vector<HeldAgent>> free_on_declare;  // R38
   bool detailed_decisions = false;
 
   size_t ng(int n, int g) const { return size_t(n) * group_names.size() + size_t(g); }
@@ -292,6 +297,8 @@ struct Cluster::Impl {
   void end_call(uint32_t slot, CallOutcome outcome, RoutingFailureCause why);
   void free_agent(int owner, int d);
   void release_stuck(int owner, int from);
+  void release_held(int owner, std::vector<HeldAgent> held);
+  void after_call(int owner, int d, Time acw);
   void calls_on_cut(int a, int b);
   void calls_on_crash(int n);
   void clear_offer_marks(uint32_t slot);

@@ -2,10 +2,49 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 
 namespace scsim::stats {
 
+using model::CallOutcome;
 using model::LinkEndState;
+using model::RoutingFailureCause;
+
+namespace {
+
+// What is wrong with one call record's fields for its outcome; empty if nothing.
+std::string outcome_problem(const model::CallRecord& r) {
+  const bool answered = r.answered != Time::max();
+  const bool failure = r.failure != RoutingFailureCause::none;
+  switch (r.outcome) {
+    case CallOutcome::answered_local:
+    case CallOutcome::answered_remote:
+      if (!answered) return "is answered without an answer time";
+      if (failure) return "is answered with a routing failure cause";
+      break;
+    case CallOutcome::routing_failure:
+      if (!failure) return "is a routing_failure without a cause";
+      if (answered) return "is a routing_failure with an answer time";
+      break;
+    case CallOutcome::abandoned:
+    case CallOutcome::lost_node_failure:
+      if (answered) return "has an answer time";
+      if (failure) return "has a routing failure cause";
+      break;
+    case CallOutcome::in_progress:
+      if (r.ended != Time::max()) return "is in_progress with an end time";
+      return "";
+  }
+  if (r.dropped_after_answer && !answered) return "is dropped_after_answer but was not answered";
+  if (r.ended == Time::max()) return "has no end time";
+  if (r.ended < r.arrival) return "ends before it arrives";
+  if (answered && (r.answered < r.arrival || r.answered > r.ended)) {
+    return "is answered outside [arrival, end]";
+  }
+  return "";
+}
+
+}  // namespace
 
 InvariantChecker::InvariantChecker(model::Cluster& cluster)
     : cluster_(cluster),
@@ -114,6 +153,84 @@ void InvariantChecker::end_instant(Time t) {
            " is claimed by both " + spec.nodes[static_cast<size_t>(a)].name + " and " +
            spec.nodes[static_cast<size_t>(b)].name + " since " + format_time(since) +
            " while their TC link is up (allowed: one TC delay, " + format_time(allowed) + " s)");
+      return;
+    }
+  }
+}
+
+void InvariantChecker::on_call(const model::CallRecord& r) {
+  if (violated()) return;
+  ++calls_reported_;
+  const std::string when =
+      r.ended == Time::max() ? format_time(cluster_.now()) : format_time(r.ended);
+  std::string problem = outcome_problem(r);
+  if (!problem.empty()) {
+    fail("call outcome invariant violated at " + when + ": call " + std::to_string(r.id) + " (" +
+         model::to_string(r.outcome) + ") " + problem +
+         " (every call ends once, with one outcome)");
+    return;
+  }
+  if (r.id == 0) {
+    fail("call outcome invariant violated at " + when + ": a call record without an id");
+    return;
+  }
+  if (call_outcome_.size() <= r.id) call_outcome_.resize(static_cast<size_t>(r.id) + 1, 0);
+  uint8_t& seen = call_outcome_[static_cast<size_t>(r.id)];
+  if (seen != 0) {
+    auto first = static_cast<CallOutcome>(seen - 1);
+    const char* what = first == CallOutcome::in_progress
+                           ? " after its in_progress record at the run's end"
+                           : " after it had ended as ";
+    fail("call outcome invariant violated at " + when + ": call " + std::to_string(r.id) +
+         " reported again as " + model::to_string(r.outcome) + what +
+         (first == CallOutcome::in_progress ? "" : model::to_string(first)) +
+         " (every call ends once, with one outcome)");
+    return;
+  }
+  seen = static_cast<uint8_t>(1 + static_cast<int>(r.outcome));
+}
+
+void InvariantChecker::on_decision(const model::RoutingDecision& d) {
+  if (violated() || std::string_view(d.result) != "offer") return;
+  ++decisions_checked_;
+  const auto& spec = cluster_.spec();
+  auto node_name = [&](int n) {
+    return n >= 0 && n < nodes_ ? spec.nodes[static_cast<size_t>(n)].name : std::to_string(n);
+  };
+  const std::string head = "routing invariant violated at " + format_time(d.at) + ": URS of " +
+                           node_name(d.node) + " offered call " + std::to_string(d.call);
+  if (d.node < 0 || d.node >= nodes_ || d.chosen_dn < 0 || d.chosen_dn >= dns_) {
+    fail(head + " to DN index " + std::to_string(d.chosen_dn) + ", which does not exist");
+    return;
+  }
+  const model::DnView& v = cluster_.stat(d.node, d.chosen_dn);
+  const auto& agent = spec.agents[static_cast<size_t>(d.chosen_dn)];
+  const std::string ss = "SS_" + node_name(d.node);
+  std::string why;
+  if (v.owner < 0 || !v.in_service) {
+    why = "OOS";
+  } else if (v.agent != model::AgentState::ready) {
+    why = std::string(model::is_busy(v.agent) ? "busy (" : "not Ready (") +
+          model::to_string(v.agent) + ")";
+  } else {
+    const auto& groups = cluster_.groups();
+    bool in_group = d.group >= 0 && static_cast<size_t>(d.group) < groups.size() &&
+                    std::find(agent.groups.begin(), agent.groups.end(),
+                              groups[static_cast<size_t>(d.group)]) != agent.groups.end();
+    if (!in_group) why = "eligible but outside the call's group";
+  }
+  if (!why.empty()) {
+    fail(head + " to DN " + agent.dn + ", which " + ss + " shows " + why +
+         " (no decision may pick a DN its Stat Server shows OOS or busy)");
+  }
+}
+
+void InvariantChecker::check_calls_reported(uint64_t arrived) {
+  if (violated()) return;
+  for (uint64_t id = 1; id <= arrived; ++id) {
+    if (id >= call_outcome_.size() || call_outcome_[static_cast<size_t>(id)] == 0) {
+      fail("call outcome invariant violated: call " + std::to_string(id) + " of " +
+           std::to_string(arrived) + " arrived but was never reported (ended or in_progress)");
       return;
     }
   }

@@ -2,7 +2,14 @@
 // --check-invariants`):
 //   - time never goes backwards: executed events have non-decreasing times;
 //   - R10: two live nodes whose TC link is up at both ends (not cut, resynced) never both
-//     claim a DN for longer than one TC delay (the new owner's announcement in flight).
+//     claim a DN for longer than one TC delay (the new owner's announcement in flight);
+//   - every call ends once, with one outcome: a call id reported twice by on_call is a
+//     violation, except that a call still in progress at the run's end may be reported once
+//     (outcome in_progress, Cluster::finish_calls) if nothing reported it before; each record's
+//     fields must agree with its outcome (answered <=> answered_*, a cause <=> routing_failure);
+//   - no decision picks a DN its Stat Server shows OOS or busy: at an "offer" decision of URS_N,
+//     SS_N(chosen DN) is eligible (owner, InSrv, Ready) and the DN is in the call's group (the
+//     decision is emitted before R52's reservation mark, so SS_N is what URS_N saw).
 // Claims are re-examined at the end of every instant in which a view, an ownership or a link
 // changed (or a node died or came back), so the cost follows the changes, not the DN count.
 // On the first violation the checker records a message naming the rule, DN, nodes and time,
@@ -27,9 +34,16 @@ class InvariantChecker : public model::Observer {
   void on_ownership(const model::OwnershipChange& c) override;
   void on_link(const model::LinkChange& c) override;
   void on_event(const FiredEvent& f) override;
+  void on_call(const model::CallRecord& r) override;
+  void on_decision(const model::RoutingDecision& d) override;
 
   // Checks the state at the end of the run (a double claim still pending at `end`).
   void finish(Time end) { end_instant(end); }
+  // After Cluster::finish_calls: every call that arrived (ids 1..arrived) was reported once,
+  // ended or in progress.
+  void check_calls_reported(uint64_t arrived);
+  uint64_t calls_reported() const { return calls_reported_; }
+  uint64_t decisions_checked() const { return decisions_checked_; }
 
   bool violated() const { return !message_.empty(); }
   // Empty while no invariant was violated; else e.g. "R10 violated at 12.050000: DN 1001 is
@@ -54,6 +68,10 @@ class InvariantChecker : public model::Observer {
   std::map<std::tuple<int, int, int>, Time> double_claims_;
   std::string message_;
   uint64_t checks_ = 0;
+  // Per call id: 0 not reported yet, else 1 + the CallOutcome it was reported with.
+  std::vector<uint8_t> call_outcome_;
+  uint64_t calls_reported_ = 0;
+  uint64_t decisions_checked_ = 0;
 };
 
 }  // namespace scsim::stats
