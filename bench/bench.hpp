@@ -25,6 +25,10 @@ long peak_rss_kib();
 
 int run_kernel(const Options& opt);
 int run_model(const Options& opt);
+int run_mmc(const Options& opt);
+int run_cluster(const Options& opt);
+// The child process of run_cluster: one scaled run, prints "RESULT ev/s wall events calls rss".
+int run_cluster_child(int copies, int days);
 // Events/s of the bare std::priority_queue hold model (the kernel benchmark's baseline).
 double bare_heap_events_per_s(size_t pending, uint64_t events);
 

@@ -32,6 +32,10 @@ void usage(FILE* out) {
                "           (double, seq, function pointer)\n"
                "  model    registration/login storm, partition and heal on T4 with 20 000\n"
                "           agents: model events/s vs the same bare heap (1e4 pending)\n"
+               "  mmc      M/M/100 call centre (rho 0.9, AHT 180 s, 1e6 calls) without and with\n"
+               "           patience 300 s: calls/s vs the SimPy peer (mmc_simpy.py) run alongside\n"
+               "  cluster  two-dc-day scaled to 20 000 agents, a full day: events/s vs the bare\n"
+               "           heap; peak RSS of 1 day vs 10 days (10x the calls)\n"
                "\n"
                "Options:\n"
                "  --quick     small sizes (a smoke run, a second or so)\n"
@@ -49,6 +53,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string what = argv[1];
+  if (what == "cluster-child" && argc == 4) {
+    return scsim::bench::run_cluster_child(std::atoi(argv[2]), std::atoi(argv[3]));
+  }
   if (what == "--help" || what == "-h") {
     usage(stdout);
     return 0;
@@ -77,6 +84,8 @@ int main(int argc, char** argv) {
   }
   if (what == "kernel") return scsim::bench::run_kernel(opt);
   if (what == "model") return scsim::bench::run_model(opt);
+  if (what == "mmc") return scsim::bench::run_mmc(opt);
+  if (what == "cluster") return scsim::bench::run_cluster(opt);
   std::fprintf(stderr, "scsim-bench: unknown benchmark '%s'\n\n", what.c_str());
   usage(stderr);
   return 2;

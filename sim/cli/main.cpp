@@ -28,14 +28,17 @@
 #include <utility>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "cli/wallclock.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
 #include "scenario/scenario.hpp"
+#include "stats/call_stats.hpp"
 #include "stats/csv.hpp"
 #include "stats/invariants.hpp"
 #include "stats/recorder.hpp"
 #include "stats/results_dir.hpp"
+#include "stats/run.hpp"
 
 #ifndef SCSIM_VERSION
 #define SCSIM_VERSION "unknown"
@@ -67,6 +70,10 @@ const char* const kTopHelp =
     "Usage:\n"
     "  scsim run FILE... [options]    run scenario files, write CSV results to results/<name>/\n"
     "  scsim validate FILE...         check scenario files: prints \"FILE: ok\" or every error\n"
+    "  scsim compare FILE [options]   run FILE under each routing_mode (global vs local) with\n"
+    "                                 replications; paired differences with 95% CIs\n"
+    "  scsim erlang --rate L --aht S --agents C [--patience P] [--threshold T]\n"
+    "                                 Erlang C / Erlang A figures of one queue\n"
     "  scsim COMMAND --help           the options of a command, with examples\n"
     "  scsim --help                   this text\n"
     "  scsim --version                version and git commit\n"
@@ -92,6 +99,11 @@ const char* const kRunExamples =
     "  links.csv      per TC link end: state intervals\n"
     "  staleness.csv  windows where SS_M disagrees with the truth as seen from M (DOMAIN 6.3)\n"
     "  summary.csv    time InSrv/OOS/eligible per view, ownership per cause, links, staleness\n"
+    "  calls.csv      one row per call (DOMAIN 6.1); routing.csv: one row per routing decision\n"
+    "  intervals.csv  call KPIs and occupancy per interval x node x group (DOMAIN 6.2)\n"
+    "  periods.csv    time and call KPIs per period (connected/undetected/partitioned/resyncing)\n"
+    "  episodes.csv   per fault episode and node: KPIs before, during and after it (DOMAIN 6.4)\n"
+    "  call_summary.csv  the run's call KPIs per node x group, warm-up excluded\n"
     "  events.csv     every executed event (only with --trace)\n"
     "  run.csv        scenario, file hash, seed, parameters, version, events, fingerprint\n"
     "Every file carries the seed and scenario name. Files are written to a temporary directory\n"
@@ -250,37 +262,9 @@ struct RunOptions {
 void write_run_csv(const fs::path& dir, const scenario::Scenario& sc, uint64_t seed,
                    const model::Cluster& cluster, StopReason reason, Time end,
                    const RunOptions& o) {
-  stats::CsvWriter w(dir / "run.csv", {std::to_string(seed), sc.name});
-  w.header({"section", "name", "value"});
-  auto row = [&w](const char* section, const std::string& name, const std::string& value) {
-    w.field(section).field(name).field(value);
-    w.end_row();
-  };
-  row("run", "scenario", sc.name);
-  row("run", "description", sc.description);
-  row("run", "file", sc.file);
-  row("run", "file_hash", hex64(sc.file_hash));
-  row("run", "seed", std::to_string(seed));
-  row("run", "scenario_seed", std::to_string(sc.seed));
-  row("run", "duration", format_time(sc.duration));
-  row("run", "until", o.until ? format_time(*o.until) : "");
-  row("run", "max_events", std::to_string(o.max_events));
-  row("run", "trace", o.trace ? "true" : "false");
-  row("run", "check_invariants", o.check_invariants ? "true" : "false");
-  row("run", "scsim_version", SCSIM_VERSION);
-  row("run", "git_commit", SCSIM_GIT_COMMIT);
-  row("run", "nodes", std::to_string(cluster.node_count()));
-  row("run", "dns", std::to_string(cluster.dn_count()));
-  row("run", "timeline_actions", std::to_string(sc.timeline.size()));
-  row("run", "events", std::to_string(cluster.scheduler().executed()));
-  row("run", "fingerprint", hex64(cluster.scheduler().fingerprint()));
-  row("run", "stop_reason", to_string(reason));
-  row("run", "end_time", format_time(end));
-  for (const auto& info : model::param_table())
-    row("param", info.name, model::get_param(sc.cluster.params, info.name));
-  for (const auto& [name, value] : sc.parameter_overrides)
-    row("override", name, value);
-  w.close();
+  stats::write_run_csv(dir, sc, seed, cluster, reason, end,
+                       stats::RunInfo{o.until, o.max_events, o.trace, o.check_invariants,
+                                      SCSIM_VERSION, SCSIM_GIT_COMMIT});
 }
 
 // Runs one loaded scenario; returns the exit code.
@@ -294,16 +278,19 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
     target = fs::path("results") / dir_name(sc.name);
   }
 
-  model::Cluster cluster(sc.cluster, seed);
-  for (const auto& a : sc.timeline)
-    cluster.schedule(a);
-  cluster.scheduler().set_time_limit(end);
-  cluster.scheduler().set_event_limit(o.max_events);
+  // The same set-up as the GUI's (stats/run.hpp): same timeline order, same fingerprint.
+  auto cluster_owner = stats::build_cluster(sc, seed, sc.timeline, end, o.max_events);
+  model::Cluster& cluster = *cluster_owner;
 
   stats::ResultsDir results(target);
   stats::Recorder recorder(cluster, results.temp(), stats::RunLabel{seed, sc.name},
                            stats::RecorderOptions{o.trace, true});
   cluster.add_observer(&recorder);
+  // Calls, routing decisions, intervals, periods and episodes (DOMAIN §6); header-only files
+  // when the scenario has no workload.
+  stats::CallStats call_stats(cluster, results.temp(), stats::RunLabel{seed, sc.name});
+  cluster.add_observer(&call_stats);
+  if (!sc.cluster.workload.empty()) cluster.set_detailed_decisions(true);  // routing.csv `stale`
   std::optional<stats::InvariantChecker> checker;
   if (o.check_invariants) {
     checker.emplace(cluster);
@@ -344,6 +331,8 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
 
   const Time end_time = cluster.now();
   recorder.finish(end_time);
+  cluster.finish_calls();  // calls still in progress: calls.csv rows, outcome in_progress
+  call_stats.finish(end_time);
   write_run_csv(results.temp(), sc, seed, cluster, reason, end_time, o);
   results.commit();
 
@@ -510,6 +499,8 @@ int main_impl(int argc, char** argv) {
   if (first == "--help" || first == "-h" || first == "help") {
     if (!rest.empty() && rest[0] == "run") return cmd_run({"--help"});
     if (!rest.empty() && rest[0] == "validate") return cmd_validate({"--help"});
+    if (!rest.empty() && rest[0] == "compare") return cmd_compare({"--help"});
+    if (!rest.empty() && rest[0] == "erlang") return cmd_erlang({"--help"});
     std::cout << kTopHelp;
     return kOk;
   }
@@ -519,7 +510,10 @@ int main_impl(int argc, char** argv) {
   }
   if (first == "run") return cmd_run(rest);
   if (first == "validate") return cmd_validate(rest);
-  throw UsageError("unknown command \"" + first + "\" (commands: run, validate; see scsim --help)");
+  if (first == "compare") return cmd_compare(rest);
+  if (first == "erlang") return cmd_erlang(rest);
+  throw UsageError("unknown command \"" + first +
+                   "\" (commands: run, validate, compare, erlang; see scsim --help)");
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "scenario/scenario.hpp"
+#include "scenario/workload.hpp"
 
 // csv.h's strncpy trips -Wstringop-truncation at -O2 (GCC only; clang has no such warning).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -1347,6 +1348,28 @@ struct Loader {
                      [](const model::Action& x, const model::Action& y) { return x.at < y.at; });
   }
 
+  // ---- workload (scenario/workload.cpp) -----------------------------------------------------
+
+  void workload(const YAML::Node& n, const std::string& path) {
+    detail::WorkloadContext ctx;
+    ctx.file = file;
+    ctx.dir = dir;
+    ctx.dcs = dcs.names;
+    ctx.nodes = nodes.names;
+    for (const auto& nd : sc.cluster.nodes)
+      ctx.node_dc.push_back(nd.dc);
+    std::set<std::string> groups;
+    for (const auto& a : sc.cluster.agents)
+      groups.insert(a.groups.begin(), a.groups.end());
+    ctx.groups.assign(groups.begin(), groups.end());
+    ctx.names_reliable = dcs.reliable && nodes.reliable;
+    ctx.groups_reliable = agents.reliable;
+    ctx.params = sc.cluster.params;
+    detail::parse_workload(n, path, ctx, sc.cluster.workload, sc.file_hash,
+                           [this](const std::string& f, int line, int col, const std::string& key,
+                                  const std::string& msg) { error_at(f, line, col, key, msg); });
+  }
+
   // ---- the whole file -----------------------------------------------------------------------
 
   void load(const std::string& path, const std::vector<std::pair<std::string, std::string>>& ov) {
@@ -1457,11 +1480,7 @@ struct Loader {
     }
     sc.cluster.params = params;
     if (const Field* x = f.get("population")) population(x->v, "population");
-    if (const Field* x = f.get("workload")) {
-      if (!x->v.IsNull() && !x->v.IsMap()) {
-        error(x->v, "workload", "expected a map, got " + describe(x->v));
-      }
-    }
+    if (const Field* x = f.get("workload")) workload(x->v, "workload");
     if (const Field* x = f.get("timeline")) timeline(x->v, "timeline", end);
   }
 };

@@ -1,0 +1,210 @@
+// scsim-bench cluster: scenarios/two-dc-day.yaml scaled to 20 000 agents (the roster copied 50
+// times, each copy with its own names and DNs and its own copy of the agents' timeline actions;
+// arrival rates x 50) over a full day, with the call statistics attached (stats::CallStats;
+// calls.csv and routing.csv are streamed to /dev/null). Reports model events/s and the ratio
+// to the bare-heap hold model timed in the same run, and the peak RSS of a 1-day and of a
+// 10-day run (10x the calls: the day's timeline and profile repeated), each measured in its own
+// child process (VmHWM is per process). Goal: ratio >= 0.25, RSS grows <= 10 %.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bench.hpp"
+#include "model/cluster.hpp"
+#include "scenario/scenario.hpp"
+#include "stats/call_stats.hpp"
+#include "stats/run.hpp"
+
+#ifndef SCSIM_SOURCE_DIR
+#define SCSIM_SOURCE_DIR "."
+#endif
+
+namespace fs = std::filesystem;
+
+namespace scsim::bench {
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+// The scenario scaled: `copies` copies of the population, `days` days.
+bool scaled(int copies, int days, scenario::Scenario* out) {
+  const char* env = std::getenv("SCSIM_BENCH_SCENARIO");
+  std::string path = env ? env : std::string(SCSIM_SOURCE_DIR) + "/scenarios/two-dc-day.yaml";
+  auto r = scenario::load_scenario(path);
+  if (!r.scenario) {
+    for (const auto& e : r.errors)
+      std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    return false;
+  }
+  scenario::Scenario sc = std::move(*r.scenario);
+  const auto base_agents = sc.cluster.agents;
+  const int n = int(base_agents.size());
+  sc.cluster.agents.clear();
+  for (int k = 0; k < copies; ++k) {
+    for (const auto& a : base_agents) {
+      model::AgentSpec b = a;
+      b.name = a.name + "_" + std::to_string(k);
+      b.dn = std::to_string(k) + a.dn;
+      sc.cluster.agents.push_back(b);
+    }
+  }
+  std::vector<model::Action> tl;
+  for (int d = 0; d < days; ++d) {
+    for (const auto& a : sc.timeline) {
+      model::Action x = a;
+      x.at = a.at + seconds(double(d * kDay));
+      if (a.agent < 0) {
+        tl.push_back(x);
+        continue;
+      }
+      for (int k = 0; k < copies; ++k) {
+        x.agent = a.agent + k * n;
+        tl.push_back(x);
+      }
+    }
+  }
+  std::stable_sort(tl.begin(), tl.end(),
+                   [](const model::Action& x, const model::Action& y) { return x.at < y.at; });
+  sc.timeline = std::move(tl);
+  for (auto& s : sc.cluster.workload.streams) {
+    s.rate_per_s *= copies;
+    std::vector<double> prof;
+    // The profile covers one day (48 half-hours); repeat it for every day.
+    size_t per_day = s.profile_interval > Time::zero()
+                         ? size_t(kDay * 1'000'000 / s.profile_interval.micros())
+                         : s.profile_per_s.size();
+    for (int d = 0; d < days; ++d) {
+      for (size_t i = 0; i < per_day; ++i) {
+        double v = s.profile_per_s.empty() ? 0
+                   : i < s.profile_per_s.size() ? s.profile_per_s[i]
+                                                : s.profile_per_s.back();
+        prof.push_back(v * copies);
+      }
+    }
+    if (!s.profile_per_s.empty()) s.profile_per_s = prof;
+  }
+  sc.duration = seconds(double(days * kDay));
+  *out = std::move(sc);
+  return true;
+}
+
+struct ClusterRun {
+  double events_per_s = 0, wall = 0;
+  uint64_t events = 0, calls = 0;
+  long rss_kib = 0;
+};
+
+ClusterRun run_scaled(int copies, int days) {
+  ClusterRun r;
+  scenario::Scenario sc;
+  if (!scaled(copies, days, &sc)) return r;
+  fs::path dir = fs::temp_directory_path() / ("scsim-bench-cluster-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* f : {"calls.csv", "routing.csv"})
+    fs::create_symlink("/dev/null", dir / f);
+  auto cl = stats::build_cluster(sc, sc.seed, sc.timeline, sc.duration, UINT64_MAX);
+  {
+    stats::CallStats cs(*cl, dir, stats::RunLabel{sc.seed, sc.name});
+    cl->add_observer(&cs);
+    double t0 = wall_seconds();
+    cl->run_until(sc.duration);
+    r.wall = wall_seconds() - t0;
+    cl->finish_calls();
+    cs.finish(cl->now());
+  }
+  r.events = cl->scheduler().executed();
+  r.calls = cl->calls_arrived();
+  r.events_per_s = double(r.events) / r.wall;
+  r.rss_kib = peak_rss_kib();
+  fs::remove_all(dir);
+  return r;
+}
+
+// Runs one configuration in a child process (fresh VmHWM); parses its result line.
+ClusterRun run_child(int copies, int days) {
+  char cmd[512];
+  std::snprintf(cmd, sizeof cmd, "/proc/%d/exe cluster-child %d %d", int(getpid()), copies, days);
+  ClusterRun r;
+  FILE* p = popen(cmd, "r");
+  if (!p) return r;
+  char line[512];
+  while (std::fgets(line, sizeof line, p)) {
+    double eps, wall;
+    unsigned long long ev, calls;
+    long rss;
+    if (std::sscanf(line, "RESULT %lf %lf %llu %llu %ld", &eps, &wall, &ev, &calls, &rss) == 5) {
+      r = ClusterRun{eps, wall, ev, calls, rss};
+    }
+  }
+  pclose(p);
+  return r;
+}
+
+}  // namespace
+
+int run_cluster_child(int copies, int days) {
+  ClusterRun r = run_scaled(copies, days);
+  std::printf("RESULT %.3f %.3f %llu %llu %ld\n", r.events_per_s, r.wall,
+              (unsigned long long)r.events, (unsigned long long)r.calls, r.rss_kib);
+  return r.events > 0 ? 0 : 1;
+}
+
+int run_cluster(const Options& opt) {
+  const int copies = opt.quick ? 2 : 50;
+  const int agents = copies * 400;
+  if (opt.csv) {
+    std::printf(
+        "benchmark,agents,days,events,calls,model_ev_per_s,baseline_ev_per_s,ratio,peak_rss_kib\n");
+  } else {
+    std::printf("cluster: two-dc-day scaled to %d agents (rates x %d), call statistics attached\n",
+                agents, copies);
+    std::printf("%8s %5s %12s %10s %14s %14s %7s %14s\n", "agents", "days", "events", "calls",
+                "model ev/s", "baseline ev/s", "ratio", "peak RSS KiB");
+  }
+  std::vector<ClusterRun> one, ten;
+  std::vector<double> ratios, base;
+  for (int r = 0; r < opt.repeat; ++r) {
+    ClusterRun a = run_child(copies, 1);
+    double b = bare_heap_events_per_s(10000, opt.quick ? 200000 : 5000000);
+    one.push_back(a);
+    base.push_back(b);
+    ratios.push_back(a.events_per_s / b);
+  }
+  ten.push_back(run_child(copies, 10));
+  auto by_eps = [](const ClusterRun& x, const ClusterRun& y) {
+    return x.events_per_s < y.events_per_s;
+  };
+  std::sort(one.begin(), one.end(), by_eps);
+  std::sort(ratios.begin(), ratios.end());
+  std::sort(base.begin(), base.end());
+  const ClusterRun& m1 = one[one.size() / 2];
+  const ClusterRun& m10 = ten[0];
+  double ratio = ratios[ratios.size() / 2];
+  double growth = m1.rss_kib > 0 ? double(m10.rss_kib) / double(m1.rss_kib) - 1.0 : 0;
+  if (opt.csv) {
+    for (auto [days, run] : {std::pair{1, m1}, std::pair{10, m10}}) {
+      std::printf("cluster,%d,%d,%llu,%llu,%.0f,%.0f,%.3f,%ld\n", agents, days,
+                  (unsigned long long)run.events, (unsigned long long)run.calls, run.events_per_s,
+                  base[base.size() / 2], run.events_per_s / base[base.size() / 2], run.rss_kib);
+    }
+  } else {
+    for (auto [days, run] : {std::pair{1, m1}, std::pair{10, m10}}) {
+      std::printf("%8d %5d %12llu %10llu %14.0f %14.0f %7.3f %14ld\n", agents, days,
+                  (unsigned long long)run.events, (unsigned long long)run.calls, run.events_per_s,
+                  base[base.size() / 2], run.events_per_s / base[base.size() / 2], run.rss_kib);
+    }
+    std::printf("ratio to the bare heap (1 day, median of %d): %.3f (goal >= 0.25)%s\n",
+                opt.repeat, ratio, ratio >= 0.25 ? "" : "  below goal");
+    std::printf("peak RSS 10 days / 1 day: %+.1f %% (goal <= +10 %%)%s\n", 100 * growth,
+                growth <= 0.10 ? "" : "  above goal");
+  }
+  return m1.events > 0 && m10.events > 0 ? 0 : 1;
+}
+
+}  // namespace scsim::bench

@@ -1,0 +1,16 @@
+// Subcommands of `scsim` that live in their own files (main.cpp dispatches to them).
+// Each takes the arguments after the command name and returns the exit code (0 ok, 1 run
+// failed, 2 bad input or usage); boost::program_options errors propagate to main's handler.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace scsim::cli {
+
+// scsim erlang --rate L --aht S --agents C [--patience P] [--threshold T]
+int cmd_erlang(const std::vector<std::string>& args);
+// scsim compare FILE [--modes auto,local_node] [--replications R] [--seed N] [--out DIR]
+int cmd_compare(const std::vector<std::string>& args);
+
+}  // namespace scsim::cli

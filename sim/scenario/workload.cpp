@@ -1,0 +1,760 @@
+// The `workload:` section: Poisson arrival streams (constant rate or piecewise-constant profile)
+// and call-trace replay (CSV through libfccp), into model::Workload. See workload.hpp and
+// scenarios/README.md ("Workload").
+//
+// Robustness as in the rest of the loader: every value is checked (finite, in range, of the
+// right type), every error is reported with file:line:column and key path, nothing throws out
+// of parse_workload, and the trace file is size-checked before libfccp reads it.
+#include "scenario/workload.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+// csv.h's strncpy trips -Wstringop-truncation at -O2 (GCC only; clang has no such warning).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-truncation"
+#endif
+#include <libfccp/csv.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace scsim::scenario::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uintmax_t kMaxTraceBytes = 256u << 20;  // 256 MiB
+constexpr size_t kMaxTraceCalls = 20'000'000;
+constexpr size_t kMaxProfile = 100'000;
+constexpr size_t kMaxStreams = 100'000;
+constexpr double kMaxRatePerS = 1e6;
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s.substr(0, 80)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  if (s.size() > 80) out += "...";
+  return out + "\"";
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+std::string describe(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "nothing";
+  if (n.IsMap()) return "a map";
+  if (n.IsSequence()) return "a list";
+  if (n.IsScalar())
+    return "\"" + n.Scalar().substr(0, 40) + (n.Scalar().size() > 40 ? "...\"" : "\"");
+  return "something else";
+}
+
+std::string sub(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+std::string idx(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// A plain decimal number (no units); nullopt if not one or not finite.
+std::optional<double> number_of(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  std::string low = lower(s);
+  if (low.find("inf") != std::string::npos || low.find("nan") != std::string::npos) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+bool is_never(const std::string& s) {
+  std::string l = lower(s);
+  return l == "none" || l == "inf" || l == "infinite" || l == "infinity" || l == "never";
+}
+
+struct Field {
+  std::string key;
+  YAML::Node k, v;
+};
+
+struct Parser {
+  const WorkloadContext& ctx;
+  const ErrorSink& sink;
+  int count = 0;
+
+  void error(const YAML::Node& n, const std::string& key, const std::string& msg) {
+    int line = 0, col = 0;
+    if (n.IsDefined()) {
+      YAML::Mark m = n.Mark();
+      if (m.line >= 0) line = m.line + 1;
+      if (m.column >= 0) col = m.column + 1;
+    }
+    ++count;
+    sink(ctx.file, line, col, key, msg);
+  }
+
+  // The fields of a map, rejecting duplicates and unknown keys (with a suggestion).
+  std::optional<std::vector<Field>> fields(const YAML::Node& n, const std::string& path,
+                                           const std::vector<std::string>& allowed,
+                                           const char* expected) {
+    if (!n.IsMap()) {
+      error(n, path, std::string("expected ") + expected + ", got " + describe(n));
+      return std::nullopt;
+    }
+    std::vector<Field> out;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      YAML::Node k = it->first, v = it->second;
+      if (!k.IsScalar()) {
+        error(k, path, "expected a plain key, got " + describe(k));
+        continue;
+      }
+      const std::string& key = k.Scalar();
+      if (std::any_of(out.begin(), out.end(), [&](const Field& f) { return f.key == key; })) {
+        error(k, sub(path, key), "duplicate key " + quote(key));
+        continue;
+      }
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string m = "unknown key " + quote(key);
+        std::string hint = model::did_you_mean(key, allowed);
+        m += hint.empty() ? " (expected one of " + join(allowed) + ")"
+                          : " (did you mean " + quote(hint) + "?)";
+        error(k, sub(path, key), m);
+        continue;
+      }
+      out.push_back(Field{key, k, v});
+    }
+    return out;
+  }
+  static const Field* get(const std::vector<Field>& f, std::string_view key) {
+    for (const auto& x : f) {
+      if (x.key == key) return &x;
+    }
+    return nullptr;
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& n, const std::string& path,
+                                    const char* expected) {
+    if (!n.IsScalar() || n.Scalar().empty()) {
+      error(n, path, std::string("expected ") + expected + ", got " + describe(n));
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  // A duration in seconds: a number or a time (12.5, 250ms, 5min, 01:30:00).
+  std::optional<double> duration_s(const YAML::Node& n, const std::string& path, bool positive) {
+    auto s = scalar(n, path, "a duration such as 180, 2.5s, 250ms or 5min");
+    if (!s) return std::nullopt;
+    std::string low = lower(*s);
+    if (low.find("inf") != std::string::npos || low.find("nan") != std::string::npos) {
+      error(n, path, "duration must be finite, got " + quote(*s));
+      return std::nullopt;
+    }
+    TimeParse p = parse_time(*s);
+    if (!p.value) {
+      error(n, path, p.error);
+      return std::nullopt;
+    }
+    if (positive && *p.value <= Time::zero()) {
+      error(n, path, "expected a duration greater than 0, got " + quote(*s));
+      return std::nullopt;
+    }
+    return p.value->to_seconds();
+  }
+
+  std::optional<Time> instant(const YAML::Node& n, const std::string& path) {
+    auto d = duration_s(n, path, false);
+    if (!d) return std::nullopt;
+    return seconds(*d);
+  }
+
+  std::optional<double> rate(const YAML::Node& n, const std::string& path, const char* unit) {
+    auto s = scalar(n, path, "a rate (a number >= 0)");
+    if (!s) return std::nullopt;
+    auto d = number_of(*s);
+    if (!d) {
+      error(n, path, std::string("expected a finite number of calls ") + unit + ", got " + quote(*s));
+      return std::nullopt;
+    }
+    if (*d < 0) {
+      error(n, path, "a rate must not be negative, got " + quote(*s));
+      return std::nullopt;
+    }
+    return d;
+  }
+
+  // A distribution of durations. `what` is "handle_time", "patience" or "acw".
+  //   180 / 3min            exponential with that mean
+  //   none / inf            (patience only) never abandons
+  //   {law: lognormal, mean: 240, sd: 120}, {law: fixed, mean: 20}, {law: erlang, mean, k},
+  //   {law: gamma, mean, shape}, {law: normal, mean, sd}, {law: uniform, min, max}
+  struct Dist {
+    Distribution d;
+    bool never = false;
+  };
+  std::optional<Dist> distribution(const YAML::Node& n, const std::string& path,
+                                   const std::string& what) {
+    const bool patience = what == "patience";
+    const bool zero_ok = what == "acw" || patience;
+    Dist out;
+    if (n.IsScalar()) {
+      if (patience && is_never(n.Scalar())) {
+        out.never = true;
+        return out;
+      }
+      auto m = duration_s(n, path, !zero_ok);
+      if (!m) return std::nullopt;
+      out.d.kind = Distribution::Kind::exponential;
+      out.d.mean = *m;
+      return out;
+    }
+    std::string expected =
+        std::string("a mean in seconds (exponential), ") + (patience ? "none, " : "") +
+        "or a map such as {law: lognormal, mean: 240, sd: 120}";
+    auto f = fields(n, path, {"law", "mean", "sd", "k", "shape", "min", "max"}, expected.c_str());
+    if (!f) return std::nullopt;
+    const Field* law = get(*f, "law");
+    if (!law) {
+      error(n, path, "missing law (fixed, exponential, lognormal, normal, erlang, gamma, uniform)");
+      return std::nullopt;
+    }
+    auto ls = scalar(law->v, sub(path, "law"), "a law name");
+    if (!ls) return std::nullopt;
+    using K = Distribution::Kind;
+    struct LawInfo {
+      const char* name;
+      K kind;
+      std::vector<std::string> needs;
+    };
+    static const std::vector<LawInfo> laws = {
+        {"fixed", K::fixed, {"mean"}},          {"exponential", K::exponential, {"mean"}},
+        {"lognormal", K::lognormal, {"mean", "sd"}}, {"normal", K::normal, {"mean", "sd"}},
+        {"erlang", K::erlang, {"mean", "k"}},   {"gamma", K::gamma, {"mean", "shape"}},
+        {"uniform", K::uniform, {"min", "max"}},
+    };
+    const LawInfo* li = nullptr;
+    for (const auto& l : laws) {
+      if (*ls == l.name) li = &l;
+    }
+    if (!li) {
+      std::vector<std::string> names;
+      for (const auto& l : laws)
+        names.push_back(l.name);
+      std::string hint = model::did_you_mean(*ls, names);
+      error(law->v, sub(path, "law"),
+            "unknown law " + quote(*ls) +
+                (hint.empty() ? " (laws are " + join(names) + ")"
+                              : " (did you mean " + quote(hint) + "?)"));
+      return std::nullopt;
+    }
+    out.d.kind = li->kind;
+    bool ok = true;
+    for (const auto& fl : *f) {
+      if (fl.key == "law") continue;
+      if (std::find(li->needs.begin(), li->needs.end(), fl.key) == li->needs.end()) {
+        error(fl.k, sub(path, fl.key),
+              std::string("law ") + li->name + " takes " + join(li->needs) + ", not " + fl.key);
+        ok = false;
+      }
+    }
+    for (const auto& need : li->needs) {
+      const Field* x = get(*f, need);
+      if (!x) {
+        error(n, path, std::string("law ") + li->name + " needs " + need);
+        ok = false;
+        continue;
+      }
+      std::string p = sub(path, need);
+      if (need == "k") {
+        auto s = scalar(x->v, p, "a whole number >= 1");
+        auto v = s ? number_of(*s) : std::nullopt;
+        if (!v || *v < 1 || *v > 1000 || *v != std::floor(*v)) {
+          if (s) error(x->v, p, "expected a whole number from 1 to 1000, got " + quote(*s));
+          ok = false;
+        } else {
+          out.d.shape = *v;
+        }
+      } else if (need == "shape") {
+        auto s = scalar(x->v, p, "a number > 0");
+        auto v = s ? number_of(*s) : std::nullopt;
+        if (!v || *v <= 0 || *v > 1e6) {
+          if (s) error(x->v, p, "expected a number greater than 0, got " + quote(*s));
+          ok = false;
+        } else {
+          out.d.shape = *v;
+        }
+      } else {
+        bool pos = need == "mean" && !zero_ok && li->kind != K::normal;
+        auto v = duration_s(x->v, p, pos);
+        if (!v) {
+          ok = false;
+        } else if (need == "mean") {
+          out.d.mean = *v;
+        } else if (need == "sd") {
+          out.d.sd = *v;
+        } else if (need == "min") {
+          out.d.lo = *v;
+        } else {
+          out.d.hi = *v;
+        }
+      }
+    }
+    if (!ok) return std::nullopt;
+    if (li->kind == K::lognormal && !(out.d.mean > 0)) {
+      error(n, path, "law lognormal needs mean > 0");
+      return std::nullopt;
+    }
+    if ((li->kind == K::erlang || li->kind == K::gamma) && !(out.d.mean > 0)) {
+      error(n, path, std::string("law ") + li->name + " needs mean > 0");
+      return std::nullopt;
+    }
+    if (li->kind == K::uniform) {
+      if (out.d.hi < out.d.lo) {
+        error(n, path, "law uniform needs min <= max");
+        return std::nullopt;
+      }
+      if (!zero_ok && out.d.hi <= 0) {
+        error(n, path, "law uniform needs max > 0 for " + what);
+        return std::nullopt;
+      }
+      out.d.mean = 0.5 * (out.d.lo + out.d.hi);
+    }
+    if (li->kind == K::normal && !zero_ok && out.d.mean <= 0) {
+      error(n, path, "law normal needs mean > 0 for " + what);
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  // Per-stream defaults: from the section `defaults`, else DOMAIN's parameters.
+  struct Defaults {
+    Distribution handle, patience, acw;
+    bool never = false;
+    Time profile_interval = seconds(1800);
+    std::string profile_unit = "per_hour";
+  };
+
+  Defaults from_params() const {
+    Defaults d;
+    const auto& p = ctx.params;
+    d.handle.kind = p.handle_time_law == model::DurationLaw::fixed
+                        ? Distribution::Kind::fixed
+                        : Distribution::Kind::exponential;
+    d.handle.mean = p.handle_time_mean.to_seconds();
+    d.acw.kind = p.acw_time_law == model::DurationLaw::fixed ? Distribution::Kind::fixed
+                                                             : Distribution::Kind::exponential;
+    d.acw.mean = p.acw_time_mean.to_seconds();
+    d.patience.kind = Distribution::Kind::exponential;
+    d.patience.mean = p.patience_mean.to_seconds();
+    d.never = p.patience_infinite;
+    return d;
+  }
+
+  // Reads handle_time / patience / acw keys of a map into `d`.
+  void durations(const std::vector<Field>& f, const std::string& path, Defaults& d) {
+    if (const Field* x = get(f, "handle_time")) {
+      if (auto v = distribution(x->v, sub(path, "handle_time"), "handle_time")) d.handle = v->d;
+    }
+    if (const Field* x = get(f, "acw")) {
+      if (auto v = distribution(x->v, sub(path, "acw"), "acw")) d.acw = v->d;
+    }
+    if (const Field* x = get(f, "patience")) {
+      if (auto v = distribution(x->v, sub(path, "patience"), "patience")) {
+        d.never = v->never;
+        if (!v->never) d.patience = v->d;
+      }
+    }
+  }
+
+  std::optional<std::string> unit(const YAML::Node& n, const std::string& path) {
+    auto s = scalar(n, path, "per_hour, per_s or per_interval");
+    if (!s) return std::nullopt;
+    if (*s == "per_hour" || *s == "per_s" || *s == "per_interval") return s;
+    error(n, path, "expected per_hour, per_s or per_interval, got " + quote(*s));
+    return std::nullopt;
+  }
+
+  int group_check(const YAML::Node& n, const std::string& path, const std::string& g) {
+    if (!ctx.groups_reliable) return 0;
+    if (std::find(ctx.groups.begin(), ctx.groups.end(), g) != ctx.groups.end()) return 0;
+    std::string m = "unknown group " + quote(g);
+    if (ctx.groups.empty()) {
+      m += " (no agent is in any group)";
+    } else {
+      std::string hint = model::did_you_mean(g, ctx.groups);
+      m += " (the agents' groups are " + join(ctx.groups) + ")";
+      if (!hint.empty()) m += "; did you mean " + quote(hint) + "?";
+    }
+    error(n, path, m);
+    return -1;
+  }
+
+  int find(const std::vector<std::string>& v, const std::string& s) const {
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == s) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  void stream(const YAML::Node& n, const std::string& p, const Defaults& base,
+              model::Workload& out) {
+    auto f = fields(n, p,
+                    {"dc", "node", "group", "rate_per_hour", "rate_per_s", "profile",
+                     "profile_interval", "profile_unit", "start", "end", "handle_time", "patience",
+                     "acw"},
+                    "a map such as {dc: DC1, group: support, rate_per_hour: 120}");
+    if (!f) return;
+    const int before = count;
+    model::ArrivalStream s;
+    const Field* dc = get(*f, "dc");
+    const Field* nd = get(*f, "node");
+    if (dc && nd) {
+      error(nd->k, sub(p, "node"), "give either dc or node, not both");
+    } else if (dc) {
+      if (auto name = scalar(dc->v, sub(p, "dc"), "a DC name")) {
+        s.dc = find(ctx.dcs, *name);
+        if (s.dc < 0 && ctx.names_reliable) {
+          error(dc->v, sub(p, "dc"),
+                "unknown DC " + quote(*name) + " (DCs are " + join(ctx.dcs) + ")");
+        }
+      }
+    } else if (nd) {
+      if (auto name = scalar(nd->v, sub(p, "node"), "a node name")) {
+        s.node = find(ctx.nodes, *name);
+        if (s.node < 0) {
+          if (ctx.names_reliable) {
+            error(nd->v, sub(p, "node"),
+                  "unknown node " + quote(*name) + " (nodes are " + join(ctx.nodes) + ")");
+          }
+        } else {
+          s.dc = ctx.node_dc[static_cast<size_t>(s.node)];
+        }
+      }
+    } else {
+      error(n, p, "missing dc (the DC whose SIP Proxy takes the calls) or node");
+    }
+    if (const Field* g = get(*f, "group")) {
+      if (auto name = scalar(g->v, sub(p, "group"), "a group name")) {
+        s.group = *name;
+        group_check(g->v, sub(p, "group"), *name);
+      }
+    } else {
+      error(n, p, "missing group (the routing group the calls ask for)");
+    }
+    const Field* rh = get(*f, "rate_per_hour");
+    const Field* rs = get(*f, "rate_per_s");
+    const Field* pr = get(*f, "profile");
+    int given = (rh != nullptr) + (rs != nullptr) + (pr != nullptr);
+    if (given == 0) {
+      error(n, p, "missing rate_per_hour, rate_per_s or profile");
+    } else if (given > 1) {
+      const Field* second = pr && (rh || rs) ? pr : rs;
+      error(second->k, sub(p, second->key),
+            "give one of rate_per_hour, rate_per_s and profile, not several");
+    } else if (rh) {
+      if (auto r = rate(rh->v, sub(p, "rate_per_hour"), "per hour")) s.rate_per_s = *r / 3600.0;
+    } else if (rs) {
+      if (auto r = rate(rs->v, sub(p, "rate_per_s"), "per second")) s.rate_per_s = *r;
+    }
+    Time interval = base.profile_interval;
+    std::string unit_name = base.profile_unit;
+    for (const char* k : {"profile_interval", "profile_unit"}) {
+      if (const Field* x = get(*f, k); x && !pr) {
+        error(x->k, sub(p, k), std::string(k) + " applies to a profile only (no profile given)");
+      }
+    }
+    if (const Field* x = get(*f, "profile_interval")) {
+      if (auto d = duration_s(x->v, sub(p, "profile_interval"), true)) interval = seconds(*d);
+    }
+    if (const Field* x = get(*f, "profile_unit")) {
+      if (auto u = unit(x->v, sub(p, "profile_unit"))) unit_name = *u;
+    }
+    if (pr && given == 1) {
+      std::string pp = sub(p, "profile");
+      if (!pr->v.IsSequence() || pr->v.size() == 0) {
+        error(pr->v, pp,
+              "expected a non-empty list of rates, one per profile_interval, got " +
+                  describe(pr->v));
+      } else if (pr->v.size() > kMaxProfile) {
+        error(pr->v, pp,
+              "profile too long: " + std::to_string(pr->v.size()) + " values (the limit is " +
+                  std::to_string(kMaxProfile) + ")");
+      } else {
+        double per = unit_name == "per_hour"   ? 1.0 / 3600.0
+                     : unit_name == "per_s"    ? 1.0
+                                               : 1.0 / interval.to_seconds();
+        size_t i = 0;
+        for (auto it = pr->v.begin(); it != pr->v.end(); ++it, ++i) {
+          if (auto r = rate(*it, idx(pp, i), unit_name == "per_interval" ? "per interval"
+                                             : unit_name == "per_s"      ? "per second"
+                                                                         : "per hour")) {
+            s.profile_per_s.push_back(*r * per);
+          }
+        }
+      }
+    }
+    s.profile_interval = interval;
+    if (const Field* x = get(*f, "start")) {
+      if (auto t = instant(x->v, sub(p, "start"))) s.start = *t;
+    }
+    if (const Field* x = get(*f, "end")) {
+      if (auto t = instant(x->v, sub(p, "end"))) {
+        s.end = *t;
+        if (s.end <= s.start) {
+          error(x->v, sub(p, "end"), "end must be after start");
+        }
+      }
+    }
+    double top = s.rate_per_s;
+    for (double r : s.profile_per_s)
+      top = std::max(top, r);
+    if (top > kMaxRatePerS) {
+      error(n, p, "rate too high: at most 1000000 calls per second");
+    }
+    Defaults d = base;
+    durations(*f, p, d);
+    s.handle = d.handle;
+    s.acw = d.acw;
+    s.patience = d.patience;
+    s.infinite_patience = d.never;
+    if (count == before) out.streams.push_back(std::move(s));
+  }
+
+  void trace(const std::string& rel, const YAML::Node& at, const std::string& path,
+             const Defaults& base, model::Workload& out, uint64_t& file_hash) {
+    fs::path tp = fs::path(rel).is_absolute() ? fs::path(rel) : ctx.dir / rel;
+    std::string tname = tp.lexically_normal().string();
+    std::error_code ec;
+    auto st = fs::status(tp, ec);
+    if (ec || !fs::exists(st)) {
+      error(at, path,
+            "cannot open trace file: no such file (" + quote(tname) +
+                ", relative to the scenario file)");
+      return;
+    }
+    if (!fs::is_regular_file(st)) {
+      error(at, path, "cannot open trace file: not a regular file (" + quote(tname) + ")");
+      return;
+    }
+    uintmax_t size = fs::file_size(tp, ec);
+    if (ec || size > kMaxTraceBytes) {
+      error(at, path,
+            ec ? "cannot read trace file: " + ec.message()
+               : "trace file is too large: " + std::to_string(size) + " bytes (the limit is " +
+                     std::to_string(kMaxTraceBytes >> 20) + " MiB)");
+      return;
+    }
+    std::ifstream fin(tp, std::ios::binary);
+    if (!fin) {
+      error(at, path, "cannot open trace file: permission denied or unreadable");
+      return;
+    }
+    std::ostringstream ss;
+    ss << fin.rdbuf();
+    std::string bytes = ss.str();
+    if (auto z = bytes.find('\0'); z != std::string::npos) {
+      int line = 1 + static_cast<int>(std::count(bytes.begin(), bytes.begin() + z, '\n'));
+      ++count;
+      sink(tname, line, 0, path, "not a text file (NUL byte); expected a CSV text file");
+      return;
+    }
+    for (unsigned char c : bytes)
+      file_hash = (file_hash ^ c) * 1099511628211ull;
+    auto row_error = [&](int line, const std::string& key, const std::string& msg) {
+      ++count;
+      sink(tname, line, 0, key, msg);
+    };
+    std::istringstream in(bytes);
+    int line = 0;
+    std::vector<model::TraceCall> calls;
+    try {
+      io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
+                    io::throw_on_overflow, io::empty_line_comment>
+          csv(tname, in);
+      csv.read_header(io::ignore_missing_column | io::ignore_extra_column, "arrival", "dc", "group",
+                      "handle", "patience", "acw");
+      std::vector<std::string> missing;
+      for (const char* c : {"arrival", "dc", "group", "handle", "patience"}) {
+        if (!csv.has_column(c)) missing.push_back(c);
+      }
+      if (!missing.empty()) {
+        row_error(1, path,
+                  "bad header: missing column(s) " + join(missing) +
+                      "; expected arrival,dc,group,handle,patience (and optionally acw)");
+        return;
+      }
+      const bool has_acw = csv.has_column("acw");
+      std::string arrival, dc, group, handle, patience, acw;
+      size_t i = 0;
+      while (csv.read_row(arrival, dc, group, handle, patience, acw)) {
+        line = static_cast<int>(csv.get_file_line());
+        std::string p = idx(path, i++);
+        if (calls.size() >= kMaxTraceCalls) {
+          row_error(line, path,
+                    "too many calls in the trace (the limit is " + std::to_string(kMaxTraceCalls) +
+                        ")");
+          break;
+        }
+        const int before = count;
+        model::TraceCall c;
+        auto when = [&](const std::string& text, const char* col, bool positive) -> std::optional<Time> {
+          TimeParse t = parse_time(text);
+          if (!t.value) {
+            row_error(line, sub(p, col), t.error);
+            return std::nullopt;
+          }
+          if (positive && *t.value <= Time::zero()) {
+            row_error(line, sub(p, col), "expected a duration greater than 0, got " + quote(text));
+            return std::nullopt;
+          }
+          return t.value;
+        };
+        if (auto t = when(arrival, "arrival", false)) c.arrival = *t;
+        if (dc.empty()) {
+          row_error(line, sub(p, "dc"), "expected a DC (or node) name");
+        } else if (int d = find(ctx.dcs, dc); d >= 0) {
+          c.dc = d;
+        } else if (int k = find(ctx.nodes, dc); k >= 0) {
+          c.node = k;
+          c.dc = ctx.node_dc[static_cast<size_t>(k)];
+        } else if (ctx.names_reliable) {
+          row_error(line, sub(p, "dc"),
+                    "unknown DC or node " + quote(dc) + " (DCs are " + join(ctx.dcs) +
+                        "; nodes are " + join(ctx.nodes) + ")");
+        }
+        if (group.empty()) {
+          row_error(line, sub(p, "group"), "expected a group name");
+        } else if (ctx.groups_reliable &&
+                   std::find(ctx.groups.begin(), ctx.groups.end(), group) == ctx.groups.end()) {
+          row_error(line, sub(p, "group"),
+                    "unknown group " + quote(group) + " (the agents' groups are " +
+                        join(ctx.groups) + ")");
+        }
+        c.group = group;
+        if (auto t = when(handle, "handle", true)) c.handle = *t;
+        if (patience.empty() || is_never(patience)) {
+          c.patience = Time::max();
+        } else if (auto t = when(patience, "patience", false)) {
+          c.patience = *t;
+        }
+        if (has_acw && !acw.empty()) {
+          if (auto t = when(acw, "acw", false)) c.acw = *t;
+        } else if (base.acw.kind == Distribution::Kind::fixed) {
+          c.acw = seconds(base.acw.mean);
+        }
+        if (count == before) calls.push_back(std::move(c));
+        if (count >= 100) break;
+      }
+    } catch (const io::error::base& e) {
+      int l = line + 1;
+      if (auto* wl = dynamic_cast<const io::error::with_file_line*>(&e)) {
+        if (wl->file_line > 0) l = wl->file_line;
+      }
+      std::string msg = e.what();
+      if (dynamic_cast<const io::error::escaped_string_not_closed*>(&e)) {
+        msg =
+            "a quoted field is not closed (quotes must be doubled inside a quoted field, and a "
+            "quoted field cannot span lines): " +
+            msg;
+      } else if (dynamic_cast<const io::error::too_few_columns*>(&e) ||
+                 dynamic_cast<const io::error::too_many_columns*>(&e)) {
+        msg = "wrong number of columns (as many as in the header): " + msg;
+      } else if (dynamic_cast<const io::error::header_missing*>(&e)) {
+        l = 1;
+        msg = "empty trace; expected the header arrival,dc,group,handle,patience";
+      } else if (dynamic_cast<const io::error::duplicated_column_in_header*>(&e)) {
+        l = 1;
+        msg = "bad header: " + msg;
+      }
+      row_error(l, path, msg);
+      return;
+    }
+    // Replay in arrival order (equal times keep file order): call ids follow arrival order.
+    std::stable_sort(calls.begin(), calls.end(),
+                     [](const model::TraceCall& a, const model::TraceCall& b) {
+                       return a.arrival < b.arrival;
+                     });
+    out.trace = std::move(calls);
+  }
+
+  void run(const YAML::Node& n, const std::string& path, model::Workload& out,
+           uint64_t& file_hash) {
+    if (n.IsNull()) return;
+    auto f = fields(n, path, {"streams", "trace", "defaults", "profile_interval", "profile_unit"},
+                    "a map with streams and/or trace (and optionally defaults)");
+    if (!f) return;
+    Defaults base = from_params();
+    if (const Field* x = get(*f, "profile_interval")) {
+      if (auto d = duration_s(x->v, sub(path, "profile_interval"), true)) {
+        base.profile_interval = seconds(*d);
+      }
+    }
+    if (const Field* x = get(*f, "profile_unit")) {
+      if (auto u = unit(x->v, sub(path, "profile_unit"))) base.profile_unit = *u;
+    }
+    if (const Field* x = get(*f, "defaults")) {
+      std::string dp = sub(path, "defaults");
+      if (auto df = fields(x->v, dp, {"handle_time", "patience", "acw"},
+                           "a map with handle_time, patience, acw")) {
+        durations(*df, dp, base);
+      }
+    }
+    if (const Field* x = get(*f, "streams")) {
+      std::string sp = sub(path, "streams");
+      if (!x->v.IsSequence()) {
+        error(x->v, sp,
+              "expected a list of streams such as [{dc: DC1, group: support, rate_per_hour: "
+              "120}], got " +
+                  describe(x->v));
+      } else if (x->v.size() > kMaxStreams) {
+        error(x->v, sp, "too many streams (the limit is " + std::to_string(kMaxStreams) + ")");
+      } else {
+        size_t i = 0;
+        for (auto it = x->v.begin(); it != x->v.end(); ++it, ++i) {
+          stream(*it, idx(sp, i), base, out);
+          if (count >= 100) return;
+        }
+      }
+    }
+    if (const Field* x = get(*f, "trace")) {
+      if (auto s = scalar(x->v, sub(path, "trace"), "a CSV file path")) {
+        trace(*s, x->v, sub(path, "trace"), base, out, file_hash);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void parse_workload(const YAML::Node& n, const std::string& path, const WorkloadContext& ctx,
+                    model::Workload& out, uint64_t& file_hash, const ErrorSink& error) {
+  Parser p{ctx, error};
+  try {
+    p.run(n, path, out, file_hash);
+  } catch (const std::exception& e) {
+    error(ctx.file, 0, 0, path, std::string("internal error while reading the workload: ") + e.what());
+  }
+}
+
+}  // namespace scsim::scenario::detail

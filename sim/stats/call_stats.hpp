@@ -1,0 +1,281 @@
+// Call statistics of DOMAIN §6: an Observer of the Cluster that turns call records, routing
+// decisions, truth agent states and link states into the call files of a results directory:
+//   calls.csv         one row per call (§6.1): times, DC, node, group, outcome, failure cause,
+//                     wait, answering DN and its owner, local/remote and same/other DC, failed
+//                     offers per cause, misrouted, dropped_after_answer, period at arrival
+//   routing.csv       one row per routing decision of URS_N (issue 6, R50-R63)
+//   intervals.csv     interval (stats_interval_s) x node x group (each also "all"): the KPIs of
+//                     §6.2 over the calls that arrived in the interval, and occupancy from the
+//                     truth's agent states
+//   periods.csv       per §6.4 period (connected, undetected, partitioned, resyncing) x node:
+//                     time spent in it and the KPIs of the calls that arrived in it
+//   episodes.csv      each fault episode (a maximal stretch that is not `connected`), per node
+//                     and window (the equal-length window before, during and after it): KPIs
+//   call_summary.csv  the run's KPIs per node x group (warm-up excluded), metric per row
+// Every file has a header row and starts with the `seed` and `scenario` columns (CsvWriter);
+// times are seconds with six decimals (format_time); ratios are printed with six decimals and
+// left empty when undefined (0 / 0).
+//
+// Counting (§6): a call is counted when it arrived at or after `warmup_s` and ended by the
+// run's end; calls still in progress are counted apart (`in_progress`). A call counts in the
+// interval, period and second of its arrival. Occupancy (§6.2) is time-weighted over the truth
+// after `warmup_s`: busy = Reserved/Ringing/Talking/ACW; available = Ready with the DN InSrv
+// under a truth owner; Ready otherwise is `ready_oos_s`; a DN counts for each of its agent's
+// groups and, per node, under its truth owner (an ownerless DN only in the "all" rows).
+//
+// Periods (§6.4) are evaluated after every link change and every executed event (node
+// liveness): partitioned if a link end between two live nodes is declared lost; else
+// undetected if one is cut but undeclared; else resyncing if one is resyncing; else connected.
+// Several changes within one instant leave one period (the last), so a period that lasts no
+// time is no period. A call arriving at instant t belongs to the period in force at the end of
+// t's faults, deliveries and timers (DOMAIN "same instant": arrivals come after them).
+//
+// Invariants kept here: memory does not grow with the number of calls: rows of calls.csv and
+// routing.csv are streamed; aggregates live in fixed-size cells per interval, per period and
+// per second of arrival (episodes), i.e. they grow with the run's duration and faults only.
+// Output depends only on the observations: equal runs give equal bytes.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/calls.hpp"
+#include "model/cluster.hpp"
+#include "stats/csv.hpp"
+#include "stats/recorder.hpp"
+
+namespace scsim::stats {
+
+// §6.4 periods, in the order of precedence of their test (partitioned first).
+enum class Period { connected = 0, undetected = 1, partitioned = 2, resyncing = 3 };
+inline constexpr int kPeriods = 4;
+const char* to_string(Period p);
+
+// Counts over calls (§6.1, §6.2). Calls in progress at the end are counted only in
+// `in_progress`; everything else counts ended calls that arrived after warm-up.
+struct CallAggregate {
+  uint64_t offered = 0;
+  uint64_t answered = 0;
+  uint64_t answered_local = 0;
+  uint64_t answered_remote = 0;
+  uint64_t remote_same_dc = 0;
+  uint64_t remote_other_dc = 0;
+  uint64_t answered_within_t = 0;  // wait <= service_level_threshold_s
+  uint64_t abandoned = 0;
+  uint64_t short_abandons = 0;  // abandoned with wait < short_abandon_threshold_s
+  uint64_t routing_failures = 0;
+  uint64_t rf_no_target = 0;
+  uint64_t rf_redirection_limit = 0;
+  uint64_t lost_node_failures = 0;
+  uint64_t misrouted = 0;  // calls with a stale_view failed offer
+  uint64_t dropped_after_answer = 0;
+  uint64_t failed_offers[model::kFailCauses] = {0, 0, 0, 0};
+  uint64_t in_progress = 0;
+  int64_t answered_wait_us = 0;  // sum of waits of answered calls
+
+  // Adds one call (already known to be counted, or in progress).
+  void add(const model::CallRecord& c, Time sl_threshold, Time short_abandon_threshold);
+  void merge(const CallAggregate& o);
+};
+
+// Time-weighted truth agent states (§6.2 occupancy), microseconds summed over DNs.
+struct OccupancyAggregate {
+  int64_t busy_us = 0;
+  int64_t available_us = 0;
+  int64_t ready_oos_us = 0;
+  void merge(const OccupancyAggregate& o) {
+    busy_us += o.busy_us;
+    available_us += o.available_us;
+    ready_oos_us += o.ready_oos_us;
+  }
+};
+
+// The KPIs of §6.2 (NaN where a ratio is 0 / 0), usable by `scsim compare`.
+struct Kpis {
+  double offered = 0, answered = 0, answered_local = 0, answered_remote = 0;
+  double abandoned = 0, short_abandons = 0, routing_failures = 0, lost_node_failures = 0;
+  double misrouted = 0, dropped_after_answer = 0, in_progress = 0;
+  double rf_no_target = 0, rf_redirection_limit = 0;
+  double answered_remote_same_dc = 0, answered_remote_other_dc = 0;
+  double sl = NAN;                    // answered within T / (offered - short abandons)
+  double asa = NAN;                   // mean wait of answered calls, seconds
+  double abandonment_rate = NAN;      // abandoned / offered
+  double short_abandon_rate = NAN;    // short abandons / offered
+  double routing_failure_rate = NAN;  // routing_failure / offered
+  double rf_no_target_rate = NAN;
+  double rf_redirection_limit_rate = NAN;
+  double lost_node_rate = NAN;        // lost_node_failure / offered
+  double remote_share = NAN;          // answered_remote / answered
+  double misroute_rate = NAN;         // misrouted / offered
+  double remote_same_dc_share = NAN;  // of answered_remote
+  double failed_offers[model::kFailCauses] = {0, 0, 0, 0};
+  double occupancy = NAN;  // busy / (busy + available)
+  double busy_s = 0, available_s = 0, ready_oos_s = 0;
+};
+
+Kpis compute_kpis(const CallAggregate& calls, const OccupancyAggregate& occ = {});
+// Every KPI with its column name, in a fixed order (the columns of intervals.csv etc.).
+struct KpiField {
+  const char* name;
+  double value;
+  bool count;  // printed as an integer
+};
+std::vector<KpiField> kpi_fields(const Kpis& k);
+// Counts as integers, other values with six decimals, "" for NaN.
+std::string format_kpi(const KpiField& f);
+
+// What CallStats needs to know about the cluster; call_stats_setup() fills it from a Cluster,
+// tests build it by hand.
+struct CallStatsSetup {
+  std::vector<std::string> dc_names;
+  std::vector<std::string> node_names;
+  std::vector<int> node_dc;
+  std::vector<std::string> group_names;     // index = CallRecord::group
+  std::vector<std::string> dn_numbers;      // per DN index
+  std::vector<std::vector<int>> dn_groups;  // per DN index: group indices of its agent
+  Time service_level_threshold = seconds(20);
+  Time short_abandon_threshold = Time::zero();
+  Time stats_interval = seconds(900);
+  Time warmup = Time::zero();
+  std::string routing_mode = "auto";
+  Time start = Time::zero();
+  std::vector<model::DnView> initial_truth;        // per DN (default: no owner, OOS)
+  std::vector<model::LinkEndState> initial_links;  // node * nodes + peer (default: up)
+  std::function<bool(int)> node_alive;             // default: always alive
+};
+
+// The groups of a spec as Cluster::groups() defines them: every group named by an agent or the
+// workload, sorted by name (for tools that need them without a Cluster).
+std::vector<std::string> routing_groups(const model::ClusterSpec& spec);
+// From a cluster: its groups (Cluster::groups), names, parameters, current truth and links.
+CallStatsSetup call_stats_setup(const model::Cluster& cluster);
+
+class CallStats : public model::Observer {
+ public:
+  // Opens the files in `dir` (which must exist). Register with cluster.add_observer(&stats)
+  // before running; after the run call cluster.finish_calls(), then finish(end).
+  CallStats(const model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label);
+  // Without a cluster (tests): node liveness from setup.node_alive; instants end when an
+  // observation with a later time arrives (or end_instant()).
+  CallStats(CallStatsSetup setup, const std::filesystem::path& dir, RunLabel label,
+            const model::Cluster* cluster = nullptr);
+  ~CallStats() override;
+  CallStats(const CallStats&) = delete;
+  CallStats& operator=(const CallStats&) = delete;
+
+  void on_dn_view(const model::DnViewChange& c) override;
+  void on_link(const model::LinkChange& c) override;
+  void on_call(const model::CallRecord& c) override;
+  void on_decision(const model::RoutingDecision& d) override;
+  void on_event(const FiredEvent& f) override;
+
+  // Re-reads node liveness and re-classifies the period at time t (done after every event when
+  // attached to a cluster).
+  void refresh(Time t);
+
+  // Closes the occupancy and period accounting at `end`, writes intervals.csv, periods.csv,
+  // episodes.csv and call_summary.csv, and closes every file. Throws std::runtime_error if a
+  // file could not be written. Idempotent.
+  void finish(Time end);
+
+  // ---- results (complete after finish(); the call counts are live)
+  // node: -1 = all nodes; group: -1 = all groups.
+  Kpis kpis(int node = -1, int group = -1) const;
+  Kpis period_kpis(Period p, int node = -1) const;
+  Kpis interval_kpis(int64_t interval, int node = -1, int group = -1) const;
+  Time period_time(Period p) const;          // whole run
+  Time period_counted_time(Period p) const;  // after warm-up
+  Period period_at(Time t) const;
+  Period current_period() const;
+
+  enum class Window { before = 0, during = 1, after = 2 };
+  struct Episode {
+    Time start, end;
+    bool open_at_end = false;
+    unsigned kinds = 0;  // bit (1 << Period) for each period seen in it
+    Time time_in[kPeriods];
+    // Windows in whole seconds of arrival: during = [floor(start), ceil(end)), before and after
+    // of the same length, clipped to [0, ceil(run end)).
+    int64_t from_s[3] = {0, 0, 0}, to_s[3] = {0, 0, 0};
+    bool complete[3] = {true, true, true};
+  };
+  const std::vector<Episode>& episodes() const { return episodes_; }
+  Kpis episode_kpis(size_t episode, Window w, int node = -1) const;
+
+  uint64_t calls() const { return calls_seen_; }
+  uint64_t decisions() const { return decisions_seen_; }
+  void flush();
+
+ private:
+  struct Cell {
+    CallAggregate calls;
+    OccupancyAggregate occ;
+  };
+  // Per second of arrival and node slot: the few counts the episode windows need.
+  struct SecondBin {
+    uint32_t offered = 0, answered = 0, answered_remote = 0, within_t = 0, abandoned = 0,
+             short_abandons = 0, routing_failures = 0, lost_node = 0, misrouted = 0;
+    int64_t wait_us = 0;
+  };
+  struct Span {
+    int64_t start;
+    Period kind;
+  };
+  struct DnState {
+    int owner = -1;
+    bool in_service = false;
+    model::AgentState agent = model::AgentState::logged_out;
+    int64_t since = 0;
+  };
+
+  int node_slots() const { return nodes_ + 2; }  // nodes, "none" (node -1), "all"
+  int all_node() const { return nodes_ + 1; }
+  int none_node() const { return nodes_; }
+  int group_slots() const { return groups_ + 1; }  // groups, "all"
+  int slot_of_node(int node) const;
+  int slot_of_group(int group) const;
+  Cell& interval_cell(int64_t interval, int node_slot, int group_slot);
+  const Cell* interval_cell_if(int64_t interval, int node_slot, int group_slot) const;
+  Period classify() const;
+  void set_period(int64_t t, Period p);
+  void account_dn(int dn, int64_t to);
+  void add_occupancy(const DnState& s, int dn, int64_t from, int64_t to);
+  void write_call_row(const model::CallRecord& c, Period p, bool counted);
+  void build_episodes(int64_t end);
+  void write_intervals(int64_t end);
+  void write_periods();
+  void write_episodes();
+  void write_summary(int64_t end);
+  const std::string& node_name(int node) const;
+
+  CallStatsSetup setup_;
+  const model::Cluster* cluster_ = nullptr;
+  RunLabel label_;
+  int nodes_ = 0, groups_ = 0, dns_ = 0;
+  int64_t interval_us_ = 1, warmup_us_ = 0, start_us_ = 0, end_us_ = -1;
+
+  CsvWriter calls_, routing_;
+  std::unique_ptr<CsvWriter> intervals_, periods_, episodes_out_, summary_;
+
+  std::vector<model::LinkEndState> links_;  // node * nodes + peer
+  std::vector<char> alive_;
+  std::vector<Span> timeline_;  // period changes, increasing start, no zero-length spans
+  std::vector<DnState> dn_;
+  std::vector<std::vector<Cell>> intervals_cells_;  // [interval][node_slot * group_slots + g]
+  std::vector<Cell> run_cells_;                     // [node_slot * group_slots + g]
+  std::vector<Cell> period_cells_;                  // [period * node_slots + node_slot]
+  std::deque<SecondBin> seconds_;                   // [second * (nodes + 1) + node (none)]
+  std::vector<Episode> episodes_;
+  uint64_t calls_seen_ = 0, decisions_seen_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace scsim::stats

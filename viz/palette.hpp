@@ -1,0 +1,58 @@
+// The GUI's colours, in one place: the topology, the DN board, the legend and the headless
+// pixel test (viz/tests) all use these values.
+#pragma once
+
+#include <imgui.h>
+
+#include "model/cluster.hpp"
+
+namespace scsim::viz {
+
+struct Rgb {
+  unsigned char r, g, b;
+  ImU32 u32(unsigned char a = 255) const { return IM_COL32(r, g, b, a); }
+};
+
+inline Rgb link_color(model::LinkEndState s) {
+  switch (s) {
+    case model::LinkEndState::up:
+      return {46, 184, 92};  // green
+    case model::LinkEndState::cut_undeclared:
+      return {245, 166, 35};  // amber: cut, not yet noticed
+    case model::LinkEndState::declared_lost:
+      return {220, 40, 60};  // red
+    case model::LinkEndState::resyncing:
+      return {60, 140, 240};  // blue
+    case model::LinkEndState::peer_down:
+      return {120, 120, 120};  // grey
+  }
+  return {255, 0, 255};
+}
+
+inline constexpr Rgb kBackground{24, 26, 30};
+inline constexpr Rgb kNodeAlive{70, 90, 120};
+inline constexpr Rgb kNodeDead{60, 60, 60};
+inline constexpr Rgb kDcBox{50, 55, 65};
+inline constexpr Rgb kStale{230, 60, 230};  // cells that disagree with the truth
+
+// DN board cell colours by (service, agent state).
+inline Rgb dn_color(const model::DnView& v) {
+  if (v.owner < 0) return {55, 55, 60};     // no owner
+  if (!v.in_service) return {120, 35, 40};  // OOS
+  switch (v.agent) {
+    case model::AgentState::logged_out:
+      return {70, 80, 95};
+    case model::AgentState::not_ready:
+      return {150, 120, 30};
+    case model::AgentState::ready:
+      return {40, 130, 70};
+    case model::AgentState::reserved:
+    case model::AgentState::ringing:
+    case model::AgentState::talking:
+    case model::AgentState::acw:
+      return {45, 90, 160};
+  }
+  return {255, 0, 255};
+}
+
+}  // namespace scsim::viz

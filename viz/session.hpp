@@ -1,0 +1,119 @@
+// The GUI's simulation: a scenario, a seed, the actions made by hand, and the cluster that runs
+// them. The panels read it (const); only the app loop changes it, through Commands.
+//
+// Invariants kept here:
+//   - The cluster is always exactly the run that `scsim run` makes of the scenario file that
+//     "Save scenario as" writes: it is built with stats::build_cluster from the scenario's
+//     timeline merged with the hand-made actions (stats::merge_timeline). An edit made at time T
+//     is therefore not slipped into the running cluster (that would give the action a different
+//     scheduler sequence number and so a different fingerprint); the run is re-executed from
+//     the start with the action in the timeline, up to T.
+//   - Seeking back re-executes from the start: the state after seeking to T is the state of an
+//     uninterrupted run at T, because run_until(a) then run_until(b) runs the same events as
+//     run_until(b).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/cluster.hpp"
+#include "scenario/scenario.hpp"
+
+namespace scsim::viz {
+
+// One line of the event log: an observation of the model, as text, with its time and type.
+struct LogEntry {
+  enum class Type { link, ownership, conflict, dn_view, action };
+  Time at;
+  Type type;
+  int dn = -1;  // for DN filters; -1 when not about one DN
+  std::string text;
+};
+const char* to_string(LogEntry::Type t);
+
+// Counts per Stat Server (and the truth) sampled over simulated time, for the KPI strip.
+struct KpiSeries {
+  Time step;                                   // sampling interval
+  std::vector<std::vector<float>> in_service;  // [level][sample]; level 0 = truth, 1+n = SS_n
+  std::vector<std::vector<float>> eligible;
+};
+
+// Per-node figures the panels show, computed once after each advance (not in every frame).
+struct NodeSummary {
+  int owned = 0;          // DNs whose truth owner is this node
+  int ss_in_service = 0;  // DNs in service in SS_N
+  int ss_eligible = 0;
+  int stale_view = 0;  // DNs where view_N differs from the truth
+  int stale_ss = 0;
+};
+
+class Session {
+ public:
+  Session(scenario::Scenario sc, uint64_t seed);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // ---- reading (panels) ----
+  const scenario::Scenario& scenario() const { return sc_; }
+  uint64_t seed() const { return seed_; }
+  Time end() const { return sc_.duration; }
+  const model::Cluster& cluster() const { return *cluster_; }
+  Time now() const { return cluster_->now(); }
+  bool at_end() const { return now() >= end() || finished_; }
+  const std::vector<model::Action>& user_actions() const { return user_actions_; }
+  const std::vector<model::Action>& timeline() const { return timeline_; }  // merged
+  // Index in timeline() of the first action not yet run (timeline().size() when none is left).
+  size_t next_action() const;
+  std::optional<Time> next_event_time() const { return next_event_; }
+  // The last observations of each LogEntry::Type (kept per type, so that a flood of DN view
+  // changes does not push the link changes out), each in time order.
+  const std::vector<std::deque<LogEntry>>& log() const;
+  const KpiSeries& kpis() const;
+  const std::vector<NodeSummary>& summary() const { return summary_; }
+  uint64_t rebuilds() const { return rebuilds_; }
+  double last_rebuild_ms() const { return last_rebuild_ms_; }
+  // The scenario with the hand-made actions and the seed: what "Save scenario as" writes.
+  scenario::Scenario edited_scenario() const;
+
+  // ---- changing (the app loop only) ----
+  void run_until(Time t);  // forward, or back by re-execution
+  bool step();             // one event; false if none is left before the end
+  void step_to_next_action();
+  // Runs events for at most `budget_ms` of wall time, not past `limit`; true if time advanced.
+  void run_for(double budget_ms, Time limit);
+  void add_action(model::Action a);  // at a.at (normally now()); re-executes to now()
+  void remove_action(size_t index);  // of user_actions(); re-executes to now()
+  void set_user_actions(std::vector<model::Action> actions);
+  std::string save(const std::string& path) const;  // empty or an error message
+  // Runs the edited scenario from the start to the end with the CSV recorder into `dir`, as
+  // `scsim run` does (same files, same bytes); returns an empty string or an error message.
+  std::string write_results(const std::filesystem::path& dir, std::string* fingerprint) const;
+
+ private:
+  struct Watch;
+  void rebuild(Time to);
+  void after_advance();
+
+  scenario::Scenario sc_;
+  uint64_t seed_;
+  std::vector<model::Action> user_actions_;
+  std::vector<model::Action> timeline_;
+  std::unique_ptr<model::Cluster> cluster_;
+  std::unique_ptr<Watch> watch_;
+  std::optional<Time> next_event_;
+  std::vector<NodeSummary> summary_;
+  bool finished_ = false;
+  uint64_t rebuilds_ = 0;
+  double last_rebuild_ms_ = 0;
+};
+
+// A copy of `sc` with every agent (and its timeline actions) repeated `times` times, names and
+// DNs suffixed: the bench's way to reach 20 000 DNs from the 400-agent two-dc-day.
+scenario::Scenario replicate_agents(const scenario::Scenario& sc, int times);
+
+}  // namespace scsim::viz
