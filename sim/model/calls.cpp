@@ -101,6 +101,7 @@ void Cluster::Impl::init_calls() {
   indexed.assign(size_t(N) * D, Indexed{});
   reserved.assign(size_t(N) * D, 0);
   route_pending.assign(N, 0);
+  queued_count.assign(N, 0);
   acw_gen.assign(D, 0);
   busy_call.assign(D, -1);
   held_requests.assign(D, HeldRequest{});
@@ -326,7 +327,8 @@ void Cluster::Impl::on_view_update(int n, int d, const DnView& before, const DnV
 }
 
 void Cluster::Impl::schedule_route(int n) {
-  if (route_pending[n] || !nodes[n].alive) return;
+  // A pass only matters when calls wait (arrivals and requeues enqueue first).
+  if (route_pending[n] || !nodes[n].alive || queued_count[n] == 0) return;
   route_pending[n] = 1;
   sched.schedule_at(sched.now(), kRouting, Event{uint32_t(Ev::route), uint32_t(n), 0});
 }
@@ -428,6 +430,7 @@ void Cluster::Impl::enqueue(uint32_t slot) {
   Call& c = calls[slot];
   c.phase = Call::Phase::queued;
   queues[ng(c.rec.node, c.rec.group)].insert({c.pos, slot});
+  ++queued_count[c.rec.node];
   arm_router_timer(slot);  // R63: a requeue starts the clock afresh
   schedule_route(c.rec.node);
   if (!observers.empty()) {
@@ -444,7 +447,7 @@ void Cluster::Impl::enqueue(uint32_t slot) {
 
 void Cluster::Impl::dequeue(uint32_t slot) {
   Call& c = calls[slot];
-  queues[ng(c.rec.node, c.rec.group)].erase({c.pos, slot});
+  queued_count[c.rec.node] -= int(queues[ng(c.rec.node, c.rec.group)].erase({c.pos, slot}));
   ++c.router_step;
 }
 
@@ -507,8 +510,12 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
     offer_out_of_reach(slot);
     return;
   }
-  sched.schedule_at(now + P.sip_delivery_delay + d_of(n, o), kDelivery,
-                    call_event(Ev::offer_arrive, slot));
+  Time delay = P.sip_delivery_delay + d_of(n, o);
+  if (delay == Time::zero()) {
+    offer_arrives(slot);  // no delivery delay: it reaches the owner in the same event
+    return;
+  }
+  sched.schedule_at(now + delay, kDelivery, call_event(Ev::offer_arrive, slot));
 }
 
 void Cluster::Impl::offer_out_of_reach(uint32_t slot) {
@@ -543,6 +550,8 @@ void Cluster::Impl::offer_arrives(uint32_t slot) {
       // R60: a silent phone rings until sip_invite_timeout after sending.
       sched.schedule_at(std::max(now, c.offer_sent + P.sip_invite_timeout), kTimer,
                         call_event(Ev::offer_timeout, slot));
+    } else if (P.agent_answer_delay == Time::zero()) {
+      answer_call(slot);  // rings for no time: answered in the same event
     } else {
       sched.schedule_after(P.agent_answer_delay, kTimer, call_event(Ev::answer, slot));
     }
@@ -557,6 +566,26 @@ void Cluster::Impl::offer_arrives(uint32_t slot) {
     cause = FailCause::collision;
   }
   fail_offer(slot, cause, std::max(now, c.offer_sent + round_trip), false);
+}
+
+void Cluster::Impl::answer_call(uint32_t t) {
+  Time now = sched.now();
+  Call& c = calls[t];
+  if (c.phase != Call::Phase::ringing) return;
+  const int d = c.dn;
+  const int o = c.owner;
+  c.phase = Call::Phase::talking;
+  clear_offer_marks(t);
+  owner_set_agent(o, d, AgentState::talking);
+  c.rec.answered = now;
+  c.rec.wait = now - c.rec.arrival;
+  c.rec.dn = d;
+  int truth = compute_truth_owner(d);
+  c.rec.dn_owner = truth;
+  c.rec.outcome = truth == c.rec.node ? CallOutcome::answered_local : CallOutcome::answered_remote;
+  c.rec.same_dc = truth >= 0 && nodes[truth].dc == nodes[c.rec.node].dc;
+  ++c.step;
+  sched.schedule_after(c.handle, kTimer, call_event(Ev::call_end, t));
 }
 
 void Cluster::Impl::clear_offer_marks(uint32_t slot) {
@@ -831,27 +860,9 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       fail_offer(t, silent ? FailCause::no_answer : FailCause::stale_view, now, false);
       break;
     }
-    case Ev::answer: {
-      if (!call_event_live(t, arg)) break;
-      Call& c = calls[t];
-      if (c.phase != Call::Phase::ringing) break;
-      const int d = c.dn;
-      const int o = c.owner;
-      c.phase = Call::Phase::talking;
-      clear_offer_marks(t);
-      owner_set_agent(o, d, AgentState::talking);
-      c.rec.answered = now;
-      c.rec.wait = now - c.rec.arrival;
-      c.rec.dn = d;
-      int truth = compute_truth_owner(d);
-      c.rec.dn_owner = truth;
-      c.rec.outcome =
-          truth == c.rec.node ? CallOutcome::answered_local : CallOutcome::answered_remote;
-      c.rec.same_dc = truth >= 0 && nodes[truth].dc == nodes[c.rec.node].dc;
-      ++c.step;
-      sched.schedule_after(c.handle, kTimer, call_event(Ev::call_end, t));
+    case Ev::answer:
+      if (call_event_live(t, arg)) answer_call(t);
       break;
-    }
     case Ev::call_end: {
       if (!call_event_live(t, arg)) break;
       Call& c = calls[t];

@@ -355,25 +355,31 @@ void Cluster::Impl::set_view(int n, int d, const DnView& v) {
   for (Observer* o : observers)
     o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
   // R20: SS_N gets every change of view_N through the TCport, local_stat_delay later.
-  nodes[n].ss_q.emplace_back(d, v);
-  sched.schedule_after(P.local_stat_delay, kDelivery,
-                       Event{uint32_t(Ev::ss_deliver), uint32_t(n), nodes[n].epoch});
+  // One delivery event per node and due instant applies every change due then, in order.
+  Time due = now + P.local_stat_delay;
+  auto& q = nodes[n].ss_q;
+  bool need_event = q.empty() || q.back().due != due;
+  q.push_back(StatUpdate{due, d, v});
+  if (need_event) {
+    sched.schedule_at(due, kDelivery, Event{uint32_t(Ev::ss_deliver), uint32_t(n), nodes[n].epoch});
+  }
   on_view_update(n, d, before, v);
 }
 
 void Cluster::Impl::deliver_stat(int n) {
   Node& node = nodes[n];
-  if (node.ss_q.empty()) return;
-  auto [d, v] = node.ss_q.front();
-  node.ss_q.pop_front();
-  DnView before = node.stat[d];
-  if (!(before == v)) {
-    node.stat[d] = v;
-    Time now = sched.now();
-    for (Observer* o : observers)
-      o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, d, before, v});
+  Time now = sched.now();
+  while (!node.ss_q.empty() && node.ss_q.front().due <= now) {
+    StatUpdate u = node.ss_q.front();
+    node.ss_q.pop_front();
+    DnView before = node.stat[u.dn];
+    if (!(before == u.view)) {
+      node.stat[u.dn] = u.view;
+      for (Observer* o : observers)
+        o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, u.dn, before, u.view});
+    }
+    on_stat_update(n, u.dn);  // routing indexes, R52 marks, R59 skips; routing pass
   }
-  on_stat_update(n, d);  // routing indexes, R52 reservation marks, R59 skips; routing pass
 }
 
 // ------------------------------------------------------------------------------------------

@@ -176,13 +176,19 @@ struct Call {
   CallRecord rec;
 };
 
+struct StatUpdate {
+  Time due;
+  int dn;
+  DnView view;
+};
+
 struct Node {
   int dc = 0;
   bool alive = true;
   uint32_t epoch = 0;  // incarnation: bumps at crash and restart
   std::vector<DnView> view;
   std::vector<DnView> stat;
-  std::deque<std::pair<int, DnView>> ss_q;
+  std::deque<StatUpdate> ss_q;  // view changes on their way to SS_N (R20), FIFO
   // R33: entries ignored because another owner was believed, per DN (sender -> entry)
   std::map<int, std::map<int, SnapEntry>> deferred;
 };
@@ -251,6 +257,7 @@ struct Cluster::Impl {
   std::multimap<uint64_t, uint32_t> offers_by_dn;  // node*D+dn -> call slots offering/ringing
   std::multimap<uint64_t, uint32_t> skips_by_dn;   // node*D+dn -> call slots skipping it
   std::vector<char> route_pending;                 // per node
+  std::vector<int> queued_count;                   // per node: calls waiting
   std::vector<uint32_t> acw_gen;                   // per DN
   std::vector<int> busy_call;                      // per DN: call slot holding the agent, -1
   struct HeldRequest {
@@ -293,6 +300,7 @@ struct Cluster::Impl {
   void dequeue(uint32_t slot);
   void fail_offer(uint32_t slot, FailCause cause, Time requeue_at, bool force_skip);
   void offer_arrives(uint32_t slot);
+  void answer_call(uint32_t slot);
   void offer_out_of_reach(uint32_t slot);
   void end_call(uint32_t slot, CallOutcome outcome, RoutingFailureCause why);
   void free_agent(int owner, int d);
