@@ -17,6 +17,7 @@
 // at a stated limit (simulated time, event count) instead of hanging.
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
@@ -104,6 +105,31 @@ class Scheduler {
     drop_cancelled_top();
     if (heap_.empty()) return std::nullopt;
     return Time::from_micros(heap_[0].time);
+  }
+
+  // The next `count` live events in execution order, without running them (for the GUI's
+  // "next events" list): a best-first walk of the heap, O(count log count).
+  std::vector<FiredEvent> peek(size_t count) const {
+    std::vector<FiredEvent> out;
+    if (heap_.empty() || count == 0) return out;
+    auto later = [&](size_t a, size_t b) { return before(heap_[b], heap_[a]); };
+    std::vector<size_t> frontier{0};
+    while (!frontier.empty() && out.size() < count) {
+      std::pop_heap(frontier.begin(), frontier.end(), later);
+      size_t i = frontier.back();
+      frontier.pop_back();
+      const Entry& e = heap_[i];
+      if (cancelled_.empty() || !cancelled_.count(e.key & kSeqMask)) {
+        out.push_back(FiredEvent{Time::from_micros(e.time), e.key & kSeqMask,
+                                 static_cast<uint8_t>(e.key >> kSeqBits),
+                                 Event{e.kind, e.target, e.arg}});
+      }
+      for (size_t c = 4 * i + 1; c < 4 * i + 5 && c < heap_.size(); ++c) {
+        frontier.push_back(c);
+        std::push_heap(frontier.begin(), frontier.end(), later);
+      }
+    }
+    return out;
   }
 
   // Runs at most one event: returns it, or nothing when stopped (see stop_reason()).

@@ -1884,6 +1884,19 @@ bool Cluster::step() {
   return true;
 }
 
+const char* Cluster::event_name(uint32_t kind) {
+  static const char* const names[] = {
+      "action",          "tc_deliver",   "ss_deliver",   "request_arrive", "reg_expiry",
+      "addp_declare",    "tc_retry",     "link_up",      "phone_refresh",  "proxy_detect",
+      "proxy_take_back", "dn_probe",     "grace_expire", "gws_reconnect",  "wwe_window_end",
+      "agent_relogin",   "retry_reach",  "gws_declare",  "stream_arrival", "trace_arrival",
+      "route",           "offer_arrive", "offer_fail",   "offer_timeout",  "answer",
+      "call_end",        "acw_end",      "patience",     "router_timeout", "held_end"};
+  static_assert(sizeof(names) / sizeof(names[0]) == size_t(Ev::held_end) + 1,
+                "every event kind has a name");
+  return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
 Scheduler& Cluster::scheduler() {
   return impl_->sched;
 }

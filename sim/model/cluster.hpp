@@ -118,6 +118,9 @@ class Cluster {
   // Runs one event; false when there is none or a limit stops the run.
   bool step();
 
+  // A readable name for an event kind of this model ("tc_deliver", "offer_arrive", ...).
+  static const char* event_name(uint32_t kind);
+
   Scheduler& scheduler();
   const Scheduler& scheduler() const;
   Time now() const;

@@ -148,3 +148,24 @@ TEST_CASE("The fingerprint is equal for equal runs and differs when one event di
   CHECK(fingerprint_of(0) != fingerprint_of(1));  // one kind differs
   CHECK(fingerprint_of(0) != fingerprint_of(2));  // one time differs
 }
+
+TEST_CASE("peek lists the next live events in execution order without running them") {
+  Scheduler s;
+  for (uint32_t i = 0; i < 40; ++i)
+    s.schedule_at(micros((i * 37) % 40), 0, Event{0, i, 0});
+  auto gone = s.schedule_at(micros(0), 0, Event{0, 99, 0});
+  s.cancel(gone);
+  auto next = s.peek(10);
+  REQUIRE(next.size() == 10);
+  for (size_t k = 1; k < next.size(); ++k)
+    CHECK(next[k - 1].time <= next[k].time);
+  for (const auto& f : next)
+    CHECK(f.event.target != 99);
+  CHECK(s.executed() == 0);
+  std::vector<uint32_t> ran;
+  s.run([&](const FiredEvent& f) {
+    if (ran.size() < 10) ran.push_back(f.event.target);
+  });
+  for (size_t k = 0; k < 10; ++k)
+    CHECK(ran[k] == next[k].event.target);
+}
