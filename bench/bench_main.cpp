@@ -35,7 +35,7 @@ void usage(FILE* out) {
                "  mmc      M/M/100 call centre (rho 0.9, AHT 180 s, 1e6 calls) without and with\n"
                "           patience 300 s: calls/s vs the SimPy peer (mmc_simpy.py) run alongside\n"
                "  cluster  two-dc-day scaled to 20 000 agents, a full day: events/s vs the bare\n"
-               "           heap; peak RSS of 1 day vs 10 days (10x the calls)\n"
+               "           heap; peak RSS with 1x and 10x the calls in the day\n"
                "\n"
                "Options:\n"
                "  --quick     small sizes (a smoke run, a second or so)\n"

@@ -336,8 +336,8 @@ void write_results(const fs::path& dir, const scenario::Scenario& sc, const Comp
             d.push_back(std::isnan(x) || std::isnan(y) ? NAN : x - y);
           }
           Sample sa = summarize(a), sb = summarize(b), sd = summarize(d);
-          bool sig = sd.n >= 2 && !std::isnan(sd.half) &&
-                     (sd.mean - sd.half > 0 || sd.mean + sd.half < 0);
+          bool sig =
+              sd.n >= 2 && !std::isnan(sd.half) && (sd.mean - sd.half > 0 || sd.mean + sd.half < 0);
           w.field(scope_name(s)).field(names[k]).field(o.modes[0]).field(o.modes[m]);
           w.field(fmt(sa.mean)).field(fmt(sb.mean)).field(fmt(sd.mean)).field(fmt(sd.sd));
           w.field(fmt(sd.mean - sd.half)).field(fmt(sd.mean + sd.half)).field(sd.n);
@@ -400,9 +400,14 @@ void write_results(const fs::path& dir, const scenario::Scenario& sc, const Comp
 void print_table(const scenario::Scenario& sc, const CompareOptions& o,
                  const std::vector<Replication>& reps) {
   const size_t M = o.modes.size();
-  static const char* const shown[] = {"offered",         "sl",           "asa_s",
-                                      "abandonment_rate", "routing_failure_rate",
-                                      "remote_share",    "misroute_rate", "occupancy"};
+  static const char* const shown[] = {"offered",
+                                      "sl",
+                                      "asa_s",
+                                      "abandonment_rate",
+                                      "routing_failure_rate",
+                                      "remote_share",
+                                      "misroute_rate",
+                                      "occupancy"};
   std::vector<std::string> names;
   for (const auto& f : stats::kpi_fields(stats::Kpis{}))
     names.push_back(f.name);
@@ -411,7 +416,7 @@ void print_table(const scenario::Scenario& sc, const CompareOptions& o,
   for (const auto& m : o.modes)
     std::printf(" %s", m.c_str());
   std::printf("\n");
-  for (int s : {0, 1 + int(stats::Period::partitioned)}) {
+  for (int s : {0, 1 + int(stats::Period::connected), 1 + int(stats::Period::partitioned)}) {
     std::printf("\n[%s]\n%-22s", scope_name(s), "KPI");
     for (const auto& m : o.modes)
       std::printf(" %12s", m.c_str());

@@ -46,12 +46,12 @@ double positive(const po::variables_map& vm, const char* name, bool allow_zero, 
 
 int cmd_erlang(const std::vector<std::string>& args) {
   po::options_description d("scsim erlang --rate L --aht S --agents C [options]", 100, 50);
-  d.add_options()                   //
-      ("help,h", "show this help")  //
+  d.add_options()                                                                            //
+      ("help,h", "show this help")                                                           //
       ("rate", po::value<std::string>()->value_name("L"), "arrival rate, calls per second")  //
       ("rate-per-hour", po::value<std::string>()->value_name("L"),
-       "arrival rate, calls per hour (instead of --rate)")  //
-      ("aht", po::value<std::string>()->value_name("S"), "mean handle time, seconds")  //
+       "arrival rate, calls per hour (instead of --rate)")                                   //
+      ("aht", po::value<std::string>()->value_name("S"), "mean handle time, seconds")        //
       ("agents", po::value<std::string>()->value_name("C"), "number of agents (1..100000)")  //
       ("patience", po::value<std::string>()->value_name("P"),
        "mean patience, seconds (exponential): Erlang A; inf: Erlang C")  //
@@ -93,9 +93,10 @@ int cmd_erlang(const std::vector<std::string>& args) {
     if (std::isfinite(p)) patience = p;
   }
   const double load = rate * aht;
-  std::printf("offered load %.4f Erlangs (%.6g calls/s = %.6g calls/h, AHT %g s), %d agents, "
-              "T = %g s\n",
-              load, rate, rate * 3600.0, aht, agents, threshold);
+  std::printf(
+      "offered load %.4f Erlangs (%.6g calls/s = %.6g calls/h, AHT %g s), %d agents, "
+      "T = %g s\n",
+      load, rate, rate * 3600.0, aht, agents, threshold);
   std::printf("%-8s %10s %12s %10s %12s %10s %14s\n", "model", "P(wait)", "ASA s", "SL(T)",
               "P(abandon)", "occupancy", "mean wait s");
   stats::ErlangResult c = stats::erlang_c(rate, aht, agents, threshold);
@@ -103,8 +104,8 @@ int cmd_erlang(const std::vector<std::string>& args) {
     std::printf("%-8s unstable: offered load >= agents, the queue grows without bound%s\n",
                 "Erlang C", patience ? "" : " (give --patience for Erlang A)");
   } else {
-    std::printf("%-8s %10.6f %12.4f %10.6f %12.6f %10.6f %14.4f\n", "ErlangC", c.p_wait,
-                c.asa_s, c.service_level, c.p_abandon, c.occupancy, c.mean_wait_s);
+    std::printf("%-8s %10.6f %12.4f %10.6f %12.6f %10.6f %14.4f\n", "ErlangC", c.p_wait, c.asa_s,
+                c.service_level, c.p_abandon, c.occupancy, c.mean_wait_s);
   }
   if (patience) {
     stats::ErlangResult a = stats::erlang_a(rate, aht, agents, *patience, threshold);

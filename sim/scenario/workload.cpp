@@ -194,7 +194,8 @@ struct Parser {
     if (!s) return std::nullopt;
     auto d = number_of(*s);
     if (!d) {
-      error(n, path, std::string("expected a finite number of calls ") + unit + ", got " + quote(*s));
+      error(n, path,
+            std::string("expected a finite number of calls ") + unit + ", got " + quote(*s));
       return std::nullopt;
     }
     if (*d < 0) {
@@ -229,9 +230,9 @@ struct Parser {
       out.d.mean = *m;
       return out;
     }
-    std::string expected =
-        std::string("a mean in seconds (exponential), ") + (patience ? "none, " : "") +
-        "or a map such as {law: lognormal, mean: 240, sd: 120}";
+    std::string expected = std::string("a mean in seconds (exponential), ") +
+                           (patience ? "none, " : "") +
+                           "or a map such as {law: lognormal, mean: 240, sd: 120}";
     auto f = fields(n, path, {"law", "mean", "sd", "k", "shape", "min", "max"}, expected.c_str());
     if (!f) return std::nullopt;
     const Field* law = get(*f, "law");
@@ -248,9 +249,12 @@ struct Parser {
       std::vector<std::string> needs;
     };
     static const std::vector<LawInfo> laws = {
-        {"fixed", K::fixed, {"mean"}},          {"exponential", K::exponential, {"mean"}},
-        {"lognormal", K::lognormal, {"mean", "sd"}}, {"normal", K::normal, {"mean", "sd"}},
-        {"erlang", K::erlang, {"mean", "k"}},   {"gamma", K::gamma, {"mean", "shape"}},
+        {"fixed", K::fixed, {"mean"}},
+        {"exponential", K::exponential, {"mean"}},
+        {"lognormal", K::lognormal, {"mean", "sd"}},
+        {"normal", K::normal, {"mean", "sd"}},
+        {"erlang", K::erlang, {"mean", "k"}},
+        {"gamma", K::gamma, {"mean", "shape"}},
         {"uniform", K::uniform, {"min", "max"}},
     };
     const LawInfo* li = nullptr;
@@ -419,11 +423,11 @@ struct Parser {
 
   void stream(const YAML::Node& n, const std::string& p, const Defaults& base,
               model::Workload& out) {
-    auto f = fields(n, p,
-                    {"dc", "node", "group", "rate_per_hour", "rate_per_s", "profile",
-                     "profile_interval", "profile_unit", "start", "end", "handle_time", "patience",
-                     "acw"},
-                    "a map such as {dc: DC1, group: support, rate_per_hour: 120}");
+    auto f =
+        fields(n, p,
+               {"dc", "node", "group", "rate_per_hour", "rate_per_s", "profile", "profile_interval",
+                "profile_unit", "start", "end", "handle_time", "patience", "acw"},
+               "a map such as {dc: DC1, group: support, rate_per_hour: 120}");
     if (!f) return;
     const int before = count;
     model::ArrivalStream s;
@@ -493,22 +497,23 @@ struct Parser {
     if (pr && given == 1) {
       std::string pp = sub(p, "profile");
       if (!pr->v.IsSequence() || pr->v.size() == 0) {
-        error(pr->v, pp,
-              "expected a non-empty list of rates, one per profile_interval, got " +
-                  describe(pr->v));
+        error(
+            pr->v, pp,
+            "expected a non-empty list of rates, one per profile_interval, got " + describe(pr->v));
       } else if (pr->v.size() > kMaxProfile) {
         error(pr->v, pp,
               "profile too long: " + std::to_string(pr->v.size()) + " values (the limit is " +
                   std::to_string(kMaxProfile) + ")");
       } else {
-        double per = unit_name == "per_hour"   ? 1.0 / 3600.0
-                     : unit_name == "per_s"    ? 1.0
-                                               : 1.0 / interval.to_seconds();
+        double per = unit_name == "per_hour" ? 1.0 / 3600.0
+                     : unit_name == "per_s"  ? 1.0
+                                             : 1.0 / interval.to_seconds();
         size_t i = 0;
         for (auto it = pr->v.begin(); it != pr->v.end(); ++it, ++i) {
-          if (auto r = rate(*it, idx(pp, i), unit_name == "per_interval" ? "per interval"
-                                             : unit_name == "per_s"      ? "per second"
-                                                                         : "per hour")) {
+          if (auto r = rate(*it, idx(pp, i),
+                            unit_name == "per_interval" ? "per interval"
+                            : unit_name == "per_s"      ? "per second"
+                                                        : "per hour")) {
             s.profile_per_s.push_back(*r * per);
           }
         }
@@ -611,14 +616,15 @@ struct Parser {
         line = static_cast<int>(csv.get_file_line());
         std::string p = idx(path, i++);
         if (calls.size() >= kMaxTraceCalls) {
-          row_error(line, path,
-                    "too many calls in the trace (the limit is " + std::to_string(kMaxTraceCalls) +
-                        ")");
+          row_error(
+              line, path,
+              "too many calls in the trace (the limit is " + std::to_string(kMaxTraceCalls) + ")");
           break;
         }
         const int before = count;
         model::TraceCall c;
-        auto when = [&](const std::string& text, const char* col, bool positive) -> std::optional<Time> {
+        auto when = [&](const std::string& text, const char* col,
+                        bool positive) -> std::optional<Time> {
           TimeParse t = parse_time(text);
           if (!t.value) {
             row_error(line, sub(p, col), t.error);
@@ -691,10 +697,9 @@ struct Parser {
       return;
     }
     // Replay in arrival order (equal times keep file order): call ids follow arrival order.
-    std::stable_sort(calls.begin(), calls.end(),
-                     [](const model::TraceCall& a, const model::TraceCall& b) {
-                       return a.arrival < b.arrival;
-                     });
+    std::stable_sort(
+        calls.begin(), calls.end(),
+        [](const model::TraceCall& a, const model::TraceCall& b) { return a.arrival < b.arrival; });
     out.trace = std::move(calls);
   }
 
@@ -753,7 +758,8 @@ void parse_workload(const YAML::Node& n, const std::string& path, const Workload
   try {
     p.run(n, path, out, file_hash);
   } catch (const std::exception& e) {
-    error(ctx.file, 0, 0, path, std::string("internal error while reading the workload: ") + e.what());
+    error(ctx.file, 0, 0, path,
+          std::string("internal error while reading the workload: ") + e.what());
   }
 }
 

@@ -19,11 +19,11 @@ class Node;
 namespace scsim::scenario::detail {
 
 struct WorkloadContext {
-  std::string file;                // the scenario path as given (for messages)
-  std::filesystem::path dir;       // its directory: trace paths are relative to it
-  std::vector<std::string> dcs;    // DC names by index
-  std::vector<std::string> nodes;  // node names by index
-  std::vector<int> node_dc;        // node index -> DC index
+  std::string file;                 // the scenario path as given (for messages)
+  std::filesystem::path dir;        // its directory: trace paths are relative to it
+  std::vector<std::string> dcs;     // DC names by index
+  std::vector<std::string> nodes;   // node names by index
+  std::vector<int> node_dc;         // node index -> DC index
   std::vector<std::string> groups;  // groups named by agents, sorted
   bool names_reliable = true;       // false: DC/node sections had errors (no cascades)
   bool groups_reliable = true;      // false: the population had errors
@@ -31,8 +31,8 @@ struct WorkloadContext {
 };
 
 // file, line, column (1-based, 0 unknown), key path, message.
-using ErrorSink = std::function<void(const std::string&, int, int, const std::string&,
-                                     const std::string&)>;
+using ErrorSink =
+    std::function<void(const std::string&, int, int, const std::string&, const std::string&)>;
 
 // Parses `n` (the value of `workload:`, key path `path`) into `out`. A trace file's bytes are
 // folded into `file_hash` (FNV-1a 64). Every problem is reported through `error`.

@@ -189,8 +189,7 @@ void gate(int c, double rho, double patience, double calls, uint64_t seed) {
               (k.ci.half == 0 && std::fabs(k.ci.mean - k.formula) < 1e-12);
     std::printf("  %-11s simulated %10.5f +- %8.5f   formula %10.5f  %s\n", k.name, k.ci.mean,
                 k.ci.half, k.formula, in ? "in CI" : "OUTSIDE");
-    INFO(k.name << ": simulated " << k.ci.mean << " +- " << k.ci.half << ", formula "
-                << k.formula);
+    INFO(k.name << ": simulated " << k.ci.mean << " +- " << k.ci.half << ", formula " << k.formula);
     CHECK(in);
   }
 }
