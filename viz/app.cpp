@@ -12,6 +12,23 @@ App::App(std::unique_ptr<Session> session) : session_(std::move(session)) {
   std::snprintf(save_path_, sizeof save_path_, "%s-edited.yaml", session_->scenario().name.c_str());
   std::snprintf(results_path_, sizeof results_path_, "results/%s-viz",
                 session_->scenario().name.c_str());
+  if (session_->scenario().cluster.workload.empty()) select_tab_ = 2;  // no calls: DNs per SS
+}
+
+bool App::select_tab(const std::string& name) {
+  if (name == "calls") {
+    select_tab_ = 0;
+  } else if (name == "kpis") {
+    select_tab_ = 1;
+  } else if (name == "dns") {
+    select_tab_ = 2;
+  } else if (name == "next") {
+    events_.select_next();
+  } else {
+    return false;
+  }
+  show_kpis_ = show_kpis_ || select_tab_ >= 0;
+  return true;
 }
 
 void App::apply(const Commands& cmds) {
@@ -95,7 +112,7 @@ void App::menu(Commands& out) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    ImGui::MenuItem("KPI strip", nullptr, &show_kpis_);
+    ImGui::MenuItem("Calls, routing and KPIs", nullptr, &show_kpis_);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
@@ -168,6 +185,9 @@ void App::help_window() {
         {"right-click a node", "crash (host or process) / restart"},
         {"right-click a GWS", "fail / restart / cut from its node / heal"},
         {"hover", "state and counters of a link, node or GWS"},
+        {"Calls and routing tab", "queues per node x group, last routing decisions (filter)"},
+        {"KPIs over time tab", "hover a plot: values per node at that time"},
+        {"Events > Next tab", "the next 20 pending events of the scheduler"},
     };
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
       for (const auto& r : rows) {
@@ -185,7 +205,11 @@ void App::help_window() {
         "gives for the saved file. Link colours: green up, amber cut but not yet declared, red "
         "declared lost, blue resyncing, grey a node down. DN board cells: green InSrv+Ready, "
         "yellow NotReady, blue busy, slate logged out, dark red OOS; a magenta frame and '*' "
-        "mark a view that disagrees with the truth.");
+        "mark a view that disagrees with the truth. KPI plots: SL, ASA and abandonment per bin "
+        "of arrival (a bin fills up as its calls end), queue length per node; the shading "
+        "behind them is the period: amber undetected cut, red partitioned, blue resyncing, "
+        "faint green connected. Routing decisions: elig = eligible DNs in SS_N, OOS / busy = "
+        "DNs of the group excluded, stale = eligible in SS_N but not available in the truth.");
   }
   ImGui::End();
 }
@@ -239,7 +263,7 @@ void App::frame(double real_dt_s) {
   }
   ImGui::End();
 
-  const float board_h = show_kpis_ ? std::floor(body_h * 0.62f) : body_h;
+  const float board_h = show_kpis_ ? std::floor(body_h * 0.40f) : body_h;
   place(left_w, body_y, disp.x - left_w, board_h);
   if (ImGui::Begin("DN board", nullptr, fixed)) {
     auto c = board_.draw(s);
@@ -248,9 +272,18 @@ void App::frame(double real_dt_s) {
   ImGui::End();
   if (show_kpis_) {
     place(left_w, body_y + board_h, disp.x - left_w, body_h - board_h);
-    if (ImGui::Begin("KPIs: DNs per Stat Server over time", nullptr, fixed)) {
-      auto c = kpis_.draw(s);
-      cmds.insert(cmds.end(), c.begin(), c.end());
+    if (ImGui::Begin("Calls, routing and KPIs", nullptr, fixed) &&
+        ImGui::BeginTabBar("calls_tabs")) {
+      const char* names[] = {"Calls and routing", "KPIs over time", "DNs per Stat Server"};
+      for (int i = 0; i < 3; ++i) {
+        const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
+        if (!ImGui::BeginTabItem(names[i], nullptr, f)) continue;
+        Commands c = i == 0 ? calls_.draw(s) : i == 1 ? call_kpis_.draw(s) : kpis_.draw(s);
+        cmds.insert(cmds.end(), c.begin(), c.end());
+        ImGui::EndTabItem();
+      }
+      select_tab_ = -1;
+      ImGui::EndTabBar();
     }
     ImGui::End();
   }

@@ -1,13 +1,15 @@
 // The application: a Session, the panels, and the loop step that draws them and applies the
 // Commands they return (the only place where the Session changes). Windows are tiled in a
 // fixed layout (ImGui 1.86 has no docking): controls along the top, topology and the event log
-// on the left, the DN board and the KPI strip on the right. A main menu holds File (save the
+// on the left, the DN board and, below it, a tabbed window with the calls and routing, the call
+// KPI plots and the DNs per Stat Server on the right. A main menu holds File (save the
 // scenario with the hand-made actions, write results like `scsim run`), View and Help.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "calls_panel.hpp"
 #include "commands.hpp"
 #include "controls_panel.hpp"
 #include "dn_board_panel.hpp"
@@ -31,6 +33,9 @@ class App {
   const TopologyPanel& topology() const { return topology_; }
   bool quit_requested() const { return quit_; }
   PlayState& play() { return play_; }
+  // Opens tabs (headless screenshots): "calls", "kpis" or "dns" in the bottom-right window,
+  // "next" in the event log. False if the name is unknown.
+  bool select_tab(const std::string& name);
 
  private:
   void menu(Commands& out);
@@ -45,6 +50,9 @@ class App {
   DnBoardPanel board_;
   EventsPanel events_;
   KpiPanel kpis_;
+  CallsPanel calls_;
+  CallKpiPanel call_kpis_;
+  int select_tab_ = -1;  // 0 calls, 1 call KPIs, 2 DNs per SS: selected at the next frame
   bool show_help_ = false;
   bool show_kpis_ = true;
   bool open_save_ = false, open_results_ = false;

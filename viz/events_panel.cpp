@@ -65,13 +65,39 @@ Commands EventsPanel::draw(const Session& s) {
     ImGui::EndTabItem();
   }
 
-  if (ImGui::BeginTabItem("Next")) {
+  const ImGuiTabItemFlags next_flags = select_next_ ? ImGuiTabItemFlags_SetSelected : 0;
+  select_next_ = false;
+  if (ImGui::BeginTabItem("Next", nullptr, next_flags)) {
     auto next = s.next_event_time();
     ImGui::Text("next event at %s; %zu events pending",
                 next ? (format_time(*next) + " s").c_str() : "(none)",
                 s.cluster().scheduler().pending());
-    ImGui::TextDisabled("upcoming timeline actions (scenario and hand-made, in scheduling order):");
     ImGui::BeginChild("next");
+    // The real next pending events, in execution order (Scheduler::peek does not run them).
+    const auto pending = s.cluster().scheduler().peek(20);
+    const ImGuiTableFlags tf =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
+    if (!pending.empty() && ImGui::BeginTable("pending", 5, tf)) {
+      for (const char* h : {"time s", "kind", "target", "arg", "class"})
+        ImGui::TableSetupColumn(h);
+      ImGui::TableHeadersRow();
+      for (const auto& f : pending) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(format_time(f.time).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(model::Cluster::event_name(f.event.kind));
+        ImGui::TableNextColumn();
+        ImGui::Text("%u", f.event.target);
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu", static_cast<unsigned long long>(f.event.arg));
+        ImGui::TableNextColumn();
+        ImGui::Text("%u", static_cast<unsigned>(f.priority));
+      }
+      ImGui::EndTable();
+    }
+    if (pending.empty()) ImGui::TextDisabled("(no pending event)");
+    ImGui::TextDisabled("upcoming timeline actions (scenario and hand-made, in scheduling order):");
     const auto& tl = s.timeline();
     size_t first = s.next_action();
     for (size_t i = first; i < tl.size() && i < first + 200; ++i)

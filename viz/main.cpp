@@ -4,7 +4,7 @@
 //
 //   scsim-viz FILE [--seed N] [--set name=value]... [--actions A.yaml] [--at T]
 //             [--screenshot out.png] [--size WxH] [--bench-frames N] [--replicate K]
-//             [--save-scenario out.yaml] [--write-results DIR] [--print-links]
+//             [--save-scenario out.yaml] [--write-results DIR] [--print-links] [--tab NAME]...
 //
 // Headless (with --screenshot or --bench-frames): runs to T (default 0), renders frames into a
 // hidden window, writes the PNG (exit 3 if the frame is blank) and exits.
@@ -57,6 +57,8 @@ const char* const kUsage =
     "  --save-scenario FILE  headless: write the scenario with the actions (as File > Save)\n"
     "  --write-results DIR   headless: write the results of a run to the end (as scsim run)\n"
     "  --print-links         headless: print each TC link's midpoint pixel and state\n"
+    "  --tab NAME            open a tab: calls, kpis, dns (calls/KPI window), next (event log)\n"
+    "                        (repeatable; headless screenshots)\n"
     "\n"
     "Keys and mouse: see Help in the window (Space play/pause, . step, N next action,\n"
     "click a link to cut/heal it, Shift+click one way, right-click a node to crash/restart).\n";
@@ -74,6 +76,7 @@ struct Options {
   std::string save_scenario;
   std::string write_results;
   bool print_links = false;
+  std::vector<std::string> tabs;
   bool headless() const { return !screenshot.empty() || bench_frames > 0; }
 };
 
@@ -132,6 +135,11 @@ Options parse_args(int argc, char** argv) {
       o.save_scenario = value();
     } else if (k == "--write-results") {
       o.write_results = value();
+    } else if (k == "--tab") {
+      std::string t = value();
+      if (t != "calls" && t != "kpis" && t != "dns" && t != "next")
+        throw UsageError("--tab expects calls, kpis, dns or next, got \"" + t + "\"");
+      o.tabs.push_back(t);
     } else if (k == "--print-links") {
       o.print_links = true;
     } else if (!k.empty() && k[0] == '-') {
@@ -196,6 +204,8 @@ int run(const Options& o) {
   if (!actions.empty()) session->set_user_actions(actions);
   if (o.at) session->run_until(*o.at);
   viz::App app(std::move(session));
+  for (const auto& t : o.tabs)
+    app.select_tab(t);
 
   glfwSetErrorCallback(glfw_error);
   if (!glfwInit()) return 1;
@@ -312,6 +322,20 @@ int run(const Options& o) {
       }
       std::printf("results %s fingerprint %s\n", o.write_results.c_str(), fp.c_str());
     }
+    const auto& cs = s.calls();
+    int bins_with_calls = 0;
+    for (int b = 0; b < cs.bins; ++b)
+      bins_with_calls += cs.at(b, s.cluster().node_count()).offered > 0 ? 1 : 0;
+    int queued = 0;
+    for (int n = 0; n < s.cluster().node_count(); ++n)
+      queued += s.cluster().queue_length(n);
+    std::printf(
+        "calls: %llu decisions collected (%zu kept), %llu arrived, %llu in progress, %d queued, "
+        "%llu ended, %d KPI bins with calls, %zu period span(s)\n",
+        static_cast<unsigned long long>(cs.decisions), cs.last.size(),
+        static_cast<unsigned long long>(s.cluster().calls_arrived()),
+        static_cast<unsigned long long>(s.cluster().calls_active()), queued,
+        static_cast<unsigned long long>(cs.ended), bins_with_calls, cs.periods.size());
     std::printf("%s: seed %llu, %llu events, t = %s s, fingerprint %s, %zu edit(s)\n",
                 s.scenario().name.c_str(), static_cast<unsigned long long>(s.seed()),
                 static_cast<unsigned long long>(s.cluster().scheduler().executed()),

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "model/cluster.hpp"
+#include "stats/call_stats.hpp"
 
 namespace scsim::viz {
 
@@ -54,5 +55,29 @@ inline Rgb dn_color(const model::DnView& v) {
   }
   return {255, 0, 255};
 }
+
+// The §6.4 periods shaded behind the KPI plots (drawn with a low alpha): the link colours of
+// the state that defines them.
+inline Rgb period_color(stats::Period p) {
+  switch (p) {
+    case stats::Period::connected:
+      return {46, 184, 92};
+    case stats::Period::undetected:
+      return link_color(model::LinkEndState::cut_undeclared);
+    case stats::Period::partitioned:
+      return link_color(model::LinkEndState::declared_lost);
+    case stats::Period::resyncing:
+      return link_color(model::LinkEndState::resyncing);
+  }
+  return {255, 0, 255};
+}
+
+// One line colour per node in the KPI plots (cycled), and the "all nodes" line.
+inline Rgb node_line_color(int node) {
+  static constexpr Rgb c[] = {{250, 200, 80}, {110, 200, 250}, {240, 120, 200}, {160, 230, 120},
+                              {250, 140, 90}, {180, 150, 250}, {90, 220, 200},  {230, 230, 140}};
+  return c[static_cast<unsigned>(node) % (sizeof c / sizeof c[0])];
+}
+inline constexpr Rgb kAllNodesLine{235, 235, 235};
 
 }  // namespace scsim::viz

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "scenario/writer.hpp"
 #include "stats/recorder.hpp"
@@ -14,6 +15,7 @@ namespace {
 constexpr uint64_t kMaxEvents = 50'000'000;  // the CLI's default guard
 constexpr size_t kLogMax = 5000;
 constexpr int kKpiSamples = 600;
+constexpr int kCallBins = 192;  // call KPI bins over the scenario's duration
 
 double wall_ms() {
   using namespace std::chrono;
@@ -43,17 +45,30 @@ const char* to_string(LogEntry::Type t) {
   return "?";
 }
 
-// Watches the cluster: the event log and the KPI samples, rebuilt with the cluster.
+stats::Period CallSeries::period_at(Time t) const {
+  auto it = std::upper_bound(periods.begin(), periods.end(), t,
+                             [](Time x, const Span& s) { return x < s.start; });
+  return it == periods.begin() ? stats::Period::connected : std::prev(it)->period;
+}
+
+// Watches the cluster: the event log, the KPI samples, the calls and the routing decisions,
+// rebuilt with the cluster.
 struct Session::Watch : model::Observer {
   const model::Cluster& c;
   std::vector<std::deque<LogEntry>> log{5};
   KpiSeries kpi;
+  CallSeries calls;
   std::vector<int> insrv, elig;  // current counts per level (0 truth, 1+n SS_n)
   int64_t next_sample = 0;
 
   Watch(const model::Cluster& cl, Time end) : c(cl) {
     const int levels = 1 + c.node_count();
     kpi.step = micros(std::max<int64_t>(1000, end.micros() / kKpiSamples));
+    calls.bin = micros(std::max<int64_t>(1'000'000, (end.micros() + kCallBins - 1) / kCallBins));
+    calls.bins = static_cast<int>(end.micros() / calls.bin.micros()) + 1;
+    calls.by_bin.assign(static_cast<size_t>(calls.bins) * static_cast<size_t>(levels), {});
+    calls.queue.assign(static_cast<size_t>(c.node_count()), {});
+    calls.periods.push_back({Time::zero(), classify()});
     kpi.in_service.assign(static_cast<size_t>(levels), {});
     kpi.eligible.assign(static_cast<size_t>(levels), {});
     insrv.assign(static_cast<size_t>(levels), 0);
@@ -76,6 +91,8 @@ struct Session::Watch : model::Observer {
         kpi.in_service[l].push_back(static_cast<float>(insrv[l]));
         kpi.eligible[l].push_back(static_cast<float>(elig[l]));
       }
+      for (int n = 0; n < c.node_count(); ++n)
+        calls.queue[static_cast<size_t>(n)].push_back(static_cast<float>(c.queue_length(n)));
       ++next_sample;
     }
   }
@@ -124,7 +141,63 @@ struct Session::Watch : model::Observer {
              " split brain: " + node_name(c, ch.winner) + " wins over " + node_name(c, ch.loser) +
              " (since " + format_time(ch.since) + ")"});
   }
-  void on_event(const FiredEvent& f) override { flush(f.time); }
+  // §6.4, as stats::CallStats::classify: partitioned if a link end between two live nodes is
+  // declared lost, else undetected if one is cut but undeclared, else resyncing if one is.
+  stats::Period classify() const {
+    bool undetected = false, resyncing = false;
+    const int n_nodes = c.node_count();
+    for (int n = 0; n < n_nodes; ++n) {
+      if (!c.node_alive(n)) continue;
+      for (int p = 0; p < n_nodes; ++p) {
+        if (p == n || !c.node_alive(p)) continue;
+        switch (c.link_end(n, p)) {
+          case model::LinkEndState::declared_lost:
+            return stats::Period::partitioned;
+          case model::LinkEndState::cut_undeclared:
+            undetected = true;
+            break;
+          case model::LinkEndState::resyncing:
+            resyncing = true;
+            break;
+          case model::LinkEndState::up:
+          case model::LinkEndState::peer_down:
+            break;
+        }
+      }
+    }
+    if (undetected) return stats::Period::undetected;
+    if (resyncing) return stats::Period::resyncing;
+    return stats::Period::connected;
+  }
+  void on_event(const FiredEvent& f) override {
+    flush(f.time);
+    const stats::Period p = classify();
+    auto& spans = calls.periods;
+    if (spans.back().start == f.time) {  // a period that lasted no time is no period
+      spans.back().period = p;
+      if (spans.size() > 1 && spans[spans.size() - 2].period == p) spans.pop_back();
+    } else if (spans.back().period != p) {
+      spans.push_back({f.time, p});
+    }
+  }
+  void on_call(const model::CallRecord& r) override {
+    if (r.outcome == model::CallOutcome::in_progress) return;
+    const auto& P = c.params();
+    const Time sl = P.service_level_threshold, sa = P.short_abandon_threshold;
+    const size_t slots = calls.queue.size() + 1;
+    const size_t bin = static_cast<size_t>(
+        std::clamp<int64_t>(r.arrival.micros() / calls.bin.micros(), 0, calls.bins - 1));
+    calls.by_bin[bin * slots + slots - 1].add(r, sl, sa);
+    if (r.node >= 0) calls.by_bin[bin * slots + static_cast<size_t>(r.node)].add(r, sl, sa);
+    calls.by_period[static_cast<int>(calls.period_at(r.arrival))].add(r, sl, sa);
+    calls.total.add(r, sl, sa);
+    ++calls.ended;
+  }
+  void on_decision(const model::RoutingDecision& d) override {
+    ++calls.decisions;
+    calls.last.push_back(d);
+    if (calls.last.size() > CallSeries::kDecisionRing) calls.last.pop_front();
+  }
 };
 
 Session::Session(scenario::Scenario sc, uint64_t seed) : sc_(std::move(sc)), seed_(seed) {
@@ -139,6 +212,9 @@ const std::vector<std::deque<LogEntry>>& Session::log() const {
 }
 const KpiSeries& Session::kpis() const {
   return watch_->kpi;
+}
+const CallSeries& Session::calls() const {
+  return watch_->calls;
 }
 
 size_t Session::next_action() const {
@@ -159,6 +235,9 @@ void Session::rebuild(Time to) {
   // The observers go before the cluster they watch.
   watch_.reset();
   cluster_ = stats::build_cluster(sc_, seed_, timeline_, sc_.duration, kMaxEvents);
+  // The `stale` count of each routing decision, as `scsim run` records it in routing.csv (it
+  // only counts: the run and its fingerprint are the same with or without it).
+  if (!sc_.cluster.workload.empty()) cluster_->set_detailed_decisions(true);
   watch_ = std::make_unique<Watch>(*cluster_, sc_.duration);
   cluster_->add_observer(watch_.get());
   finished_ = false;

@@ -20,8 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "model/calls.hpp"
 #include "model/cluster.hpp"
 #include "scenario/scenario.hpp"
+#include "stats/call_stats.hpp"
 
 namespace scsim::viz {
 
@@ -40,6 +42,37 @@ struct KpiSeries {
   Time step;                                   // sampling interval
   std::vector<std::vector<float>> in_service;  // [level][sample]; level 0 = truth, 1+n = SS_n
   std::vector<std::vector<float>> eligible;
+};
+
+// Calls and routing over simulated time, for the calls panel and the call KPI plots. Bounded:
+// fixed bins over the scenario's duration, a ring of the last decisions, and one period span per
+// change of §6.4 period (grows with faults only).
+struct CallSeries {
+  // Calls by bin of arrival, per node slot (0..N-1 the node the call arrived on, N all nodes),
+  // counted when they end (a bin fills up as its calls end): [bin * (N + 1) + slot].
+  Time bin;
+  int bins = 0;
+  std::vector<stats::CallAggregate> by_bin;
+  // Calls waiting per node, sampled at KpiSeries::step (state before each sample time).
+  std::vector<std::vector<float>> queue;  // [node][sample]
+  // §6.4 periods (as stats::CallStats classifies them from the link ends between live nodes),
+  // in time order; a period change lasting no time is replaced by the next one.
+  struct Span {
+    Time start;
+    stats::Period period;
+  };
+  std::vector<Span> periods;
+  // Ended calls by period of arrival, all nodes, and over the whole run so far.
+  stats::CallAggregate by_period[stats::kPeriods];
+  stats::CallAggregate total;
+  uint64_t ended = 0;
+  uint64_t decisions = 0;                   // routing decisions seen since 0
+  std::deque<model::RoutingDecision> last;  // the last kDecisionRing of them, in time order
+  static constexpr size_t kDecisionRing = 2000;
+  stats::Period period_at(Time t) const;
+  const stats::CallAggregate& at(int bin, int slot) const {
+    return by_bin[static_cast<size_t>(bin) * (queue.size() + 1) + static_cast<size_t>(slot)];
+  }
 };
 
 // Per-node figures the panels show, computed once after each advance (not in every frame).
@@ -74,6 +107,7 @@ class Session {
   // changes does not push the link changes out), each in time order.
   const std::vector<std::deque<LogEntry>>& log() const;
   const KpiSeries& kpis() const;
+  const CallSeries& calls() const;
   const std::vector<NodeSummary>& summary() const { return summary_; }
   uint64_t rebuilds() const { return rebuilds_; }
   double last_rebuild_ms() const { return last_rebuild_ms_; }

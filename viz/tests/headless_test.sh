@@ -4,6 +4,8 @@
 # MODE: pixels     sc04: the N1-N2 link midpoint is "declared lost" red inside the declared
 #                  partition (150 s) and "up" green before the cut (50 s)
 #       blank      the screenshot of two-dc-day at 12:05 is not blank (scsim-viz exits 3 if so)
+#       calls      two-dc-day at 12:10 (inside its partition): the calls panel has routing
+#                  decisions, the KPI bins have calls and a period other than connected exists
 #       roundtrip  --actions file -> saved YAML -> `scsim run`: same fingerprint, same CSV bytes
 #       bench      --bench-frames on two-dc-day x50 (20 000 DNs) prints a frame time
 set -euo pipefail
@@ -34,6 +36,21 @@ case "$mode" in
   blank)
     "$viz" "$src/scenarios/two-dc-day.yaml" --at 12:05:00 --screenshot "$work/day.png" --size 1280x800
     [ -s "$work/day.png" ] || { echo "FAIL: no PNG"; exit 1; }
+    ;;
+  calls)
+    day="$src/scenarios/two-dc-day.yaml"
+    out=$("$viz" "$day" --at 12:10:00 --tab calls --tab next --screenshot "$work/calls.png")
+    echo "$out"
+    line=$(echo "$out" | grep '^calls: ')
+    decisions=$(echo "$line" | sed -n 's/^calls: \([0-9]*\) decisions collected (\([0-9]*\) kept).*/\1/p')
+    kept=$(echo "$line" | sed -n 's/.* decisions collected (\([0-9]*\) kept).*/\1/p')
+    bins=$(echo "$line" | sed -n 's/.* \([0-9]*\) KPI bins with calls.*/\1/p')
+    spans=$(echo "$line" | sed -n 's/.* \([0-9]*\) period span(s)$/\1/p')
+    echo "decisions $decisions kept $kept bins $bins spans $spans"
+    [ "${decisions:-0}" -gt 0 ] && [ "${kept:-0}" -gt 0 ] || { echo "FAIL: no routing decisions"; exit 1; }
+    [ "${bins:-0}" -gt 0 ] || { echo "FAIL: no KPI bin has calls"; exit 1; }
+    [ "${spans:-0}" -gt 1 ] || { echo "FAIL: no period other than connected"; exit 1; }
+    "$viz" "$day" --at 12:10:00 --tab kpis --screenshot "$work/kpis.png" >/dev/null
     ;;
   roundtrip)
     acts="$src/viz/tests/cut-heal-actions.yaml"
