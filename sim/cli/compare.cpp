@@ -243,18 +243,6 @@ std::optional<uint64_t> parse_u64(const std::string& s) {
   return v;
 }
 
-std::string dir_name(const std::string& name) {
-  std::string s;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    s.push_back(ok ? c : '_');
-  }
-  if (s.empty() || s == "." || s == "..") s = "scenario";
-  if (s[0] == '.') s[0] = '_';
-  return s;
-}
-
 const char* outcome_name(model::CallOutcome o) {
   return model::to_string(o);
 }
@@ -555,7 +543,7 @@ int cmd_compare(const std::vector<std::string>& args) {
     o.end = *t.value;
   }
   fs::path target = vm.count("out") ? fs::path(vm["out"].as<std::string>())
-                                    : fs::path("results") / dir_name(sc.name) / "compare";
+                                    : fs::path("results") / stats::dir_name(sc.name) / "compare";
   const bool quiet = vm["quiet"].as<bool>();
 
   // Replication seeds: replication 0 uses the base seed itself, the others a hash of it.

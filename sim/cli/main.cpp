@@ -162,19 +162,6 @@ std::string hex64(uint64_t v) {
   return buf;
 }
 
-// A directory name from a scenario name: keeps [A-Za-z0-9._-], replaces the rest by '_'.
-std::string dir_name(const std::string& name) {
-  std::string s;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    s.push_back(ok ? c : '_');
-  }
-  if (s.empty() || s == "." || s == "..") s = "scenario";
-  if (s[0] == '.') s[0] = '_';  // no hidden directories
-  return s;
-}
-
 // Parses the options of a subcommand; FILE arguments are positional.
 po::variables_map parse_command(const std::vector<std::string>& args,
                                 const po::options_description& visible,
@@ -273,9 +260,9 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
   const Time end = o.until.value_or(sc.duration);
   fs::path target;
   if (o.out) {
-    target = o.several ? fs::path(*o.out) / dir_name(sc.name) : fs::path(*o.out);
+    target = o.several ? fs::path(*o.out) / stats::dir_name(sc.name) : fs::path(*o.out);
   } else {
-    target = fs::path("results") / dir_name(sc.name);
+    target = fs::path("results") / stats::dir_name(sc.name);
   }
 
   // The same set-up as the GUI's (stats/run.hpp): same timeline order, same fingerprint.

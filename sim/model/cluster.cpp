@@ -789,11 +789,8 @@ void Cluster::Impl::agent_request(int d, ActionKind k, bool ready) {
 }
 
 void Cluster::Impl::schedule_relogin(int d, Time from) {
-  Time delay = P.agent_relogin_delay;
-  if (P.agent_relogin_delay_law == DurationLaw::exponential) {
-    delay =
-        seconds(draw_exponential(rng("relogin", uint64_t(d)), P.agent_relogin_delay.to_seconds()));
-  }
+  Time delay =
+      draw_law(P.agent_relogin_delay_law, P.agent_relogin_delay, rng("relogin", uint64_t(d)));
   ++relogin_gen[d];
   sched.schedule_at(from + delay, kAction,
                     Event{uint32_t(Ev::agent_relogin), uint32_t(d), relogin_gen[d]});
@@ -1464,11 +1461,8 @@ void Cluster::Impl::run_action(const Action& a) {
       for (int dd = 0; dd < D; ++dd) {
         Session& s = sessions[dd];
         if (s.exists && s.gws == g && s.logged_in) {
-          Time delay = P.agent_relogin_delay;
-          if (P.agent_relogin_delay_law == DurationLaw::exponential) {
-            delay = seconds(
-                draw_exponential(rng("relogin", uint64_t(dd)), P.agent_relogin_delay.to_seconds()));
-          }
+          Time delay = draw_law(P.agent_relogin_delay_law, P.agent_relogin_delay,
+                                rng("relogin", uint64_t(dd)));
           bool ready = s.ready;
           wwe_relogin_via_nginx(dd, now + delay, g);
           sessions[dd].ready = ready;
@@ -1755,11 +1749,8 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
         r.sent = sched.now();
         post_request(r);
       }
-      Time delay = P.agent_relogin_delay;
-      if (P.agent_relogin_delay_law == DurationLaw::exponential) {
-        delay = seconds(
-            draw_exponential(rng("relogin", uint64_t(d)), P.agent_relogin_delay.to_seconds()));
-      }
+      Time delay =
+          draw_law(P.agent_relogin_delay_law, P.agent_relogin_delay, rng("relogin", uint64_t(d)));
       bool ready = s.ready;
       wwe_relogin_via_nginx(d, sched.now() + delay, g);
       sessions[d].ready = ready;

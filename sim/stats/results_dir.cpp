@@ -81,4 +81,16 @@ void ResultsDir::discard() {
   fs::remove_all(temp_, ec);
 }
 
+std::string dir_name(const std::string& name) {
+  std::string s;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    s.push_back(ok ? c : '_');
+  }
+  if (s.empty() || s == "." || s == "..") s = "scenario";
+  if (s[0] == '.') s[0] = '_';  // no hidden directories
+  return s;
+}
+
 }  // namespace scsim::stats

@@ -11,9 +11,14 @@
 // A ResultsDir that is destroyed without commit() removes its temporary directory.
 #pragma once
 
+#include <string>
+
 #include <filesystem>
 
 namespace scsim::stats {
+
+// A directory name from a scenario name: keeps [A-Za-z0-9._-], replaces the rest by '_'.
+std::string dir_name(const std::string& name);
 
 class ResultsDir {
  public:
