@@ -60,6 +60,11 @@ struct ClusterSpec {
 // T2 (DC1={N1}, DC2={N2}) and T4 (DC1={N1,N3}, DC2={N2,N4}) of DOMAIN §2, without agents.
 ClusterSpec topology_t2();
 ClusterSpec topology_t4();
+// One node, `agents` SIP agents in group "g", every delay zero, no router timeout or
+// redirection limit: the M/M/c (patience_s <= 0) or M/M/c+M call centre of the Erlang C/A
+// formulas, with Poisson arrivals from 1 s to `end` and exponential handle times.
+ClusterSpec single_node_mmc(int agents, double rate_per_s, double aht_s, double patience_s,
+                            Time end);
 
 enum class ActionKind {
   phone_on,          // agent: phone switched on (sends REGISTER now, R13)

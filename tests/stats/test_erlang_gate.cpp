@@ -61,39 +61,7 @@ class Collect : public Observer {
 };
 
 ClusterSpec single_node(int agents, double rate, double patience, Time end) {
-  ClusterSpec s;
-  s.dcs = {DcSpec{"DC1"}};
-  s.nodes = {NodeSpec{"N1", 0}};
-  for (int i = 0; i < agents; ++i) {
-    s.agents.push_back(
-        AgentSpec{"A" + std::to_string(i), std::to_string(100000 + i), DnKind::sip, 0, {"g"}, -1});
-  }
-  Params& p = s.params;
-  p.tc_one_way_delay = Time::zero();
-  p.tc_one_way_delay_same_dc = Time::zero();
-  p.local_stat_delay = Time::zero();
-  p.client_request_delay = Time::zero();
-  p.sip_delivery_delay = Time::zero();
-  p.agent_answer_delay = Time::zero();
-  p.router_timeout = Time::zero();
-  p.redirection_limit = 0;
-  p.register_expires = seconds(7200);
-  ArrivalStream st;
-  st.dc = 0;
-  st.node = 0;
-  st.group = "g";
-  st.rate_per_s = rate;
-  st.start = seconds(1);
-  st.end = end;
-  st.handle.kind = Distribution::Kind::exponential;
-  st.handle.mean = kAht;
-  st.acw.kind = Distribution::Kind::fixed;
-  st.acw.mean = 0;
-  st.infinite_patience = !(patience > 0);
-  st.patience.kind = Distribution::Kind::exponential;
-  st.patience.mean = patience > 0 ? patience : 1;
-  s.workload.streams.push_back(st);
-  return s;
+  return single_node_mmc(agents, rate, kAht, patience, end);
 }
 
 struct Ci {
