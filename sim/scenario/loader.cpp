@@ -21,15 +21,7 @@
 #include "scenario/scenario.hpp"
 #include "scenario/workload.hpp"
 
-// csv.h's strncpy trips -Wstringop-truncation at -O2 (GCC only; clang has no such warning).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#endif
-#include <libfccp/csv.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "scenario/csv_input.hpp"
 
 namespace scsim::scenario {
 
@@ -931,29 +923,11 @@ struct Loader {
       }
     } catch (const io::error::base& e) {
       agents.reliable = false;
-      int l = line + 1;
-      if (auto* wl = dynamic_cast<const io::error::with_file_line*>(&e)) {
-        if (wl->file_line > 0) l = wl->file_line;
-      }
-      std::string msg = e.what();
-      if (dynamic_cast<const io::error::escaped_string_not_closed*>(&e)) {
-        msg =
-            "a quoted field is not closed (quotes must be doubled inside a quoted field, and "
-            "a quoted field cannot span lines): " +
-            msg;
-      } else if (dynamic_cast<const io::error::too_few_columns*>(&e) ||
-                 dynamic_cast<const io::error::too_many_columns*>(&e)) {
-        msg = "wrong number of columns; expected 6 (agent,dn,kind,dc,groups,gws): " + msg;
-      } else if (dynamic_cast<const io::error::header_missing*>(&e)) {
-        l = 1;
-        msg = "empty roster; expected the header agent,dn,kind,dc,groups,gws";
-      } else if (dynamic_cast<const io::error::missing_column_in_header*>(&e) ||
-                 dynamic_cast<const io::error::extra_column_in_header*>(&e) ||
-                 dynamic_cast<const io::error::duplicated_column_in_header*>(&e)) {
-        l = 1;
-        msg = "bad header; expected the columns agent,dn,kind,dc,groups,gws: " + msg;
-      }
-      error_at(rname, l, 0, path, msg);
+      CsvProblem pr =
+          describe_csv_error(e, line + 1, "; expected 6 (agent,dn,kind,dc,groups,gws)",
+                             "empty roster; expected the header agent,dn,kind,dc,groups,gws",
+                             "bad header; expected the columns agent,dn,kind,dc,groups,gws: ");
+      error_at(rname, pr.line, 0, path, pr.message);
     }
   }
 

@@ -15,15 +15,7 @@
 #include <optional>
 #include <sstream>
 
-// csv.h's strncpy trips -Wstringop-truncation at -O2 (GCC only; clang has no such warning).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#endif
-#include <libfccp/csv.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "scenario/csv_input.hpp"
 
 namespace scsim::scenario::detail {
 namespace {
@@ -673,27 +665,10 @@ struct Parser {
         if (count >= 100) break;
       }
     } catch (const io::error::base& e) {
-      int l = line + 1;
-      if (auto* wl = dynamic_cast<const io::error::with_file_line*>(&e)) {
-        if (wl->file_line > 0) l = wl->file_line;
-      }
-      std::string msg = e.what();
-      if (dynamic_cast<const io::error::escaped_string_not_closed*>(&e)) {
-        msg =
-            "a quoted field is not closed (quotes must be doubled inside a quoted field, and a "
-            "quoted field cannot span lines): " +
-            msg;
-      } else if (dynamic_cast<const io::error::too_few_columns*>(&e) ||
-                 dynamic_cast<const io::error::too_many_columns*>(&e)) {
-        msg = "wrong number of columns (as many as in the header): " + msg;
-      } else if (dynamic_cast<const io::error::header_missing*>(&e)) {
-        l = 1;
-        msg = "empty trace; expected the header arrival,dc,group,handle,patience";
-      } else if (dynamic_cast<const io::error::duplicated_column_in_header*>(&e)) {
-        l = 1;
-        msg = "bad header: " + msg;
-      }
-      row_error(l, path, msg);
+      CsvProblem pr = describe_csv_error(
+          e, line + 1, " (as many as in the header)",
+          "empty trace; expected the header arrival,dc,group,handle,patience", "bad header: ");
+      row_error(pr.line, path, pr.message);
       return;
     }
     // Replay in arrival order (equal times keep file order): call ids follow arrival order.
