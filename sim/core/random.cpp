@@ -41,13 +41,17 @@ Rng Rng::from_state_seed(uint64_t state_seed) {
   return r;
 }
 
+// Chain the three key parts through the mixer so that (seed, name, id) map to unrelated
+// states, and a change in any one part changes everything.
+RngFamily::RngFamily(uint64_t seed, std::string_view name)
+    : key_(mix64(mix64(seed ^ 0x5CA1AB1Eull) ^ hash_name(name))) {}
+
+Rng Rng::from_family_key(uint64_t key, uint64_t id) {
+  return from_state_seed(mix64(key ^ id));
+}
+
 Rng::Rng(uint64_t seed, std::string_view name, uint64_t id) {
-  // Chain the three key parts through the mixer so that (seed, name, id) map to unrelated
-  // states, and a change in any one part changes everything.
-  uint64_t k = mix64(seed ^ 0x5CA1AB1Eull);
-  k = mix64(k ^ hash_name(name));
-  k = mix64(k ^ id);
-  *this = from_state_seed(k);
+  *this = RngFamily(seed, name)(id);
 }
 
 uint64_t Rng::next_u64() {

@@ -23,6 +23,9 @@ class Rng {
   // A stream keyed by (seed, name, id). Equal keys give equal streams; any difference gives
   // an unrelated stream.
   Rng(uint64_t seed, std::string_view name, uint64_t id = 0);
+  // The stream (seed, name, id) of a family that has already mixed (seed, name) into `key`
+  // (RngFamily): the same stream as the constructor, without rehashing the name.
+  static Rng from_family_key(uint64_t key, uint64_t id);
   static Rng from_state_seed(uint64_t state_seed);
 
   uint64_t next_u64();
@@ -37,6 +40,18 @@ class Rng {
  private:
   Rng() = default;
   uint64_t s_[4] = {0, 0, 0, 0};
+};
+
+// The streams (seed, name, id) of one (seed, name) for many ids, e.g. one per call: the name
+// is hashed once. RngFamily(seed, name)(id) equals Rng(seed, name, id).
+class RngFamily {
+ public:
+  RngFamily() = default;
+  RngFamily(uint64_t seed, std::string_view name);
+  Rng operator()(uint64_t id) const { return Rng::from_family_key(key_, id); }
+
+ private:
+  uint64_t key_ = 0;
 };
 
 // Distributions: plain functions of an Rng, so they are easy to test and to reuse.

@@ -106,6 +106,11 @@ void Cluster::Impl::init_calls() {
   busy_call.assign(D, -1);
   held_requests.assign(D, HeldRequest{});
   stream_count.assign(spec.workload.streams.size(), 0);
+  patience_rngs = RngFamily(seed, "patience");
+  handle_rngs = RngFamily(seed, "handle");
+  acw_rngs = RngFamily(seed, "acw");
+  for (size_t s = 0; s < spec.workload.streams.size(); ++s)
+    stream_rng.push_back(&rng("arrivals", uint64_t(s)));  // std::map: the address is stable
   for (size_t s = 0; s < spec.workload.streams.size(); ++s) {
     schedule_stream(int(s), std::max(Time::zero(), spec.workload.streams[s].start));
   }
@@ -119,7 +124,7 @@ void Cluster::Impl::schedule_stream(int s, Time from) {
   // Poisson arrivals, piecewise-constant rate: by memorylessness a gap that crosses a rate
   // boundary restarts from the boundary with the new rate.
   const ArrivalStream& st = spec.workload.streams[size_t(s)];
-  Rng& r = rng("arrivals", uint64_t(s));
+  Rng& r = *stream_rng[size_t(s)];
   Time t = from;
   while (t < st.end) {
     double rate = st.rate_per_s;
@@ -575,7 +580,9 @@ void Cluster::Impl::answer_call(uint32_t t) {
   const int d = c.dn;
   const int o = c.owner;
   c.phase = Call::Phase::talking;
-  clear_offer_marks(t);
+  // R52: an answered offer did not fail: SS_N keeps its Reserved mark until its next update
+  // for the DN (with zero delays that update is still on its way at this instant).
+  clear_offer_marks(t, /*offer_failed=*/false);
   owner_set_agent(o, d, AgentState::talking);
   c.rec.answered = now;
   c.rec.wait = now - c.rec.arrival;
@@ -588,7 +595,7 @@ void Cluster::Impl::answer_call(uint32_t t) {
   sched.schedule_after(c.handle, kTimer, call_event(Ev::call_end, t));
 }
 
-void Cluster::Impl::clear_offer_marks(uint32_t slot) {
+void Cluster::Impl::clear_offer_marks(uint32_t slot, bool offer_failed) {
   Call& c = calls[slot];
   if (c.dn < 0) return;
   uint64_t key = uint64_t(c.rec.node) * D + c.dn;
@@ -599,7 +606,7 @@ void Cluster::Impl::clear_offer_marks(uint32_t slot) {
       break;
     }
   }
-  if (reserved[key]) {
+  if (offer_failed && reserved[key]) {
     reserved[key] = 0;  // R52: or the offer fails
     index_dn(c.rec.node, c.dn);
   }
@@ -817,7 +824,7 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       uint64_t k = stream_count[t]++;
       uint64_t key = (uint64_t(t) << 40) | k;
       // Common random numbers: the call's own draws, keyed by (stream, call number).
-      Rng rp(seed, "patience", key), rh(seed, "handle", key), ra(seed, "acw", key);
+      Rng rp = patience_rngs(key), rh = handle_rngs(key), ra = acw_rngs(key);
       Time patience = st.infinite_patience ? Time::max() : draw_duration(st.patience, rp);
       Time handle = draw_duration(st.handle, rh);
       Time acw = draw_duration(st.acw, ra);

@@ -241,6 +241,9 @@ struct Cluster::Impl {
   std::vector<uint32_t> free_calls;
   uint64_t next_call_id = 1, next_pos = 1, active_calls = 0;
   std::vector<uint64_t> stream_count;  // calls generated per arrival stream
+  std::vector<Rng*> stream_rng;        // per arrival stream: its "arrivals" stream in rngs
+  // Common random numbers: each call's own draws, keyed by (stream, call number).
+  RngFamily patience_rngs, handle_rngs, acw_rngs;
   // per node x group: the waiting calls by queue place
   std::vector<std::set<std::pair<uint64_t, uint32_t>>> queues;
   // per node x group x owner: DNs eligible in SS_N and not reserved, by (Ready time, DN)
@@ -309,7 +312,7 @@ struct Cluster::Impl {
   void after_call(int owner, int d, Time acw);
   void calls_on_cut(int a, int b);
   void calls_on_crash(int n);
-  void clear_offer_marks(uint32_t slot);
+  void clear_offer_marks(uint32_t slot, bool offer_failed = true);
   void arm_router_timer(uint32_t slot);
   void staffed_changed(int n, int g, int before, int after);
   Event call_event(Ev kind, uint32_t slot) const {

@@ -259,6 +259,31 @@ TEST_CASE("R52: with reservation two calls in one routing pass on N1 pick differ
 }
 
 TEST_CASE(
+    "R52: with zero delays an answered offer keeps its Reserved mark until SS_N's update: a "
+    "second call of the same instant takes another DN without a failed offer") {
+  ClusterSpec s = t2();
+  s.params.local_stat_delay = Time::zero();
+  s.params.sip_delivery_delay = Time::zero();
+  s.params.agent_answer_delay = Time::zero();
+  s.params.tc_one_way_delay = Time::zero();
+  s.params.tc_one_way_delay_same_dc = Time::zero();
+  Run w(std::move(s));
+  standard_start(w.c);
+  w.at(call_on(10, N1));
+  w.at(call_on(10, N1));
+  w.until(60);
+  // Call 1 rings and is answered at 10.000 in one event; SS1 hears of it later in that instant.
+  CHECK(w.call(1).dn == A1);
+  CHECK_T(w.call(1).answered, at_s(10));
+  // The mark survives the answer (it is no failure), so call 2 does not offer A1 again.
+  CHECK(w.log.of(2, "offer").size() == 1);
+  CHECK(w.call(2).dn == A2);
+  CHECK_T(w.call(2).answered, at_s(10));
+  CHECK(failed_total(w.call(2)) == 0);
+  w.finish();
+}
+
+TEST_CASE(
     "R52: agent_reservation_enabled false: two calls in one pass pick the same DN, the later "
     "offer fails as race") {
   ClusterSpec s = t2();
