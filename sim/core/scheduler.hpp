@@ -13,11 +13,17 @@
 // are strictly increasing. That makes cancel() O(1) and exact: a handle whose key is not above
 // the last executed key has already run.
 //
+// Events scheduled for the running instant (the zero-delay consequences of an event: a routing
+// pass, a Stat Server delivery with no delay) skip the heap. They arrive in key order within a
+// priority, so a FIFO per priority holds them, and the next event is the least of the heap's
+// top and the first non-empty FIFO's front: the same total order, without two heap walks.
+//
 // Invariants: now() never decreases (asserted); a cancelled event never runs; every run stops
 // at a stated limit (simulated time, event count) instead of hanging.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
@@ -64,8 +70,8 @@ class Scheduler {
   Scheduler() = default;
 
   Time now() const { return now_; }
-  bool empty() const { return heap_.size() == cancelled_.size(); }
-  size_t pending() const { return heap_.size() - cancelled_.size(); }
+  bool empty() const { return heap_.size() + now_count_ == cancelled_.size(); }
+  size_t pending() const { return heap_.size() + now_count_ - cancelled_.size(); }
   uint64_t executed() const { return executed_; }
   uint64_t fingerprint() const { return fingerprint_; }
 
@@ -84,7 +90,15 @@ class Scheduler {
       priority = running_priority_;
     }
     uint64_t key = (uint64_t(priority) << kSeqBits) | (next_seq_++ & kSeqMask);
-    push(Entry{t.micros(), key, e.arg, e.target, e.kind});
+    if (executed_ > 0 && t == last_time_ && priority < kNowPriorities) {
+      // The running instant: every later key of this priority arrives after this one.
+      NowFifo& f = instant_[priority];
+      f.q.push_back(Entry{t.micros(), key, e.arg, e.target, e.kind});
+      now_mask_ |= 1u << priority;
+      ++now_count_;
+    } else {
+      push(Entry{t.micros(), key, e.arg, e.target, e.kind});
+    }
     return EventHandle{t, key};
   }
   EventHandle schedule_after(Time dt, uint8_t priority, Event e) {
@@ -103,31 +117,50 @@ class Scheduler {
   // Peeks at the time of the next live event (discarding cancelled ones at the top).
   std::optional<Time> next_time() {
     drop_cancelled_top();
-    if (heap_.empty()) return std::nullopt;
-    return Time::from_micros(heap_[0].time);
+    const Entry* e = next_entry();
+    if (!e) return std::nullopt;
+    return Time::from_micros(e->time);
   }
 
   // The next `count` live events in execution order, without running them (for the GUI's
   // "next events" list): a best-first walk of the heap, O(count log count).
   std::vector<FiredEvent> peek(size_t count) const {
-    std::vector<FiredEvent> out;
-    if (heap_.empty() || count == 0) return out;
+    std::vector<Entry> found;
+    if (count == 0) return {};
+    auto live = [&](const Entry& e) {
+      return cancelled_.empty() || !cancelled_.count(e.key & kSeqMask);
+    };
+    // The heap's first `count`, plus every entry of the running instant's FIFOs (few), hold
+    // the first `count` overall.
     auto later = [&](size_t a, size_t b) { return before(heap_[b], heap_[a]); };
-    std::vector<size_t> frontier{0};
-    while (!frontier.empty() && out.size() < count) {
+    std::vector<size_t> frontier;
+    if (!heap_.empty()) frontier.push_back(0);
+    size_t from_heap = 0;
+    while (!frontier.empty() && from_heap < count) {
       std::pop_heap(frontier.begin(), frontier.end(), later);
       size_t i = frontier.back();
       frontier.pop_back();
-      const Entry& e = heap_[i];
-      if (cancelled_.empty() || !cancelled_.count(e.key & kSeqMask)) {
-        out.push_back(FiredEvent{Time::from_micros(e.time), e.key & kSeqMask,
-                                 static_cast<uint8_t>(e.key >> kSeqBits),
-                                 Event{e.kind, e.target, e.arg}});
+      if (live(heap_[i])) {
+        found.push_back(heap_[i]);
+        ++from_heap;
       }
       for (size_t c = 4 * i + 1; c < 4 * i + 5 && c < heap_.size(); ++c) {
         frontier.push_back(c);
         std::push_heap(frontier.begin(), frontier.end(), later);
       }
+    }
+    for (const NowFifo& f : instant_) {
+      for (size_t k = f.head; k < f.q.size(); ++k) {
+        if (live(f.q[k])) found.push_back(f.q[k]);
+      }
+    }
+    std::sort(found.begin(), found.end(), before);
+    if (found.size() > count) found.resize(count);
+    std::vector<FiredEvent> out;
+    for (const Entry& e : found) {
+      out.push_back(FiredEvent{Time::from_micros(e.time), e.key & kSeqMask,
+                               static_cast<uint8_t>(e.key >> kSeqBits),
+                               Event{e.kind, e.target, e.arg}});
     }
     return out;
   }
@@ -135,7 +168,8 @@ class Scheduler {
   // Runs at most one event: returns it, or nothing when stopped (see stop_reason()).
   std::optional<FiredEvent> step() {
     drop_cancelled_top();
-    if (heap_.empty()) {
+    const Entry* next = next_entry();
+    if (!next) {
       stop_reason_ = StopReason::empty;
       return std::nullopt;
     }
@@ -143,12 +177,11 @@ class Scheduler {
       stop_reason_ = StopReason::event_limit;
       return std::nullopt;
     }
-    if (heap_[0].time > time_limit_.micros()) {
+    if (next->time > time_limit_.micros()) {
       stop_reason_ = StopReason::time_limit;
       return std::nullopt;
     }
-    Entry top = pop();
-    return fire(top);
+    return fire(take_next());
   }
 
   // Runs every event with time <= t (events at exactly t run), then sets now() to t if the run
@@ -157,18 +190,18 @@ class Scheduler {
   StopReason run_until(Time t, Handler&& handler) {
     while (true) {
       drop_cancelled_top();
-      if (heap_.empty() || heap_[0].time > t.micros()) break;
+      const Entry* next = next_entry();
+      if (!next || next->time > t.micros()) break;
       if (executed_ >= event_limit_) return stop_reason_ = StopReason::event_limit;
-      if (heap_[0].time > time_limit_.micros()) return stop_reason_ = StopReason::time_limit;
-      Entry top = pop();
-      handler(fire(top));
+      if (next->time > time_limit_.micros()) return stop_reason_ = StopReason::time_limit;
+      handler(fire(take_next()));
     }
     if (t > time_limit_) {
       now_ = std::max(now_, time_limit_);
       return stop_reason_ = StopReason::time_limit;
     }
     if (t > now_) now_ = t;
-    return stop_reason_ = heap_.empty() ? StopReason::empty : StopReason::until_reached;
+    return stop_reason_ = empty() ? StopReason::empty : StopReason::until_reached;
   }
 
   // Runs until the queue is empty or a limit stops it.
@@ -214,12 +247,51 @@ class Scheduler {
     fingerprint_ ^= fingerprint_ >> 29;
   }
 
+  // The running instant's FIFO of one priority: entries [head, size) wait, in key order.
+  struct NowFifo {
+    std::vector<Entry> q;
+    size_t head = 0;
+  };
+  static constexpr uint8_t kNowPriorities = 32;
+
+  // The next entry in (time, priority, sequence) order, or null: the heap's top or the front
+  // of the lowest non-empty priority FIFO (all FIFO entries share the running time, so a lower
+  // priority's front comes before every higher one's).
+  const Entry* next_entry() const {
+    const Entry* top = heap_.empty() ? nullptr : &heap_[0];
+    if (now_mask_ == 0) return top;
+    const NowFifo& f = instant_[__builtin_ctz(now_mask_)];
+    const Entry* front = &f.q[f.head];
+    return top && before(*top, *front) ? top : front;
+  }
+
+  // Removes and returns the entry next_entry() points to (which must exist).
+  Entry take_next() {
+    if (now_mask_ != 0) {
+      const unsigned p = unsigned(__builtin_ctz(now_mask_));
+      NowFifo& f = instant_[p];
+      if (heap_.empty() || !before(heap_[0], f.q[f.head])) {
+        Entry e = f.q[f.head++];
+        --now_count_;
+        if (f.head == f.q.size()) {
+          f.q.clear();  // keeps its capacity: no allocation in the steady state
+          f.head = 0;
+          now_mask_ &= ~(1u << p);
+        }
+        return e;
+      }
+    }
+    return pop();
+  }
+
   void drop_cancelled_top() {
-    while (!cancelled_.empty() && !heap_.empty()) {
-      auto it = cancelled_.find(heap_[0].key & kSeqMask);
+    while (!cancelled_.empty()) {
+      const Entry* e = next_entry();
+      if (!e) return;
+      auto it = cancelled_.find(e->key & kSeqMask);
       if (it == cancelled_.end()) return;
       cancelled_.erase(it);
-      pop();
+      take_next();
     }
   }
 
@@ -315,6 +387,9 @@ class Scheduler {
   };
 
   HeapArray heap_;
+  std::array<NowFifo, kNowPriorities> instant_;
+  uint32_t now_mask_ = 0;  // bit p: instant_[p] is not empty
+  size_t now_count_ = 0;
   // Sequences of cancelled events still in the heap; looked up only, never iterated.
   std::unordered_set<uint64_t> cancelled_;
   Time now_ = Time::zero();

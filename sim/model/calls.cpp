@@ -824,10 +824,15 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       uint64_t k = stream_count[t]++;
       uint64_t key = (uint64_t(t) << 40) | k;
       // Common random numbers: the call's own draws, keyed by (stream, call number).
-      Rng rp = patience_rngs(key), rh = handle_rngs(key), ra = acw_rngs(key);
-      Time patience = st.infinite_patience ? Time::max() : draw_duration(st.patience, rp);
-      Time handle = draw_duration(st.handle, rh);
-      Time acw = draw_duration(st.acw, ra);
+      // A fixed duration draws nothing, so its stream is not even set up.
+      auto draw = [&](const Distribution& dist, const RngFamily& family) {
+        if (dist.kind == Distribution::Kind::fixed) return seconds(std::max(0.0, dist.mean));
+        Rng r = family(key);
+        return draw_duration(dist, r);
+      };
+      Time patience = st.infinite_patience ? Time::max() : draw(st.patience, patience_rngs);
+      Time handle = draw(st.handle, handle_rngs);
+      Time acw = draw(st.acw, acw_rngs);
       int g = int(std::lower_bound(group_names.begin(), group_names.end(), st.group) -
                   group_names.begin());
       call_arrives(st.dc, st.node, g, patience, handle, acw);

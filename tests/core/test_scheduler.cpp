@@ -1,6 +1,11 @@
+#include <iterator>
+#include <map>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "catch.hpp"
+#include "core/random.hpp"
 #include "core/scheduler.hpp"
 
 using namespace scsim;
@@ -168,4 +173,68 @@ TEST_CASE("peek lists the next live events in execution order without running th
   });
   for (size_t k = 0; k < 10; ++k)
     CHECK(ran[k] == next[k].event.target);
+}
+
+TEST_CASE(
+    "Events scheduled for the running instant (kept beside the heap) still run in (time, "
+    "priority, sequence) order, mixed with heap events of that instant, cancels and peeks") {
+  // A reference: every pending event in a std::set keyed by (time, priority, sequence). The
+  // handler schedules zero-delay and later events at random priorities and cancels some; each
+  // fired event must be the reference's least, and peek must list the reference's first five.
+  Scheduler s;
+  Rng r(7, "scheduler-now-queue");
+  using Key = std::tuple<int64_t, int, uint64_t>;
+  std::set<Key> pending;
+  std::map<uint64_t, EventHandle> handles;  // by sequence
+  uint8_t running = 0;
+  Time last = Time::zero();
+  bool started = false;
+  uint64_t seq = 0;
+  auto add = [&](Time t, uint8_t prio) {
+    uint8_t eff = started && t == last && prio < running ? running : prio;
+    EventHandle h = s.schedule_at(t, prio, Event{0, uint32_t(seq), 0});
+    pending.insert({t.micros(), eff, seq});
+    handles[seq] = h;
+    ++seq;
+  };
+  for (int i = 0; i < 20; ++i)
+    add(millis(int64_t(r.below(5))), uint8_t(r.below(6)));
+  uint64_t fired = 0, mismatches = 0, peek_mismatches = 0;
+  s.run([&](const FiredEvent& f) {
+    REQUIRE(!pending.empty());
+    Key want = *pending.begin();
+    if (std::get<2>(want) != f.seq || std::get<0>(want) != f.time.micros()) ++mismatches;
+    pending.erase(pending.begin());
+    handles.erase(f.seq);
+    started = true;
+    last = f.time;
+    running = f.priority;
+    ++fired;
+    if (fired > 3000) return;
+    int children = int(r.below(4));
+    for (int k = 0; k < children; ++k) {
+      Time at = r.below(2) == 0 ? f.time : f.time + millis(int64_t(r.below(3)));
+      add(at, uint8_t(r.below(6)));
+    }
+    if (r.below(4) == 0 && !handles.empty()) {
+      auto it = handles.begin();
+      std::advance(it, long(r.below(handles.size())));
+      Key k{it->second.time.micros(), int(it->second.key >> Scheduler::kSeqBits), it->first};
+      CHECK(s.cancel(it->second));
+      pending.erase(k);
+      handles.erase(it);
+    }
+    auto next = s.peek(5);
+    auto ref = pending.begin();
+    for (const auto& e : next) {
+      if (ref == pending.end() || std::get<2>(*ref) != e.seq) ++peek_mismatches;
+      if (ref != pending.end()) ++ref;
+    }
+    if (next.size() != std::min<size_t>(5, pending.size())) ++peek_mismatches;
+    CHECK(s.pending() == pending.size());
+  });
+  CHECK(fired > 1000);
+  CHECK(mismatches == 0);
+  CHECK(peek_mismatches == 0);
+  CHECK(pending.empty());
 }
