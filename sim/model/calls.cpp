@@ -84,22 +84,25 @@ void Cluster::Impl::init_calls() {
   auto gi = [&](const std::string& g) {
     return int(std::lower_bound(group_names.begin(), group_names.end(), g) - group_names.begin());
   };
-  dn_groups.resize(D);
   group_size.assign(G, 0);
+  group_at.assign(size_t(D) + 1, 0);
   for (int d = 0; d < D; ++d) {
+    std::vector<int> gs;
     for (const auto& g : spec.agents[d].groups)
-      dn_groups[d].push_back(gi(g));
-    std::sort(dn_groups[d].begin(), dn_groups[d].end());
-    dn_groups[d].erase(std::unique(dn_groups[d].begin(), dn_groups[d].end()), dn_groups[d].end());
-    for (int g : dn_groups[d])
+      gs.push_back(gi(g));
+    std::sort(gs.begin(), gs.end());
+    gs.erase(std::unique(gs.begin(), gs.end()), gs.end());
+    for (int g : gs) {
       ++group_size[g];
+      group_list.push_back(g);
+    }
+    group_at[size_t(d) + 1] = int(group_list.size());
   }
   queues.resize(size_t(N) * G);
   eligible_idx.resize(size_t(N) * G * N);
+  eligible_pos.resize(size_t(N) * group_list.size());
   staffed.assign(size_t(N) * G * N, 0);
   insrv.assign(size_t(N) * G, 0);
-  indexed.assign(size_t(N) * D, Indexed{});
-  reserved.assign(size_t(N) * D, 0);
   route_pending.assign(N, 0);
   queued_count.assign(N, 0);
   acw_gen.assign(D, 0);
@@ -243,21 +246,28 @@ int Cluster::Impl::admitted_staffed(int n, int g) const {
 }
 
 void Cluster::Impl::index_dn(int n, int d) {
-  const DnView& v = nodes[n].stat[d];
-  Indexed nw;
+  StatCell& cell = nodes[n].stat[d];
+  const DnView& v = cell.view;
+  IndexedDn nw;
   nw.owner = v.owner;
   nw.ready_us = v.ready_since.micros();
   nw.insrv = v.owner >= 0 && v.in_service;
   nw.staffed = nw.insrv && v.agent != AgentState::logged_out;
-  nw.eligible = v.eligible() && !reserved[size_t(n) * D + d];
-  Indexed& old = indexed[size_t(n) * D + d];
+  nw.eligible = v.eligible() && !cell.reserved;
+  IndexedDn& old = cell.idx;
   if (old.owner == nw.owner && old.ready_us == nw.ready_us && old.insrv == nw.insrv &&
       old.staffed == nw.staffed && old.eligible == nw.eligible) {
     return;
   }
-  for (int g : dn_groups[d]) {
-    if (old.eligible) eligible_idx[ngo(n, g, old.owner)].erase({old.ready_us, d});
-    if (nw.eligible) eligible_idx[ngo(n, g, nw.owner)].insert({nw.ready_us, d});
+  for (int k = group_at[d]; k < group_at[size_t(d) + 1]; ++k) {
+    const int g = group_list[size_t(k)];
+    EligibleSet::iterator& pos = eligible_pos[size_t(n) * group_list.size() + size_t(k)];
+    if (old.eligible) eligible_idx[ngo(n, g, old.owner)].erase(pos);
+    if (nw.eligible) {
+      // Ready times mostly arrive in order: hinted at the end, the insert is O(1) then.
+      EligibleSet& set = eligible_idx[ngo(n, g, nw.owner)];
+      pos = set.insert(set.end(), {nw.ready_us, d});
+    }
     insrv[ng(n, g)] += int(nw.insrv) - int(old.insrv);
     if (old.staffed != nw.staffed || old.owner != nw.owner) {
       int before = admitted_staffed(n, g);
@@ -290,7 +300,7 @@ void Cluster::Impl::arm_router_timer(uint32_t slot) {
 
 void Cluster::Impl::on_stat_update(int n, int d) {
   // R52: the reservation mark lasts until SS_N next receives an update for the DN.
-  reserved[size_t(n) * D + d] = 0;
+  nodes[n].stat[d].reserved = false;
   // R59/R60: calls skip a failed DN until SS_N receives a new update for it.
   uint64_t key = uint64_t(n) * D + d;
   auto range = skips_by_dn.equal_range(key);
@@ -485,7 +495,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
       }
     }
     r.chosen_dn = d;
-    r.chosen_owner = nodes[n].stat[d].owner;
+    r.chosen_owner = nodes[n].stat[d].view.owner;
     r.result = "offer";
     for (Observer* o : observers)
       o->on_decision(r);
@@ -499,7 +509,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
   offers_by_dn.insert({uint64_t(n) * D + d, slot});
   if (P.agent_reservation_enabled) {
     // R52: URS_N's pick is Reserved in SS_N at once.
-    reserved[size_t(n) * D + d] = 1;
+    nodes[n].stat[d].reserved = true;
     index_dn(n, d);
   }
   if (!nodes[n].view[d].in_service) {
@@ -606,8 +616,9 @@ void Cluster::Impl::clear_offer_marks(uint32_t slot, bool offer_failed) {
       break;
     }
   }
-  if (offer_failed && reserved[key]) {
-    reserved[key] = 0;  // R52: or the offer fails
+  bool& reserved = nodes[c.rec.node].stat[c.dn].reserved;
+  if (offer_failed && reserved) {
+    reserved = false;  // R52: or the offer fails
     index_dn(c.rec.node, c.dn);
   }
 }

@@ -173,7 +173,7 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
   for (int n = 0; n < N; ++n) {
     nodes[n].dc = spec.nodes[n].dc;
     nodes[n].view.assign(D, DnView{});  // R1: no owner, OOS everywhere
-    nodes[n].stat.assign(D, DnView{});
+    nodes[n].stat.assign(D, StatCell{});
   }
   claims.assign(size_t(N) * D, Claim{});
   chans.resize(size_t(N) * N);
@@ -372,9 +372,9 @@ void Cluster::Impl::deliver_stat(int n) {
   while (!node.ss_q.empty() && node.ss_q.front().due <= now) {
     StatUpdate u = node.ss_q.front();
     node.ss_q.pop_front();
-    DnView before = node.stat[u.dn];
+    DnView before = node.stat[u.dn].view;
     if (!(before == u.view)) {
-      node.stat[u.dn] = u.view;
+      node.stat[u.dn].view = u.view;
       for (Observer* o : observers)
         o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, u.dn, before, u.view});
     }
@@ -1558,14 +1558,14 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
     for (Observer* o : observers)
       o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
   }
-  DnView& s = nodes[n].stat[d];
+  DnView& s = nodes[n].stat[d].view;
   if (!(s == empty)) {
     DnView before = s;
     s = empty;
     for (Observer* o : observers)
       o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, d, before, s});
   }
-  reserved[size_t(n) * D + d] = 0;
+  nodes[n].stat[d].reserved = false;
   index_dn(n, d);  // the routing indexes follow the cleared Stat Server
 }
 
@@ -1922,7 +1922,7 @@ const DnView& Cluster::view(int node, int dn) const {
   return impl_->nodes[node].view[dn];
 }
 const DnView& Cluster::stat(int node, int dn) const {
-  return impl_->nodes[node].stat[dn];
+  return impl_->nodes[node].stat[dn].view;
 }
 DnView Cluster::truth(int dn) const {
   return impl_->truth_view(dn);

@@ -176,6 +176,21 @@ struct Call {
   CallRecord rec;
 };
 
+// What one DN contributes to the routing indexes of one node (calls.cpp, index_dn).
+struct IndexedDn {
+  int owner = -1;
+  int64_t ready_us = 0;
+  bool eligible = false, staffed = false, insrv = false;
+};
+
+// SS_N's entry for one DN, with what routing keeps beside it, on one cache line: a Stat Server
+// delivery reads all three, for DNs in no particular order.
+struct alignas(64) StatCell {
+  DnView view;
+  IndexedDn idx;          // what index_dn last put in the indexes
+  bool reserved = false;  // R52: URS_N's Reserved mark
+};
+
 struct StatUpdate {
   Time due;
   int dn;
@@ -187,7 +202,7 @@ struct Node {
   bool alive = true;
   uint32_t epoch = 0;  // incarnation: bumps at crash and restart
   std::vector<DnView> view;
-  std::vector<DnView> stat;
+  std::vector<StatCell> stat;   // SS_N
   std::deque<StatUpdate> ss_q;  // view changes on their way to SS_N (R20), FIFO
   // R33: entries ignored because another owner was believed, per DN (sender -> entry)
   std::map<int, std::map<int, SnapEntry>> deferred;
@@ -235,8 +250,10 @@ struct Cluster::Impl {
 
   // ---- calls and routing (calls.cpp)
   std::vector<std::string> group_names;
-  std::vector<std::vector<int>> dn_groups;  // per DN: group indices
-  std::vector<int> group_size;              // DNs per group
+  // Per DN its group indices, flat: DN d's are group_list[group_at[d] .. group_at[d + 1]).
+  std::vector<int> group_list;
+  std::vector<int> group_at;
+  std::vector<int> group_size;  // DNs per group
   std::vector<Call> calls;
   std::vector<uint32_t> free_calls;
   uint64_t next_call_id = 1, next_pos = 1, active_calls = 0;
@@ -247,16 +264,13 @@ struct Cluster::Impl {
   // per node x group: the waiting calls by queue place
   std::vector<std::set<std::pair<uint64_t, uint32_t>>> queues;
   // per node x group x owner: DNs eligible in SS_N and not reserved, by (Ready time, DN)
-  std::vector<std::set<std::pair<int64_t, int>>> eligible_idx;
+  using EligibleSet = std::set<std::pair<int64_t, int>>;
+  std::vector<EligibleSet> eligible_idx;
+  // Per node and (DN, group) slot of group_list: where the DN sits in its eligible set, valid
+  // while it is indexed as eligible (erasing by position needs no search of the tree).
+  std::vector<EligibleSet::iterator> eligible_pos;
   std::vector<int> staffed;  // per node x group x owner: InSrv, logged in (R63)
   std::vector<int> insrv;    // per node x group: InSrv in SS_N
-  struct Indexed {           // what a DN contributes to the indexes of one node
-    int owner = -1;
-    int64_t ready_us = 0;
-    bool eligible = false, staffed = false, insrv = false;
-  };
-  std::vector<Indexed> indexed;                    // N*D
-  std::vector<char> reserved;                      // N*D: R52 mark in SS_N
   std::multimap<uint64_t, uint32_t> offers_by_dn;  // node*D+dn -> call slots offering/ringing
   std::multimap<uint64_t, uint32_t> skips_by_dn;   // node*D+dn -> call slots skipping it
   std::vector<char> route_pending;                 // per node
