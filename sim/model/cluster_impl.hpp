@@ -226,7 +226,7 @@ struct Cluster::Impl {
   int N = 0, D = 0, G = 0;
 
   std::vector<Node> nodes;
-  std::vector<Claim> claims;   // N*D
+  std::vector<Claim> claims;   // D*N (claim(n, d))
   std::vector<Channel> chans;  // N*N (from*N+to)
   std::vector<LinkEnd> ends;   // N*N (node*N+peer)
   std::vector<Pair> pairs;     // N*N, used for a<b
@@ -338,8 +338,9 @@ struct Cluster::Impl {
   }
   void dispatch_call(Ev kind, uint32_t target, uint64_t arg);
 
-  Claim& claim(int n, int d) { return claims[size_t(n) * D + d]; }
-  const Claim& claim(int n, int d) const { return claims[size_t(n) * D + d]; }
+  // A DN's claims at every node sit side by side: the truth owner reads them all at once.
+  Claim& claim(int n, int d) { return claims[size_t(d) * N + n]; }
+  const Claim& claim(int n, int d) const { return claims[size_t(d) * N + n]; }
   Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }
   LinkEnd& end(int n, int p) { return ends[size_t(n) * N + p]; }
   const LinkEnd& end(int n, int p) const { return ends[size_t(n) * N + p]; }
