@@ -29,6 +29,7 @@ model::ClusterSpec mmc_spec(int agents, double rate, double patience, Time end) 
 
 class CountCalls : public model::Observer {
  public:
+  bool wants_node_views() const override { return false; }
   void on_call(const model::CallRecord& c) override {
     ++calls;
     if (c.outcome == model::CallOutcome::abandoned) ++abandoned;

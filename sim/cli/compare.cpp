@@ -138,6 +138,7 @@ struct CallBrief {
 
 class CallCollector : public model::Observer {
  public:
+  bool wants_node_views() const override { return false; }
   void on_call(const model::CallRecord& c) override {
     if (c.id == 0) return;
     if (calls.size() < c.id) calls.resize(c.id);

@@ -183,6 +183,7 @@ class Progress : public model::Observer {
       : cluster_(c), name_(std::move(name)), end_(end) {
     start_ = last_ = wall_seconds();
   }
+  bool wants_node_views() const override { return false; }
   void on_event(const FiredEvent& f) override {
     if ((++count_ & 0x3fff) != 0) return;
     double w = wall_seconds();
@@ -218,6 +219,7 @@ class Progress : public model::Observer {
 class AbortHook : public model::Observer {
  public:
   AbortHook(model::Cluster& c, stats::Recorder& r, uint64_t n) : cluster_(c), rec_(r), n_(n) {}
+  bool wants_node_views() const override { return false; }
   void on_event(const FiredEvent&) override {
     if (cluster_.scheduler().executed() >= n_) {
       rec_.flush();

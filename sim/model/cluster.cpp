@@ -352,7 +352,7 @@ void Cluster::Impl::set_view(int n, int d, const DnView& v) {
   DnView before = cur;
   cur = v;
   Time now = sched.now();
-  for (Observer* o : observers)
+  for (Observer* o : view_observers)
     o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
   // R20: SS_N gets every change of view_N through the TCport, local_stat_delay later.
   // One delivery event per node and due instant applies every change due then, in order.
@@ -375,7 +375,7 @@ void Cluster::Impl::deliver_stat(int n) {
     DnView before = node.stat[u.dn].view;
     if (!(before == u.view)) {
       node.stat[u.dn].view = u.view;
-      for (Observer* o : observers)
+      for (Observer* o : view_observers)
         o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, u.dn, before, u.view});
     }
     on_stat_update(n, u.dn);  // routing indexes, R52 marks, R59 skips; routing pass
@@ -1555,14 +1555,14 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
   if (!(v == empty)) {
     DnView before = v;
     v = empty;
-    for (Observer* o : observers)
+    for (Observer* o : view_observers)
       o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
   }
   DnView& s = nodes[n].stat[d].view;
   if (!(s == empty)) {
     DnView before = s;
     s = empty;
-    for (Observer* o : observers)
+    for (Observer* o : view_observers)
       o->on_dn_view(DnViewChange{now, ViewLevel::stat, n, d, before, s});
   }
   nodes[n].stat[d].reserved = false;
@@ -1794,6 +1794,7 @@ Cluster::~Cluster() = default;
 
 void Cluster::add_observer(Observer* o) {
   impl_->observers.push_back(o);
+  if (o->wants_node_views()) impl_->view_observers.push_back(o);
 }
 
 void Cluster::schedule(const Action& a) {

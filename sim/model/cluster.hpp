@@ -99,6 +99,10 @@ class Observer {
   virtual void on_decision(const RoutingDecision&) {}
   // Called once per executed event, after it ran (for invariant checkers and tracing).
   virtual void on_event(const FiredEvent&) {}
+  // Whether on_dn_view wants the nodes' views and Stat Servers (ViewLevel::view and ::stat),
+  // not only the truth; asked once, by add_observer. An observer of the truth alone saves
+  // the model eight of every nine notifications in a four-node cluster.
+  virtual bool wants_node_views() const { return true; }
 };
 
 class Cluster {

@@ -172,6 +172,7 @@ class CallStats : public model::Observer {
   CallStats& operator=(const CallStats&) = delete;
 
   void on_dn_view(const model::DnViewChange& c) override;
+  bool wants_node_views() const override { return false; }  // the truth is enough
   void on_link(const model::LinkChange& c) override;
   void on_call(const model::CallRecord& c) override;
   void on_decision(const model::RoutingDecision& d) override;
