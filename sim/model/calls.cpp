@@ -98,8 +98,8 @@ void Cluster::Impl::init_calls() {
     }
     group_at[size_t(d) + 1] = int(group_list.size());
   }
-  queues.resize(size_t(N) * G);
-  eligible_idx.resize(size_t(N) * G * N);
+  queues.assign(size_t(N) * G, QueueSet(QueueSet::allocator_type(&node_pool)));
+  eligible_idx.assign(size_t(N) * G * N, EligibleSet(EligibleSet::allocator_type(&node_pool)));
   eligible_pos.resize(size_t(N) * group_list.size());
   staffed.assign(size_t(N) * G * N, 0);
   insrv.assign(size_t(N) * G, 0);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "core/node_pool.hpp"
 #include "model/cluster.hpp"
 
 namespace scsim::model {
@@ -262,22 +263,31 @@ struct Cluster::Impl {
   std::vector<Rng*> stream_rng;        // per arrival stream: its "arrivals" stream in rngs
   // Common random numbers: each call's own draws, keyed by (stream, call number).
   RngFamily patience_rngs, handle_rngs, acw_rngs;
+  // The tree nodes of the routing indexes below are recycled here (declared first: it must
+  // outlive them).
+  NodePool node_pool;
+  template <class T>
+  using PoolSet = std::set<T, std::less<T>, NodeAllocator<T>>;
+  using PoolMultimap = std::multimap<uint64_t, uint32_t, std::less<uint64_t>,
+                                     NodeAllocator<std::pair<const uint64_t, uint32_t>>>;
   // per node x group: the waiting calls by queue place
-  std::vector<std::set<std::pair<uint64_t, uint32_t>>> queues;
+  using QueueSet = PoolSet<std::pair<uint64_t, uint32_t>>;
+  std::vector<QueueSet> queues;
   // per node x group x owner: DNs eligible in SS_N and not reserved, by (Ready time, DN)
-  using EligibleSet = std::set<std::pair<int64_t, int>>;
+  using EligibleSet = PoolSet<std::pair<int64_t, int>>;
   std::vector<EligibleSet> eligible_idx;
   // Per node and (DN, group) slot of group_list: where the DN sits in its eligible set, valid
   // while it is indexed as eligible (erasing by position needs no search of the tree).
   std::vector<EligibleSet::iterator> eligible_pos;
   std::vector<int> staffed;  // per node x group x owner: InSrv, logged in (R63)
   std::vector<int> insrv;    // per node x group: InSrv in SS_N
-  std::multimap<uint64_t, uint32_t> offers_by_dn;  // node*D+dn -> call slots offering/ringing
-  std::multimap<uint64_t, uint32_t> skips_by_dn;   // node*D+dn -> call slots skipping it
-  std::vector<char> route_pending;                 // per node
-  std::vector<int> queued_count;                   // per node: calls waiting
-  std::vector<uint32_t> acw_gen;                   // per DN
-  std::vector<int> busy_call;                      // per DN: call slot holding the agent, -1
+  // node*D+dn -> call slots offering/ringing; -> call slots skipping it
+  PoolMultimap offers_by_dn{PoolMultimap::allocator_type(&node_pool)};
+  PoolMultimap skips_by_dn{PoolMultimap::allocator_type(&node_pool)};
+  std::vector<char> route_pending;  // per node
+  std::vector<int> queued_count;    // per node: calls waiting
+  std::vector<uint32_t> acw_gen;    // per DN
+  std::vector<int> busy_call;       // per DN: call slot holding the agent, -1
   struct HeldRequest {
     bool held = false;
     ActionKind kind = ActionKind::agent_ready;
