@@ -176,6 +176,8 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
     nodes[n].stat.assign(D, StatCell{});
   }
   claims.assign(size_t(N) * D, Claim{});
+  claimants.assign(size_t(D), 0);
+  alive_mask = N >= 64 ? ~uint64_t(0) : (uint64_t(1) << N) - 1;
   chans.resize(size_t(N) * N);
   ends.resize(size_t(N) * N);
   pairs.resize(size_t(N) * N);
@@ -269,8 +271,21 @@ bool Cluster::Impl::policy_wins(Time c1, int n1, Time c2, int n2) const {
 
 int Cluster::Impl::compute_truth_owner(int d) const {
   // Truth owner (DOMAIN §2): the only live claim; in a handover (claimants connected) the
-  // newest (R8); in a split brain (claimants cut apart) the R67 winner. O(nodes), no
-  // allocation: this runs on every DN change.
+  // newest (R8); in a split brain (claimants cut apart) the R67 winner. No allocation: this
+  // runs on every DN change. The usual case, at most one live claim, is read off the
+  // claimant bitmask without touching the claims.
+  if (N <= 64) {
+    const uint64_t live = claimants[size_t(d)] & alive_mask;
+    if ((live & (live - 1)) == 0) {
+      const int only = live == 0 ? -1 : __builtin_ctzll(live);
+      assert(only == truth_owner_from_claims(d) && "claimant bitmask out of step");
+      return only;
+    }
+  }
+  return truth_owner_from_claims(d);
+}
+
+int Cluster::Impl::truth_owner_from_claims(int d) const {
   int first = -1, count = 0;
   for (int n = 0; n < N; ++n) {
     if (nodes[n].alive && claim(n, d).active) {
@@ -487,7 +502,7 @@ void Cluster::Impl::on_tc(int from, int to, const Msg& m) {
           rel.kind = MsgKind::release;
           rel.dn = m.dn;
           rel.claim_time = c.claim_time;
-          c.active = false;
+          set_claim_active(to, m.dn, false);
           ++c.gen;
           DnView v = nodes[to].view[m.dn];
           v.owner = -1;
@@ -507,8 +522,8 @@ void Cluster::Impl::on_tc(int from, int to, const Msg& m) {
 }
 
 void Cluster::Impl::apply_update(int to, int from, int d, const DnView& st, Time claim_start) {
-  Claim& mine = claim(to, d);
-  if (mine.active) {
+  if (claims_dn(to, d)) {
+    const Claim& mine = claim(to, d);
     // Both claim the DN. R8 (connected handover) and R67 (the peer's claim after a heal)
     // agree with the default policy: the newer registration wins.
     bool since_up = claim_start >= end(to, from).declared_at;
@@ -606,7 +621,7 @@ void Cluster::Impl::drop_claim(int n, int d, const DnView& adopt, bool logout) {
     m.dn = d;
     m.claim_time = c.claim_time;
     m.new_owner = adopt.owner;
-    c.active = false;
+    set_claim_active(n, d, false);
     ++c.gen;
     set_view(n, d, adopt);
     for (int p = 0; p < N; ++p) {
@@ -683,7 +698,7 @@ void Cluster::Impl::accept_registration(int n, int d, bool via_gws, int g, Owner
       if (was_logged_in && !gws_logs_in) schedule_relogin(d, now);
     }
     int old_owner = here.owner;
-    c.active = true;
+    set_claim_active(n, d, true);
     c.claim_time = now;
     c.claim_start = now;
     c.via_gws = via_gws;
@@ -710,7 +725,7 @@ void Cluster::Impl::end_registration(int n, int d) {
       m.kind = MsgKind::release;
       m.dn = d;
       m.claim_time = c.claim_time;
-      c.active = false;
+      set_claim_active(n, d, false);
       ++c.gen;
       v.owner = -1;
       m.state = v;  // R9/R27: the last owner's state (e.g. LoggedOut with logout_on_oos)
@@ -1377,12 +1392,13 @@ void Cluster::Impl::run_action(const Action& a) {
       for (int dd : owned) {
         with_truth(dd, OwnershipCause::release, [&] {
           Claim& c = claim(n, dd);
-          c.active = false;
+          set_claim_active(n, dd, false);
           ++c.gen;
           crashed_owner[dd] = 1;
         });
       }
       nodes[n].alive = false;
+      if (n < 64) alive_mask &= ~(uint64_t(1) << n);
       ++nodes[n].epoch;
       nodes[n].ss_q.clear();
       nodes[n].deferred.clear();
@@ -1425,6 +1441,7 @@ void Cluster::Impl::run_action(const Action& a) {
       int n = a.node;
       if (nodes[n].alive) break;
       nodes[n].alive = true;
+      if (n < 64) alive_mask |= uint64_t(1) << n;
       ++nodes[n].epoch;
       // R43: owns nothing, retries its links to reachable peers at once.
       for (int p = 0; p < N; ++p) {

@@ -228,11 +228,13 @@ struct Cluster::Impl {
   int N = 0, D = 0, G = 0;
 
   std::vector<Node> nodes;
-  std::vector<Claim> claims;   // D*N (claim(n, d))
-  std::vector<Channel> chans;  // N*N (from*N+to)
-  std::vector<LinkEnd> ends;   // N*N (node*N+peer)
-  std::vector<Pair> pairs;     // N*N, used for a<b
-  std::vector<Time> delay;     // N*N
+  std::vector<Claim> claims;        // D*N (claim(n, d))
+  std::vector<uint64_t> claimants;  // per DN: bit n set while claim(n, d) is active (n < 64)
+  uint64_t alive_mask = 0;          // bit n set while node n is alive (n < 64)
+  std::vector<Channel> chans;       // N*N (from*N+to)
+  std::vector<LinkEnd> ends;        // N*N (node*N+peer)
+  std::vector<Pair> pairs;          // N*N, used for a<b
+  std::vector<Time> delay;          // N*N
   std::vector<Proxy> proxies;
   std::vector<Phone> phones;      // per DN (sip)
   std::vector<Session> sessions;  // per DN (agent)
@@ -351,6 +353,17 @@ struct Cluster::Impl {
 
   // A DN's claims at every node sit side by side: the truth owner reads them all at once.
   Claim& claim(int n, int d) { return claims[size_t(d) * N + n]; }
+  // Whether node n claims DN d, from the bitmask (no read of the claim itself).
+  bool claims_dn(int n, int d) const {
+    return n < 64 ? ((claimants[size_t(d)] >> n) & 1) != 0 : claim(n, d).active;
+  }
+  // The only way a claim starts or ends: keeps the claimant bitmask in step.
+  void set_claim_active(int n, int d, bool on) {
+    claim(n, d).active = on;
+    if (n >= 64) return;
+    const uint64_t bit = uint64_t(1) << n;
+    claimants[size_t(d)] = on ? (claimants[size_t(d)] | bit) : (claimants[size_t(d)] & ~bit);
+  }
   const Claim& claim(int n, int d) const { return claims[size_t(d) * N + n]; }
   Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }
   LinkEnd& end(int n, int p) { return ends[size_t(n) * N + p]; }
@@ -368,6 +381,7 @@ struct Cluster::Impl {
   bool broken(int a, int b) const;         // pair cut either way, or an end dead
   bool tc_usable(int from, int to) const;  // both ends consider the link up
   int compute_truth_owner(int d) const;
+  int truth_owner_from_claims(int d) const;  // the same, read from every node's claim
   DnView truth_view(int d) const;
   int gws_client_ok(const std::string& name) const;
 
