@@ -1399,6 +1399,7 @@ void Cluster::Impl::run_action(const Action& a) {
       }
       nodes[n].alive = false;
       if (n < 64) alive_mask &= ~(uint64_t(1) << n);
+      ++liveness_changes;
       ++nodes[n].epoch;
       nodes[n].ss_q.clear();
       nodes[n].deferred.clear();
@@ -1442,6 +1443,7 @@ void Cluster::Impl::run_action(const Action& a) {
       if (nodes[n].alive) break;
       nodes[n].alive = true;
       if (n < 64) alive_mask |= uint64_t(1) << n;
+      ++liveness_changes;
       ++nodes[n].epoch;
       // R43: owns nothing, retries its links to reachable peers at once.
       for (int p = 0; p < N; ++p) {
@@ -1935,6 +1937,9 @@ int Cluster::dn_of_agent(int agent) const {
 }
 bool Cluster::node_alive(int node) const {
   return impl_->nodes[node].alive;
+}
+uint64_t Cluster::liveness_changes() const {
+  return impl_->liveness_changes;
 }
 const DnView& Cluster::view(int node, int dn) const {
   return impl_->nodes[node].view[dn];

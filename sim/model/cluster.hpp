@@ -136,6 +136,9 @@ class Cluster {
   int gws_count() const;
   int dn_of_agent(int agent) const;  // DN index == agent index
   bool node_alive(int node) const;
+  // Counts node crashes and restarts so far: observers that track liveness re-read it only
+  // when this changes.
+  uint64_t liveness_changes() const;
 
   const DnView& view(int node, int dn) const;  // view_N(d)
   const DnView& stat(int node, int dn) const;  // SS_N(d)

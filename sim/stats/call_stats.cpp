@@ -270,6 +270,7 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
                      const model::Cluster* cluster)
     : setup_(std::move(setup)),
       cluster_(cluster),
+      liveness_seen_(cluster ? cluster->liveness_changes() : 0),
       label_(std::move(label)),
       nodes_(static_cast<int>(setup_.node_names.size())),
       groups_(static_cast<int>(setup_.group_names.size())),
@@ -411,6 +412,12 @@ void CallStats::refresh(Time t) {
 }
 
 void CallStats::on_event(const FiredEvent& f) {
+  // Attached to a cluster, liveness changes only at a crash or restart: re-read it then.
+  if (cluster_) {
+    const uint64_t seen = cluster_->liveness_changes();
+    if (seen == liveness_seen_) return;
+    liveness_seen_ = seen;
+  }
   refresh(f.time);
 }
 

@@ -259,6 +259,7 @@ class CallStats : public model::Observer {
 
   CallStatsSetup setup_;
   const model::Cluster* cluster_ = nullptr;
+  uint64_t liveness_seen_ = 0;  // cluster_->liveness_changes() at the last refresh
   RunLabel label_;
   int nodes_ = 0, groups_ = 0, dns_ = 0;
   int64_t interval_us_ = 1, warmup_us_ = 0, start_us_ = 0, end_us_ = -1;
