@@ -317,11 +317,9 @@ void Cluster::Impl::on_view_update(int n, int d, const DnView& before, const DnV
   if (!before.in_service || after.in_service) return;
   // view_N now shows the DN OOS: offers out of reach fail (R60); ringing ones are withdrawn
   // (R61) or, at a silent phone, fail as no_answer (R60).
-  uint64_t key = uint64_t(n) * D + d;
   std::vector<uint32_t> affected;
-  auto range = offers_by_dn.equal_range(key);
-  for (auto it = range.first; it != range.second; ++it)
-    affected.push_back(it->second);
+  for (int32_t s = nodes[n].stat[d].offer_head; s >= 0; s = calls[uint32_t(s)].offer_next)
+    affected.push_back(uint32_t(s));
   for (uint32_t slot : affected) {
     Call& c = calls[slot];
     if (!c.live) continue;
@@ -506,7 +504,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
   c.offer_sent = now;
   c.out_of_reach = false;
   c.avail_at_decision = available_to(n, d);
-  offers_by_dn.insert({uint64_t(n) * D + d, slot});
+  link_offer(slot);
   if (P.agent_reservation_enabled) {
     // R52: URS_N's pick is Reserved in SS_N at once.
     nodes[n].stat[d].reserved = true;
@@ -605,17 +603,42 @@ void Cluster::Impl::answer_call(uint32_t t) {
   sched.schedule_after(c.handle, kTimer, call_event(Ev::call_end, t));
 }
 
+void Cluster::Impl::link_offer(uint32_t slot) {
+  Call& c = calls[slot];
+  StatCell& cell = nodes[c.rec.node].stat[c.dn];
+  c.in_offer_list = true;
+  c.offer_prev = cell.offer_tail;
+  c.offer_next = -1;
+  if (cell.offer_tail >= 0) {
+    calls[uint32_t(cell.offer_tail)].offer_next = int32_t(slot);
+  } else {
+    cell.offer_head = int32_t(slot);
+  }
+  cell.offer_tail = int32_t(slot);
+}
+
+void Cluster::Impl::unlink_offer(uint32_t slot) {
+  Call& c = calls[slot];
+  if (!c.in_offer_list) return;
+  StatCell& cell = nodes[c.rec.node].stat[c.dn];
+  if (c.offer_prev >= 0) {
+    calls[uint32_t(c.offer_prev)].offer_next = c.offer_next;
+  } else {
+    cell.offer_head = c.offer_next;
+  }
+  if (c.offer_next >= 0) {
+    calls[uint32_t(c.offer_next)].offer_prev = c.offer_prev;
+  } else {
+    cell.offer_tail = c.offer_prev;
+  }
+  c.in_offer_list = false;
+  c.offer_prev = c.offer_next = -1;
+}
+
 void Cluster::Impl::clear_offer_marks(uint32_t slot, bool offer_failed) {
   Call& c = calls[slot];
   if (c.dn < 0) return;
-  uint64_t key = uint64_t(c.rec.node) * D + c.dn;
-  auto range = offers_by_dn.equal_range(key);
-  for (auto it = range.first; it != range.second; ++it) {
-    if (it->second == slot) {
-      offers_by_dn.erase(it);
-      break;
-    }
-  }
+  unlink_offer(slot);
   bool& reserved = nodes[c.rec.node].stat[c.dn].reserved;
   if (offer_failed && reserved) {
     reserved = false;  // R52: or the offer fails

@@ -171,7 +171,9 @@ struct Call {
   Time offer_sent;
   bool out_of_reach = false;
   bool avail_at_decision = false;
-  uint32_t step = 0;  // invalidates offer, answer and timeout events of earlier offers
+  uint32_t step = 0;           // invalidates offer, answer and timeout events of earlier offers
+  bool in_offer_list = false;  // linked in StatCell::offer_head of (rec.node, dn)
+  int32_t offer_prev = -1, offer_next = -1;
   uint32_t router_step = 0;
   std::vector<int> skip;  // DNs skipped until SS_N receives an update for them (R59, R60)
   CallRecord rec;
@@ -179,8 +181,8 @@ struct Call {
 
 // What one DN contributes to the routing indexes of one node (calls.cpp, index_dn).
 struct IndexedDn {
-  int owner = -1;
   int64_t ready_us = 0;
+  int owner = -1;
   bool eligible = false, staffed = false, insrv = false;
 };
 
@@ -190,7 +192,11 @@ struct alignas(64) StatCell {
   DnView view;
   IndexedDn idx;          // what index_dn last put in the indexes
   bool reserved = false;  // R52: URS_N's Reserved mark
+  // The calls of node N offering or ringing this DN, in the order their offers were made: a
+  // list threaded through Call::offer_prev / offer_next (call slots; -1: none).
+  int32_t offer_head = -1, offer_tail = -1;
 };
+static_assert(sizeof(StatCell) == 64, "one cache line per DN and node");
 
 struct StatUpdate {
   Time due;
@@ -285,8 +291,7 @@ struct Cluster::Impl {
   std::vector<EligibleSet::iterator> eligible_pos;
   std::vector<int> staffed;  // per node x group x owner: InSrv, logged in (R63)
   std::vector<int> insrv;    // per node x group: InSrv in SS_N
-  // node*D+dn -> call slots offering/ringing; -> call slots skipping it
-  PoolMultimap offers_by_dn{PoolMultimap::allocator_type(&node_pool)};
+  // node*D+dn -> call slots skipping it
   PoolMultimap skips_by_dn{PoolMultimap::allocator_type(&node_pool)};
   std::vector<char> route_pending;  // per node
   std::vector<int> queued_count;    // per node: calls waiting
@@ -342,6 +347,8 @@ struct Cluster::Impl {
   void calls_on_cut(int a, int b);
   void calls_on_crash(int n);
   void clear_offer_marks(uint32_t slot, bool offer_failed = true);
+  void link_offer(uint32_t slot);    // into (node, dn)'s offer list, at its end
+  void unlink_offer(uint32_t slot);  // out of it, if linked
   void arm_router_timer(uint32_t slot);
   void staffed_changed(int n, int g, int before, int after);
   Event call_event(Ev kind, uint32_t slot) const {
