@@ -184,9 +184,14 @@ int run_cluster(const Options& opt) {
   }
   std::vector<ClusterRun> one, ten;
   std::vector<double> ratios, base;
+  const uint64_t base_events = opt.quick ? 200000 : 5000000;
   for (int r = 0; r < opt.repeat; ++r) {
+    // The model run lasts about 30 s, the baseline about 1 s: a baseline taken once could
+    // land on a burst of load from other work on a shared machine. Time it on both sides of
+    // the model run and use the mean.
+    double before = bare_heap_events_per_s(10000, base_events);
     ClusterRun a = run_child(copies, 1);
-    double b = bare_heap_events_per_s(10000, opt.quick ? 200000 : 5000000);
+    double b = (before + bare_heap_events_per_s(10000, base_events)) / 2;
     one.push_back(a);
     base.push_back(b);
     ratios.push_back(a.events_per_s / b);
