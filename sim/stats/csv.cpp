@@ -1,12 +1,15 @@
 #include "stats/csv.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace scsim::stats {
 
 bool csv_needs_quotes(std::string_view field) {
   for (char c : field) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+    // All four are at or below ',' (0x2C); digits, letters, '.', '-' and '_' are above it.
+    if (static_cast<unsigned char>(c) <= ',' && (c == ',' || c == '"' || c == '\r' || c == '\n'))
+      return true;
   }
   return false;
 }
@@ -103,15 +106,25 @@ CsvWriter& CsvWriter::field(Time t) {
   return *this;
 }
 
+namespace {
+// The decimal text of an integer, as std::to_string writes it, without a temporary string.
+template <class Int>
+void append_integer(std::string& out, Int v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+}  // namespace
+
 CsvWriter& CsvWriter::field(int64_t v) {
   begin_if_needed();
-  row_ += std::to_string(v);
+  append_integer(row_, v);
   return *this;
 }
 
 CsvWriter& CsvWriter::field(uint64_t v) {
   begin_if_needed();
-  row_ += std::to_string(v);
+  append_integer(row_, v);
   return *this;
 }
 
