@@ -236,13 +236,12 @@ struct Cluster::Impl {
   std::vector<Node> nodes;
   std::vector<Claim> claims;        // D*N (claim(n, d))
   std::vector<uint64_t> claimants;  // per DN: bit n set while claim(n, d) is active (n < 64)
-  uint64_t alive_mask = 0;
-  uint64_t liveness_changes =
-      0;  // crashes and restarts so far          // bit n set while node n is alive (n < 64)
-  std::vector<Channel> chans;  // N*N (from*N+to)
-  std::vector<LinkEnd> ends;   // N*N (node*N+peer)
-  std::vector<Pair> pairs;     // N*N, used for a<b
-  std::vector<Time> delay;     // N*N
+  uint64_t alive_mask = 0;          // bit n set while node n is alive (n < 64)
+  uint64_t liveness_changes = 0;    // crashes and restarts so far
+  std::vector<Channel> chans;       // N*N (from*N+to)
+  std::vector<LinkEnd> ends;        // N*N (node*N+peer)
+  std::vector<Pair> pairs;          // N*N, used for a<b
+  std::vector<Time> delay;          // N*N
   std::vector<Proxy> proxies;
   std::vector<Phone> phones;      // per DN (sip)
   std::vector<Session> sessions;  // per DN (agent)
