@@ -1397,9 +1397,7 @@ void Cluster::Impl::run_action(const Action& a) {
           crashed_owner[dd] = 1;
         });
       }
-      nodes[n].alive = false;
-      if (n < 64) alive_mask &= ~(uint64_t(1) << n);
-      ++liveness_changes;
+      set_node_alive(n, false);
       ++nodes[n].epoch;
       nodes[n].ss_q.clear();
       nodes[n].deferred.clear();
@@ -1441,9 +1439,7 @@ void Cluster::Impl::run_action(const Action& a) {
     case ActionKind::restart: {
       int n = a.node;
       if (nodes[n].alive) break;
-      nodes[n].alive = true;
-      if (n < 64) alive_mask |= uint64_t(1) << n;
-      ++liveness_changes;
+      set_node_alive(n, true);
       ++nodes[n].epoch;
       // R43: owns nothing, retries its links to reachable peers at once.
       for (int p = 0; p < N; ++p) {

@@ -365,6 +365,13 @@ struct Cluster::Impl {
   bool claims_dn(int n, int d) const {
     return n < 64 ? ((claimants[size_t(d)] >> n) & 1) != 0 : claim(n, d).active;
   }
+  // The only way a node dies or comes back: keeps alive_mask and liveness_changes in step.
+  void set_node_alive(int n, bool on) {
+    nodes[n].alive = on;
+    if (n < 64)
+      alive_mask = on ? (alive_mask | uint64_t(1) << n) : (alive_mask & ~(uint64_t(1) << n));
+    ++liveness_changes;
+  }
   // The only way a claim starts or ends: keeps the claimant bitmask in step.
   void set_claim_active(int n, int d, bool on) {
     claim(n, d).active = on;
