@@ -553,7 +553,18 @@ int cmd_compare(const std::vector<std::string>& args) {
     reps[r].seed = r == 0 ? o.seed : Rng(o.seed, "compare-replication", r).next_u64();
   }
 
-  stats::ResultsDir results(target);
+  std::optional<stats::ResultsDir> maybe_results;
+  try {
+    maybe_results.emplace(target);
+  } catch (const stats::ResultsRefused& e) {
+    std::cerr << "scsim: " << (vm.count("out") ? "--out " : "") << e.what() << "\n";
+    return kBadInput;
+  }
+  stats::ResultsDir& results = *maybe_results;
+  if (!quiet) {
+    for (const auto& line : results.cleaned())
+      std::cerr << "scsim: " << line << "\n";
+  }
   const fs::path scratch = results.temp() / ".runs";
   std::atomic<size_t> next{0};
   std::atomic<int> done{0};

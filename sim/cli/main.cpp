@@ -256,22 +256,31 @@ void write_run_csv(const fs::path& dir, const scenario::Scenario& sc, uint64_t s
                                       SCSIM_VERSION, SCSIM_GIT_COMMIT});
 }
 
+// Where one scenario's results go: --out DIR, DIR/<name> with several files, or
+// results/<name>.
+fs::path target_of(const scenario::Scenario& sc, const RunOptions& o) {
+  if (o.out) return o.several ? fs::path(*o.out) / stats::dir_name(sc.name) : fs::path(*o.out);
+  return fs::path("results") / stats::dir_name(sc.name);
+}
+
 // Runs one loaded scenario; returns the exit code.
 int run_one(const scenario::Scenario& sc, const RunOptions& o) {
   const uint64_t seed = o.seed.value_or(sc.seed);
   const Time end = o.until.value_or(sc.duration);
-  fs::path target;
-  if (o.out) {
-    target = o.several ? fs::path(*o.out) / stats::dir_name(sc.name) : fs::path(*o.out);
-  } else {
-    target = fs::path("results") / stats::dir_name(sc.name);
+  const fs::path target = target_of(sc, o);
+
+  // Refuses (exit 2) a target that scsim did not write, or that another run is writing,
+  // before anything runs; says which leftovers of killed runs it removed.
+  stats::ResultsDir results(target);
+  if (!o.quiet) {
+    for (const auto& line : results.cleaned())
+      std::cerr << "scsim: " << line << "\n";
   }
 
   // The same set-up as the GUI's (stats/run.hpp): same timeline order, same fingerprint.
   auto cluster_owner = stats::build_cluster(sc, seed, sc.timeline, end, o.max_events);
   model::Cluster& cluster = *cluster_owner;
 
-  stats::ResultsDir results(target);
   stats::Recorder recorder(cluster, results.temp(), stats::RunLabel{seed, sc.name},
                            stats::RecorderOptions{o.trace, true});
   cluster.add_observer(&recorder);
@@ -451,11 +460,24 @@ int cmd_run(const std::vector<std::string>& args) {
   std::vector<scenario::Scenario> scenarios;
   if (!load_all(files, sets, scenarios, false)) return kBadInput;
 
+  // Every target is checked before anything runs: a user's folder or file is never replaced.
+  bool refused = false;
+  for (const auto& sc : scenarios) {
+    if (auto why = stats::ResultsDir::check_target(target_of(sc, o)); !why.empty()) {
+      std::cerr << "scsim: " << (o.out && !o.several ? "--out " : "") << why << "\n";
+      refused = true;
+    }
+  }
+  if (refused) return kBadInput;
+
   int rc = kOk;
   for (const auto& sc : scenarios) {
     int r = kRunFailed;
     try {
       r = run_one(sc, o);
+    } catch (const stats::ResultsRefused& e) {
+      std::cerr << "scsim: " << (o.out && !o.several ? "--out " : "") << e.what() << "\n";
+      r = kBadInput;
     } catch (const std::exception& e) {
       std::cerr << "scsim: " << sc.file << ": run failed: " << e.what() << "\n";
     }

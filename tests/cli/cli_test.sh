@@ -121,6 +121,61 @@ if ls -a results | grep -q '^\.sc05'; then fail "temporary of the interrupted ru
 if diff -r "$work/before" results/sc05-heal-resync >/dev/null; then ok; else
   fail "rerun after interruption differs from the first run"; fi
 
+# --- issue 12: --out never replaces what scsim did not write --------------------------------
+mkdir -p userdir/sub && printf 'precious\n' >userdir/notes.txt && printf 'x\n' >userdir/sub/data.csv
+cp -a userdir "$work/userdir.copy"
+expect_rc 2 "--out at a user's folder" -- "$scsim" run "$sc01" --out userdir
+expect_in "$work/err" "--out userdir: exists and is not a scsim results directory" "--out at a user's folder"
+if diff -r "$work/userdir.copy" userdir >/dev/null; then ok; else fail "--out changed a user's folder"; fi
+if ls -a . | grep -q '^\.userdir'; then fail "--out at a user's folder left a hidden file"; else ok; fi
+printf 'mine\n' >plainfile
+expect_rc 2 "--out at a plain file" -- "$scsim" run "$sc01" --out plainfile
+expect_in plainfile "mine" "--out at a plain file kept its bytes"
+mkdir -p scen && cp "$sc01" scen/
+expect_rc 2 "--out at the scenario's own folder" -- "$scsim" run scen/sc01-registration.yaml --out scen
+if [ -f scen/sc01-registration.yaml ]; then ok; else fail "--out removed the scenario's folder"; fi
+expect_rc 2 "compare --out at a user's folder" -- "$scsim" compare "$sc05" --out userdir --replications 1
+if diff -r "$work/userdir.copy" userdir >/dev/null; then ok; else fail "compare --out changed a user's folder"; fi
+# A results directory of scsim's is replaced; once a user adds a file to it, it is not.
+expect_rc 0 "results dir replaced" -- "$scsim" run "$sc01" --out res --quiet
+expect_rc 0 "results dir replaced again" -- "$scsim" run "$sc01" --out res --quiet --seed 5
+printf 'my analysis\n' >res/analysis.txt
+expect_rc 2 "results dir with a user's file" -- "$scsim" run "$sc01" --out res
+expect_in "$work/err" "analysis.txt" "results dir with a user's file"
+expect_in res/analysis.txt "my analysis" "the user's file in a results dir"
+rm -rf res
+
+# --- issue 12: two runs into one target never mix; kill -9 never loses the previous result ----
+mkfifo "$work/hold"
+SCSIM_TEST_HOLD="$work/hold" "$scsim" run "$sc05" --out both --seed 11 --quiet >"$work/first.out" 2>&1 &
+first=$!
+exec 3>"$work/hold"  # returns once the first run holds the lock and waits on the pipe
+expect_rc 2 "a second run into a locked target" -- "$scsim" run "$sc05" --out both --seed 12
+expect_in "$work/err" "another scsim run (pid $first)" "a second run into a locked target"
+echo go >&3
+exec 3>&-
+wait "$first"
+if [ $? -eq 0 ]; then ok; else fail "the first of two concurrent runs failed"; cat "$work/first.out"; fi
+if [ "$(cut -d, -f1 both/*.csv | grep -v '^seed$' | sort -u)" = "11" ]; then ok; else
+  fail "two concurrent runs mixed their files (seeds: $(cut -d, -f1 both/*.csv | sort -u | tr '\n' ' '))"; fi
+
+expect_rc 0 "previous result" -- "$scsim" run "$sc05" --out killed --seed 1 --quiet
+rm -rf "$work/prev" && cp -a killed "$work/prev"
+for point in partial stamped; do
+  SCSIM_TEST_KILL_AT=$point "$scsim" run "$sc05" --out killed --seed 2 --quiet >/dev/null 2>&1
+  rc=$?
+  if [ "$rc" -eq 137 ]; then ok; else fail "kill -9 at $point: exit $rc, expected 137"; fi
+  if diff -r "$work/prev" killed >/dev/null; then ok; else
+    fail "kill -9 at $point changed the previous results"; fi
+done
+SCSIM_TEST_KILL_AT=exchanged "$scsim" run "$sc05" --out killed --seed 2 --quiet >/dev/null 2>&1
+if [ "$(cut -d, -f1 killed/*.csv | grep -v '^seed$' | sort -u)" = "2" ]; then ok; else
+  fail "kill -9 after the swap: the target is not the new result whole"; fi
+expect_rc 0 "a run after killed ones" -- "$scsim" run "$sc05" --out killed --seed 1
+expect_in "$work/err" "removed ./.killed.partial." "a run after killed ones reports what it removed"
+if ls -a . | grep -q '^\.killed\.partial'; then fail "leftovers of killed runs not removed"; else ok; fi
+if diff -r "$work/prev" killed >/dev/null; then ok; else fail "seed 1 again differs from seed 1"; fi
+
 # --- same seed, same bytes: every shipped scenario, twice -----------------------------------
 for f in "$scen"/*.yaml; do
   n="$(basename "$f" .yaml)"

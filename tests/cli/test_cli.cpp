@@ -118,7 +118,9 @@ TEST_CASE("A results directory appears only on commit and replaces the previous 
     rd.commit();
   }
   CHECK(slurp(target / "a.csv") == "first\n");
+  CHECK(fs::exists(target / stats::ResultsDir::kStamp));
   CHECK_FALSE(fs::exists(stats::ResultsDir::temp_path_for(target)));
+  CHECK(stats::ResultsDir::check_target(target).empty());
 
   SECTION("a run that fails (no commit) leaves the previous results and no temporary") {
     {
@@ -131,29 +133,82 @@ TEST_CASE("A results directory appears only on commit and replaces the previous 
   SECTION("a second commit replaces every file, leaving no stale one") {
     {
       stats::ResultsDir rd(target);
-      std::ofstream(rd.temp() / "b.csv") << "second\n";
+      fs::create_directories(rd.temp() / "sub");
+      std::ofstream(rd.temp() / "sub" / "b.csv") << "second\n";
       rd.commit();
     }
     CHECK_FALSE(fs::exists(target / "a.csv"));
-    CHECK(slurp(target / "b.csv") == "second\n");
-    CHECK_FALSE(fs::exists(stats::ResultsDir::old_path_for(target)));
+    CHECK(slurp(target / "sub" / "b.csv") == "second\n");
+    CHECK(std::distance(fs::directory_iterator(root / "results"), fs::directory_iterator()) == 1);
   }
-  SECTION("leftovers of a killed run are cleaned up, and results moved aside are restored") {
-    // Killed while writing: a .partial directory stays behind.
-    fs::create_directories(stats::ResultsDir::temp_path_for(target));
-    std::ofstream(stats::ResultsDir::temp_path_for(target) / "junk") << "x";
-    // Killed between the two renames of commit(): the previous results are in .old.
-    fs::rename(target, stats::ResultsDir::old_path_for(target));
+  SECTION("leftovers of killed runs in the same parent are removed and reported") {
+    // A killed run into another target of the same parent, and one into this target.
+    fs::path other = root / "results" / ".other.partial.4194999";
+    fs::create_directories(other);
+    std::ofstream(other / ".scsim-partial") << "x";
+    fs::path mine = root / "results" / ".sc.partial.4194998";
+    fs::create_directories(mine);
+    // A user's hidden folder of a similar name, without scsim's marker: never touched.
+    fs::path users = root / "results" / ".notes.partial.12";
+    fs::create_directories(users);
+    std::ofstream(users / "mine.txt") << "keep";
     {
       stats::ResultsDir rd(target);
-      CHECK(slurp(target / "a.csv") == "first\n");  // restored before anything else
-      CHECK(fs::is_empty(rd.temp()));
+      CHECK(rd.cleaned().size() == 2);
+      CHECK(fs::is_directory(rd.temp()));
     }
-    CHECK(slurp(target / "a.csv") == "first\n");
-    CHECK_FALSE(fs::exists(stats::ResultsDir::old_path_for(target)));
+    CHECK_FALSE(fs::exists(other));
+    CHECK_FALSE(fs::exists(mine));
+    CHECK(slurp(users / "mine.txt") == "keep");
   }
-  CHECK_THROWS(stats::ResultsDir("."));
-  CHECK_THROWS(stats::ResultsDir("/"));
+  CHECK_THROWS_AS(stats::ResultsDir("."), stats::ResultsRefused);
+  CHECK_THROWS_AS(stats::ResultsDir("/"), stats::ResultsRefused);
+  fs::remove_all(root);
+}
+
+TEST_CASE("Issue 12: a folder or file that scsim did not write is never replaced") {
+  auto root = scratch("refuse");
+  SECTION("a user's folder survives with every byte") {
+    fs::path dir = root / "mine";
+    fs::create_directories(dir / "deep");
+    std::ofstream(dir / "notes.txt") << "precious";
+    std::ofstream(dir / "deep" / "run.csv") << "seed,scenario\n";
+    CHECK_FALSE(stats::ResultsDir::check_target(dir).empty());
+    CHECK_THROWS_AS(stats::ResultsDir(dir), stats::ResultsRefused);
+    CHECK(slurp(dir / "notes.txt") == "precious");
+    CHECK(slurp(dir / "deep" / "run.csv") == "seed,scenario\n");
+    CHECK(std::distance(fs::directory_iterator(root), fs::directory_iterator()) == 1);
+  }
+  SECTION("a plain file survives") {
+    std::ofstream(root / "file") << "data";
+    CHECK_THROWS_AS(stats::ResultsDir(root / "file"), stats::ResultsRefused);
+    CHECK(slurp(root / "file") == "data");
+  }
+  SECTION("a results directory that a user added a file to is refused") {
+    {
+      stats::ResultsDir rd(root / "res");
+      std::ofstream(rd.temp() / "a.csv") << "1";
+      rd.commit();
+    }
+    std::ofstream(root / "res" / "analysis.ipynb") << "{}";
+    std::string why = stats::ResultsDir::check_target(root / "res");
+    CHECK(why.find("analysis.ipynb") != std::string::npos);
+    CHECK(why.find("is not a scsim results directory") != std::string::npos);
+    CHECK_THROWS_AS(stats::ResultsDir(root / "res"), stats::ResultsRefused);
+    CHECK(slurp(root / "res" / "a.csv") == "1");
+  }
+  SECTION("a second writer of the same target is refused at once, naming the first") {
+    stats::ResultsDir first(root / "res");
+    try {
+      stats::ResultsDir second(root / "res");
+      FAIL("the second ResultsDir was not refused");
+    } catch (const stats::ResultsRefused& e) {
+      CHECK(std::string(e.what()).find("pid " + std::to_string(::getpid())) != std::string::npos);
+    }
+    std::ofstream(first.temp() / "a.csv") << "1";
+    first.commit();
+    CHECK(slurp(root / "res" / "a.csv") == "1");
+  }
   fs::remove_all(root);
 }
 
