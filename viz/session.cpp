@@ -357,8 +357,10 @@ std::string Session::write_results(const std::filesystem::path& dir,
       return std::string("run stopped early: ") + to_string(reason);
     }
     recorders.finish(cluster->now());
-    stats::write_run_csv(results.temp(), sc, seed_, *cluster, reason, cluster->now(),
-                         stats::RunInfo{std::nullopt, kMaxEvents, false, false, "viz", "viz"});
+    stats::RunInfo info;
+    info.max_events = kMaxEvents;
+    info.version = info.git_commit = "viz";
+    stats::write_run_csv(results.temp(), sc, seed_, *cluster, reason, cluster->now(), info);
     results.commit();
     if (fingerprint) *fingerprint = stats::hex64(cluster->scheduler().fingerprint());
   } catch (const std::exception& e) {

@@ -57,7 +57,6 @@ constexpr int kOk = 0;
 constexpr int kRunFailed = 1;
 constexpr int kBadInput = 2;
 constexpr int kAbortHookExit = 3;
-constexpr uint64_t kDefaultMaxEvents = 50'000'000;
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -82,8 +81,9 @@ const char* const kTopHelp =
     "\n"
     "Exit codes:\n"
     "  0  success\n"
-    "  1  run failed: a limit (--max-events) stopped it before the scenario's end, an invariant\n"
-    "     was violated (--check-invariants), or the results could not be written\n"
+    "  1  run failed: a limit (--max-events, --max-calls, --max-pending, --max-rss) stopped it\n"
+    "     before the scenario's end, an invariant was violated (--check-invariants), or the\n"
+    "     results could not be written\n"
     "  2  bad input or usage: unknown option, bad --set, a scenario file with errors\n"
     "\n"
     "Examples:\n"
@@ -240,7 +240,11 @@ struct RunOptions {
   std::optional<uint64_t> seed;
   std::optional<std::string> out;
   std::optional<Time> until;
-  uint64_t max_events = kDefaultMaxEvents;
+  std::optional<uint64_t> max_events;  // default: from the scenario's estimate
+  uint64_t max_calls = stats::RunLimits{}.max_calls;
+  uint64_t max_pending = stats::RunLimits{}.max_pending;
+  uint64_t max_rss_mb = 0;
+  bool dry_run = false;
   bool trace = false;
   bool check_invariants = false;
   bool quiet = false;
@@ -251,9 +255,16 @@ struct RunOptions {
 void write_run_csv(const fs::path& dir, const scenario::Scenario& sc, uint64_t seed,
                    const model::Cluster& cluster, StopReason reason, Time end,
                    const RunOptions& o) {
-  stats::write_run_csv(dir, sc, seed, cluster, reason, end,
-                       stats::RunInfo{o.until, o.max_events, o.trace, o.check_invariants,
-                                      SCSIM_VERSION, SCSIM_GIT_COMMIT});
+  stats::RunInfo info;
+  info.until = o.until;
+  info.max_events = cluster.scheduler().event_limit();
+  info.max_calls = o.max_calls;
+  info.max_pending = o.max_pending;
+  info.trace = o.trace;
+  info.check_invariants = o.check_invariants;
+  info.version = SCSIM_VERSION;
+  info.git_commit = SCSIM_GIT_COMMIT;
+  stats::write_run_csv(dir, sc, seed, cluster, reason, end, info);
 }
 
 // Where one scenario's results go: --out DIR, DIR/<name> with several files, or
@@ -261,6 +272,102 @@ void write_run_csv(const fs::path& dir, const scenario::Scenario& sc, uint64_t s
 fs::path target_of(const scenario::Scenario& sc, const RunOptions& o) {
   if (o.out) return o.several ? fs::path(*o.out) / stats::dir_name(sc.name) : fs::path(*o.out);
   return fs::path("results") / stats::dir_name(sc.name);
+}
+
+stats::RunLimits limits_of(const scenario::Scenario& sc, const RunOptions& o) {
+  stats::RunLimits l;
+  l.max_events = o.max_events
+                     ? *o.max_events
+                     : stats::estimate_run(sc, o.until.value_or(sc.duration)).default_max_events();
+  l.max_calls = o.max_calls;
+  l.max_pending = o.max_pending;
+  l.max_rss_mb = o.max_rss_mb;
+  return l;
+}
+
+// Warnings before a run: a limit that the scenario's own estimate says will stop it.
+void warn_limits(const scenario::Scenario& sc, const RunOptions& o) {
+  const Time end = o.until.value_or(sc.duration);
+  const auto e = stats::estimate_run(sc, end);
+  const auto l = limits_of(sc, o);
+  if (e.peak_calls > double(l.max_calls)) {
+    std::fprintf(stderr,
+                 "scsim: warning: %s: %.3g calls/s offered against a capacity of about %.3g/s: "
+                 "calls in the system may reach %.3g, above --max-calls %llu, which will stop "
+                 "the run\n",
+                 sc.file.c_str(), e.offered_per_s, e.capacity_per_s, e.peak_calls,
+                 static_cast<unsigned long long>(l.max_calls));
+  }
+  if (e.events > double(l.max_events)) {
+    std::fprintf(stderr,
+                 "scsim: warning: %s: about %.3g events expected (%.3g calls), above --max-events "
+                 "%llu, which will stop the run\n",
+                 sc.file.c_str(), e.events, e.arrivals,
+                 static_cast<unsigned long long>(l.max_events));
+  }
+}
+
+void print_dry_run(const scenario::Scenario& sc, const RunOptions& o) {
+  const Time end = o.until.value_or(sc.duration);
+  const auto e = stats::estimate_run(sc, end);
+  const auto l = limits_of(sc, o);
+  std::printf(
+      "%s: %zu nodes, %zu agents, %zu timeline actions, end %s s -> %s\n"
+      "  estimate: %.0f calls (%.3g/s offered, capacity about %.3g/s), at most about %.0f in "
+      "the system at once, about %.3g events\n"
+      "  limits: --max-events %llu, --max-calls %llu, --max-pending %llu, --max-rss %s\n",
+      sc.file.c_str(), sc.cluster.nodes.size(), sc.cluster.agents.size(), sc.timeline.size(),
+      format_time(end).c_str(), target_of(sc, o).string().c_str(), e.arrivals, e.offered_per_s,
+      e.capacity_per_s, e.peak_calls, e.events, static_cast<unsigned long long>(l.max_events),
+      static_cast<unsigned long long>(l.max_calls), static_cast<unsigned long long>(l.max_pending),
+      l.max_rss_mb ? (std::to_string(l.max_rss_mb) + " MB").c_str() : "none");
+}
+
+// --max-rss: reads the resident set size every 65536 events and stops the run above the limit.
+class RssGuard : public model::Observer {
+ public:
+  RssGuard(model::Cluster& c, uint64_t max_mb) : cluster_(c), max_kb_(max_mb * 1024) {}
+  bool wants_node_views() const override { return false; }
+  void on_event(const FiredEvent&) override {
+    if ((++count_ & 0xffff) != 0) return;
+    uint64_t kb = rss_kb();
+    if (kb > max_kb_) {
+      peak_kb_ = kb;
+      cluster_.scheduler().request_stop(StopReason::memory_limit);
+    }
+  }
+  uint64_t seen_kb() const { return peak_kb_; }
+  static uint64_t rss_kb() {
+    FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long long size = 0, resident = 0;
+    int got = std::fscanf(f, "%llu %llu", &size, &resident);
+    std::fclose(f);
+    if (got != 2) return 0;
+    return resident * uint64_t(sysconf(_SC_PAGESIZE)) / 1024;
+  }
+
+ private:
+  model::Cluster& cluster_;
+  uint64_t max_kb_;
+  uint64_t count_ = 0, peak_kb_ = 0;
+};
+
+// What stopped a run early, for the user.
+std::string stop_text(StopReason reason, const model::Cluster& cluster, const RunOptions& o) {
+  switch (reason) {
+    case StopReason::event_limit:
+      return "event limit (--max-events " + std::to_string(cluster.scheduler().event_limit()) + ")";
+    case StopReason::call_limit:
+      return "limit of calls in the system (--max-calls " + std::to_string(o.max_calls) +
+             "; more calls arrive than the agents serve)";
+    case StopReason::pending_limit:
+      return "limit of pending events (--max-pending " + std::to_string(o.max_pending) + ")";
+    case StopReason::memory_limit:
+      return "memory limit (--max-rss " + std::to_string(o.max_rss_mb) + " MB)";
+    default:
+      return to_string(reason);
+  }
 }
 
 // Runs one loaded scenario; returns the exit code.
@@ -278,7 +385,7 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
   }
 
   // The same set-up as the GUI's (stats/run.hpp): same timeline order, same fingerprint.
-  auto cluster_owner = stats::build_cluster(sc, seed, sc.timeline, end, o.max_events);
+  auto cluster_owner = stats::build_cluster(sc, seed, sc.timeline, end, limits_of(sc, o));
   model::Cluster& cluster = *cluster_owner;
 
   stats::Recorder recorder(cluster, results.temp(), stats::RunLabel{seed, sc.name},
@@ -299,6 +406,11 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
     progress.emplace(cluster, sc.name, end);
     cluster.add_observer(&*progress);
   }
+  std::optional<RssGuard> rss_guard;
+  if (o.max_rss_mb > 0) {
+    rss_guard.emplace(cluster, o.max_rss_mb);
+    cluster.add_observer(&*rss_guard);
+  }
   std::optional<AbortHook> abort_hook;
   if (o.abort_after_events) {
     abort_hook.emplace(cluster, recorder, *o.abort_after_events);
@@ -316,10 +428,7 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
     return kRunFailed;
   }
   if (reason != StopReason::until_reached && reason != StopReason::empty) {
-    std::cerr << "scsim: " << sc.file << ": stopped by the "
-              << (reason == StopReason::event_limit
-                      ? "event limit (--max-events " + std::to_string(o.max_events) + ")"
-                      : std::string(to_string(reason)))
+    std::cerr << "scsim: " << sc.file << ": stopped by the " << stop_text(reason, cluster, o)
               << " at " << format_time(cluster.now()) << " s, before the end at "
               << format_time(end) << " s, after " << cluster.scheduler().executed()
               << " events\nscsim: " << sc.file << ": run failed; results not written ("
@@ -382,7 +491,21 @@ po::options_description run_options() {
        " 01:30:00); e.g. --until 600")  //
       ("max-events", po::value<std::string>()->value_name("N"),
        "stop (exit 1, no results) after N events: a guard against runaway scenarios"
-       " (default 50000000); e.g. --max-events 1000000")                           //
+       " (default: 4 x the scenario's estimated events, at least 50000000; --dry-run prints"
+       " the estimate); e.g. --max-events 1000000")  //
+      ("max-calls", po::value<std::string>()->value_name("N"),
+       "stop (exit 1, no results) when more than N calls are in the system at once (queued,"
+       " ringing, talking or in ACW): a guard against overload that would exhaust memory"
+       " (default 1000000)")  //
+      ("max-pending", po::value<std::string>()->value_name("N"),
+       "stop (exit 1, no results) when more than N events wait in the queue"
+       " (default 10000000)")  //
+      ("max-rss", po::value<std::string>()->value_name("MB"),
+       "stop (exit 1, no results) when the process's resident memory exceeds MB megabytes"
+       " (checked every 65536 events; default: no limit)")  //
+      ("dry-run", po::bool_switch(),
+       "load and check everything, print the estimated calls and events and the limits in"
+       " force, and run nothing")                                                  //
       ("trace", po::bool_switch(), "also write events.csv: every executed event")  //
       ("check-invariants", po::bool_switch(),
        "check DOMAIN's invariants at every instant: time never goes backwards; two live nodes"
@@ -434,6 +557,10 @@ int cmd_run(const std::vector<std::string>& args) {
   RunOptions o;
   if (vm.count("seed")) o.seed = u64_option(vm, "seed");
   if (vm.count("max-events")) o.max_events = u64_option(vm, "max-events");
+  if (vm.count("max-calls")) o.max_calls = u64_option(vm, "max-calls");
+  if (vm.count("max-pending")) o.max_pending = u64_option(vm, "max-pending");
+  if (vm.count("max-rss")) o.max_rss_mb = u64_option(vm, "max-rss");
+  o.dry_run = vm["dry-run"].as<bool>();
   if (vm.count("abort-after-events")) o.abort_after_events = u64_option(vm, "abort-after-events");
   if (vm.count("out")) {
     o.out = vm["out"].as<std::string>();
@@ -469,6 +596,15 @@ int cmd_run(const std::vector<std::string>& args) {
     }
   }
   if (refused) return kBadInput;
+  if (o.dry_run) {
+    for (const auto& sc : scenarios)
+      print_dry_run(sc, o);
+    return kOk;
+  }
+  if (!o.quiet) {
+    for (const auto& sc : scenarios)
+      warn_limits(sc, o);
+  }
 
   int rc = kOk;
   for (const auto& sc : scenarios) {

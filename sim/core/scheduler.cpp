@@ -14,6 +14,14 @@ const char* to_string(StopReason r) {
       return "simulated-time limit reached";
     case StopReason::event_limit:
       return "event-count limit reached";
+    case StopReason::call_limit:
+      return "limit of calls in the system reached";
+    case StopReason::pending_limit:
+      return "limit of pending events reached";
+    case StopReason::memory_limit:
+      return "memory limit reached";
+    case StopReason::invariant:
+      return "invariant violated";
   }
   return "unknown";
 }

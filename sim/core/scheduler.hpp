@@ -59,7 +59,21 @@ struct FiredEvent {
   Event event;
 };
 
-enum class StopReason { none, empty, until_reached, time_limit, event_limit };
+// Why a run stopped. The last four are guards that stop a runaway run before it exhausts memory
+// or that report a broken run: call_limit (calls in the system), pending_limit (events waiting
+// in the queue), memory_limit (resident memory, checked by the front end) and invariant (an
+// invariant checker found a violation). They are set through request_stop() or the limits.
+enum class StopReason {
+  none,
+  empty,
+  until_reached,
+  time_limit,
+  event_limit,
+  call_limit,
+  pending_limit,
+  memory_limit,
+  invariant,
+};
 const char* to_string(StopReason r);
 
 class Scheduler {
@@ -78,6 +92,15 @@ class Scheduler {
   // Limits: an event after time_limit is not run; no more than event_limit events run.
   void set_time_limit(Time t) { time_limit_ = t; }
   void set_event_limit(uint64_t n) { event_limit_ = n; }
+  // No more than this many events may wait in the queue (a runaway guard; default none).
+  void set_pending_limit(uint64_t n) { pending_limit_ = n; }
+  uint64_t pending_limit() const { return pending_limit_; }
+  // Asks the running step()/run_until()/run() to stop after the event being handled, with
+  // this reason (the first request wins). Used by the model's runaway guards and by observers.
+  void request_stop(StopReason r) {
+    if (stop_requested_ == StopReason::none) stop_requested_ = r;
+  }
+  StopReason stop_requested() const { return stop_requested_; }
   Time time_limit() const { return time_limit_; }
   uint64_t event_limit() const { return event_limit_; }
   StopReason stop_reason() const { return stop_reason_; }
@@ -173,12 +196,20 @@ class Scheduler {
       stop_reason_ = StopReason::empty;
       return std::nullopt;
     }
+    if (stop_requested_ != StopReason::none) {
+      stop_reason_ = stop_requested_;
+      return std::nullopt;
+    }
     if (executed_ >= event_limit_) {
       stop_reason_ = StopReason::event_limit;
       return std::nullopt;
     }
     if (next->time > time_limit_.micros()) {
       stop_reason_ = StopReason::time_limit;
+      return std::nullopt;
+    }
+    if (pending() > pending_limit_) {
+      stop_reason_ = StopReason::pending_limit;
       return std::nullopt;
     }
     return fire(take_next());
@@ -192,10 +223,13 @@ class Scheduler {
       drop_cancelled_top();
       const Entry* next = next_entry();
       if (!next || next->time > t.micros()) break;
+      if (stop_requested_ != StopReason::none) return stop_reason_ = stop_requested_;
       if (executed_ >= event_limit_) return stop_reason_ = StopReason::event_limit;
       if (next->time > time_limit_.micros()) return stop_reason_ = StopReason::time_limit;
+      if (pending() > pending_limit_) return stop_reason_ = StopReason::pending_limit;
       handler(fire(take_next()));
     }
+    if (stop_requested_ != StopReason::none) return stop_reason_ = stop_requested_;
     if (t > time_limit_) {
       now_ = std::max(now_, time_limit_);
       return stop_reason_ = StopReason::time_limit;
@@ -401,6 +435,8 @@ class Scheduler {
   uint64_t fingerprint_ = 0xcbf29ce484222325ull;
   Time time_limit_ = Time::max();
   uint64_t event_limit_ = ~uint64_t(0);
+  uint64_t pending_limit_ = ~uint64_t(0);
+  StopReason stop_requested_ = StopReason::none;
   StopReason stop_reason_ = StopReason::none;
 };
 

@@ -213,7 +213,7 @@ void Cluster::Impl::call_arrives(int dc, int node, int group, Time patience, Tim
   c.handle = handle;
   c.acw = acw;
   c.rec = rec;
-  ++active_calls;
+  if (++active_calls > call_limit) sched.request_stop(StopReason::call_limit);
   if (patience != Time::max()) {
     c.patience_at = now + patience;
     sched.schedule_at(c.patience_at, kTimer,

@@ -168,6 +168,12 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
   D = static_cast<int>(spec.agents.size());
   G = static_cast<int>(spec.gws.size());
   if (N == 0) throw std::invalid_argument("a cluster needs at least one node");
+  if (N > kNodesMax || D > kDnsMax || int64_t(N) * D > kNodeDnCellsMax) {
+    throw std::invalid_argument("a cluster of " + std::to_string(N) + " nodes and " +
+                                std::to_string(D) + " DNs is over the model's limits (" +
+                                std::to_string(kNodesMax) + " nodes, " + std::to_string(kDnsMax) +
+                                " DNs, nodes x DNs <= " + std::to_string(kNodeDnCellsMax) + ")");
+  }
   if (spec.dcs.empty()) throw std::invalid_argument("a cluster needs at least one DC");
   nodes.resize(N);
   for (int n = 0; n < N; ++n) {
@@ -274,13 +280,11 @@ int Cluster::Impl::compute_truth_owner(int d) const {
   // newest (R8); in a split brain (claimants cut apart) the R67 winner. No allocation: this
   // runs on every DN change. The usual case, at most one live claim, is read off the
   // claimant bitmask without touching the claims.
-  if (N <= 64) {
-    const uint64_t live = claimants[size_t(d)] & alive_mask;
-    if ((live & (live - 1)) == 0) {
-      const int only = live == 0 ? -1 : __builtin_ctzll(live);
-      assert(only == truth_owner_from_claims(d) && "claimant bitmask out of step");
-      return only;
-    }
+  const uint64_t live = claimants[size_t(d)] & alive_mask;
+  if ((live & (live - 1)) == 0) {
+    const int only = live == 0 ? -1 : __builtin_ctzll(live);
+    assert(only == truth_owner_from_claims(d) && "claimant bitmask out of step");
+    return only;
   }
   return truth_owner_from_claims(d);
 }
@@ -1997,6 +2001,9 @@ uint64_t Cluster::calls_arrived() const {
 }
 uint64_t Cluster::calls_active() const {
   return impl_->active_calls;
+}
+void Cluster::set_call_limit(uint64_t n) {
+  impl_->call_limit = n;
 }
 void Cluster::finish_calls() {
   Impl& im = *impl_;

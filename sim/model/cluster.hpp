@@ -163,6 +163,9 @@ class Cluster {
   int queue_length(int node, int group = -1) const;
   uint64_t calls_arrived() const;
   uint64_t calls_active() const;
+  // Runaway guard: when more than `n` calls are in the system at once (queued, offered, ringing,
+  // talking or in ACW), the run stops after that event with StopReason::call_limit.
+  void set_call_limit(uint64_t n);
   // Emits on_call for every call still in progress (outcome in_progress); call once at the
   // end of a run, after run_until.
   void finish_calls();

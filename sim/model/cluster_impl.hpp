@@ -268,6 +268,7 @@ struct Cluster::Impl {
   std::vector<Call> calls;
   std::vector<uint32_t> free_calls;
   uint64_t next_call_id = 1, next_pos = 1, active_calls = 0;
+  uint64_t call_limit = ~uint64_t(0);  // runaway guard (Cluster::set_call_limit)
   std::vector<uint64_t> stream_count;  // calls generated per arrival stream
   std::vector<Rng*> stream_rng;        // per arrival stream: its "arrivals" stream in rngs
   // Common random numbers: each call's own draws, keyed by (stream, call number).
@@ -362,20 +363,16 @@ struct Cluster::Impl {
   // A DN's claims at every node sit side by side: the truth owner reads them all at once.
   Claim& claim(int n, int d) { return claims[size_t(d) * N + n]; }
   // Whether node n claims DN d, from the bitmask (no read of the claim itself).
-  bool claims_dn(int n, int d) const {
-    return n < 64 ? ((claimants[size_t(d)] >> n) & 1) != 0 : claim(n, d).active;
-  }
+  bool claims_dn(int n, int d) const { return ((claimants[size_t(d)] >> n) & 1) != 0; }
   // The only way a node dies or comes back: keeps alive_mask and liveness_changes in step.
   void set_node_alive(int n, bool on) {
     nodes[n].alive = on;
-    if (n < 64)
-      alive_mask = on ? (alive_mask | uint64_t(1) << n) : (alive_mask & ~(uint64_t(1) << n));
+    alive_mask = on ? (alive_mask | uint64_t(1) << n) : (alive_mask & ~(uint64_t(1) << n));
     ++liveness_changes;
   }
   // The only way a claim starts or ends: keeps the claimant bitmask in step.
   void set_claim_active(int n, int d, bool on) {
     claim(n, d).active = on;
-    if (n >= 64) return;
     const uint64_t bit = uint64_t(1) << n;
     claimants[size_t(d)] = on ? (claimants[size_t(d)] | bit) : (claimants[size_t(d)] & ~bit);
   }

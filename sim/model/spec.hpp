@@ -14,6 +14,17 @@
 
 namespace scsim::model {
 
+// Size limits of a cluster (issue 12 §2), checked by the scenario loader (file:line:col error)
+// and asserted by the model. Node sets are 64-bit masks; event targets pack (node, node) and
+// (node, DN) pairs into 32 bits; every node keeps a 64-byte Stat Server cell per DN.
+constexpr int kNodesMax = 64;
+constexpr int kDnsMax = 1'000'000;
+// Nodes x DNs: at most 2^24 cells, about 1 GB of Stat Server state and views.
+constexpr int64_t kNodeDnCellsMax = int64_t(1) << 24;
+static_assert(uint64_t(kNodesMax) * kNodesMax <= UINT32_MAX, "(node, node) fits an event target");
+static_assert(uint64_t(kNodesMax) * kDnsMax <= UINT32_MAX, "(node, DN) fits an event target");
+static_assert(kNodesMax <= 64, "node sets are 64-bit masks");
+
 enum class DnKind { sip, pstn };
 
 struct DcSpec {

@@ -613,6 +613,13 @@ struct Loader {
                       " here, got " + quote(*s));
             ok = false;
           }
+          if (int(sc.cluster.nodes.size()) == model::kNodesMax) {
+            error(k, p,
+                  "too many nodes: a cluster has at most " + std::to_string(model::kNodesMax) +
+                      " nodes");
+            ok = false;
+            break;
+          }
           int dc = lookup(v, p, dcs);
           if (dc < 0) ok = false;
           nodes.names.push_back(*s);
@@ -744,6 +751,7 @@ struct Loader {
   };
   using Report = std::function<void(const std::string& field, const std::string& msg)>;
   std::map<std::string, std::string> dn_where, agent_where;
+  bool too_many_dns = false;
 
   void add_agent(const AgentIn& in, const std::string& where, const Report& report) {
     model::AgentSpec a;
@@ -801,6 +809,15 @@ struct Loader {
     if (!in.name.empty() && !agent_where.count(in.name)) agent_where[in.name] = where;
     if (!in.dn.empty() && !dn_where.count(in.dn)) dn_where[in.dn] = where;
     if (!ok) return;
+    if (int(sc.cluster.agents.size()) == model::kDnsMax) {
+      if (!too_many_dns) {
+        report("dn", "too many agents: a scenario has at most " + std::to_string(model::kDnsMax) +
+                         " DNs");
+      }
+      too_many_dns = true;
+      agents.reliable = false;
+      return;
+    }
     agents.names.push_back(a.name);
     dns.push_back(a.dn);
     sc.cluster.agents.push_back(std::move(a));
@@ -820,6 +837,15 @@ struct Loader {
       } else {
         agents.reliable = false;
       }
+    }
+    const int64_t cells = int64_t(sc.cluster.nodes.size()) * int64_t(sc.cluster.agents.size());
+    if (cells > model::kNodeDnCellsMax) {
+      error(n, path,
+            std::to_string(sc.cluster.nodes.size()) + " nodes x " +
+                std::to_string(sc.cluster.agents.size()) + " DNs is over the limit of " +
+                std::to_string(model::kNodeDnCellsMax) +
+                " (each node keeps a view and a Stat Server entry of every DN)");
+      agents.reliable = false;
     }
   }
 

@@ -78,7 +78,7 @@ void InvariantChecker::fail(std::string msg) {
   if (violated()) return;
   message_ = std::move(msg);
   // Stop the run after this event.
-  cluster_.scheduler().set_event_limit(cluster_.scheduler().executed());
+  cluster_.scheduler().request_stop(StopReason::invariant);
 }
 
 void InvariantChecker::on_event(const FiredEvent& f) {

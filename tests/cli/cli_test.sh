@@ -176,6 +176,30 @@ expect_in "$work/err" "removed ./.killed.partial." "a run after killed ones repo
 if ls -a . | grep -q '^\.killed\.partial'; then fail "leftovers of killed runs not removed"; else ok; fi
 if diff -r "$work/prev" killed >/dev/null; then ok; else fail "seed 1 again differs from seed 1"; fi
 
+# --- issue 12: every run is bounded in memory ------------------------------------------------
+# 100 agents, 1e5 calls/s of 1 ms handle time, 10 hours: more calls arrive than are served.
+{
+  printf 'name: flood\ndescription: a runaway workload\nseed: 1\nduration: "10:00:00"\n'
+  printf 'topology: T2\npopulation:\n  agents:\n'
+  for i in $(seq 100 199); do printf '    - {name: A%s, dn: "%s", kind: sip, dc: DC1, groups: [g]}\n' "$i" "$i"; done
+  printf 'workload:\n  defaults:\n    handle_time: {law: fixed, mean: 0.001}\n    patience: 120\n'
+  printf '  streams:\n    - {dc: DC1, group: g, rate_per_hour: 360000000, start: 10}\ntimeline:\n'
+  for i in $(seq 100 199); do printf '  - {at: 1, phone_on: A%s}\n' "$i"; done
+  for i in $(seq 100 199); do printf '  - {at: 2, agent_login: {agent: A%s, ready: true}}\n' "$i"; done
+} >flood.yaml
+expect_rc 0 "--dry-run" -- "$scsim" run flood.yaml --dry-run --out flooded
+expect_in "$work/out" "estimate: 3599000000 calls" "--dry-run prints the estimate"
+expect_in "$work/out" "--max-calls 1000000" "--dry-run prints the limits"
+if [ -e flooded ]; then fail "--dry-run wrote results"; else ok; fi
+expect_rc 1 "a flood stops at the call limit" -- "$scsim" run flood.yaml --out flooded
+expect_in "$work/err" "warning: flood.yaml: about 1.44e+11 events expected" "the estimate warns first"
+expect_in "$work/err" "stopped by the limit of calls in the system (--max-calls 1000000" "a flood"
+if [ -e flooded ]; then fail "a flood stopped by a limit wrote results"; else ok; fi
+expect_rc 1 "--max-rss stops a run" -- "$scsim" run flood.yaml --out flooded --max-rss 64
+expect_in "$work/err" "stopped by the memory limit (--max-rss 64 MB)" "--max-rss"
+expect_rc 1 "--max-pending stops a run" -- "$scsim" run flood.yaml --out flooded --max-pending 5000
+expect_in "$work/err" "stopped by the limit of pending events (--max-pending 5000)" "--max-pending"
+
 # --- same seed, same bytes: every shipped scenario, twice -----------------------------------
 for f in "$scen"/*.yaml; do
   n="$(basename "$f" .yaml)"

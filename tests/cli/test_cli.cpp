@@ -325,5 +325,5 @@ TEST_CASE("The invariant checker stops the run when time goes backwards") {
   REQUIRE(checker.violated());
   CHECK(checker.message().find("time went backwards") != std::string::npos);
   CHECK(checker.message().find("1.000000") != std::string::npos);
-  CHECK(c.scheduler().event_limit() == c.scheduler().executed());  // the run stops
+  CHECK(c.scheduler().stop_requested() == StopReason::invariant);  // the run stops
 }

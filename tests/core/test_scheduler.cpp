@@ -110,6 +110,39 @@ TEST_CASE("The event limit stops a run that would never end, with a stated reaso
   CHECK(std::string(to_string(reason)) == "event-count limit reached");
 }
 
+TEST_CASE("Issue 12: the pending-event limit stops a run whose queue grows without bound") {
+  Scheduler s;
+  s.schedule_at(seconds(0), 0, Event{});
+  s.set_pending_limit(100);
+  // Every event schedules two more: the queue doubles until the guard stops it.
+  auto reason = s.run([&](const FiredEvent&) {
+    s.schedule_after(millis(1), 0, Event{});
+    s.schedule_after(millis(1), 0, Event{});
+  });
+  CHECK(reason == StopReason::pending_limit);
+  CHECK(s.pending() == 101);
+  CHECK(std::string(to_string(reason)) == "limit of pending events reached");
+}
+
+TEST_CASE("Issue 12: request_stop ends run_until after the event that asked, first reason wins") {
+  Scheduler s;
+  for (int i = 0; i < 10; ++i)
+    s.schedule_at(seconds(i), 0, Event{0, uint32_t(i), 0});
+  std::vector<uint32_t> ran;
+  auto reason = s.run_until(seconds(100), [&](const FiredEvent& f) {
+    ran.push_back(f.event.target);
+    if (f.event.target == 3) {
+      s.request_stop(StopReason::call_limit);
+      s.request_stop(StopReason::memory_limit);
+    }
+  });
+  CHECK(reason == StopReason::call_limit);
+  CHECK(ran == std::vector<uint32_t>{0, 1, 2, 3});
+  CHECK(s.now() == seconds(3));  // not advanced to 100: the run did not reach its end
+  CHECK_FALSE(s.step().has_value());
+  CHECK(s.stop_reason() == StopReason::call_limit);
+}
+
 TEST_CASE("The time limit stops a run before any event after it") {
   Scheduler s;
   s.schedule_at(seconds(0), 0, Event{});

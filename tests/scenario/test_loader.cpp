@@ -436,3 +436,19 @@ TEST_CASE("Loading never throws, whatever the bytes") {
   }
   fs::remove_all(d);
 }
+
+TEST_CASE("Issue 12: a cluster of more than 64 nodes is an error naming the 65th node") {
+  std::string nodes;
+  for (int i = 1; i <= 70; ++i)
+    nodes += (i > 1 ? ", N" : "N") + std::to_string(i) + ": DC1";
+  LoadResult r = load_text("too-many-nodes",
+                           "name: t\ndescription: d\nduration: 10\ntopology:\n  dcs: [DC1]\n"
+                           "  nodes: {" +
+                               nodes + "}\n");
+  REQUIRE_FALSE(r.scenario);
+  std::string all = all_errors(r);
+  INFO(all);
+  CHECK(all.find("s.yaml:6:642: ") != std::string::npos);  // the line and column of N65
+  CHECK(all.find("topology.nodes.N65: too many nodes: a cluster has at most 64 nodes") !=
+        std::string::npos);
+}
