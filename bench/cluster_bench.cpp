@@ -19,9 +19,9 @@
 
 #include "bench.hpp"
 #include "model/cluster.hpp"
+#include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
-#include "stats/run.hpp"
 
 #ifndef SCSIM_SOURCE_DIR
 #define SCSIM_SOURCE_DIR "."
@@ -122,7 +122,10 @@ ClusterRun run_scaled(int copies, int days, int factor) {
   fs::create_directories(dir);
   for (const char* f : {"calls.csv", "routing.csv"})
     fs::create_symlink("/dev/null", dir / f);
-  auto cl = stats::build_cluster(sc, sc.seed, sc.timeline, sc.duration, UINT64_MAX);
+  run::RunLimits limits;
+  limits.max_events = UINT64_MAX;
+  limits.max_calls = limits.max_pending = UINT64_MAX;
+  auto cl = run::build_cluster(sc, sc.seed, sc.timeline, sc.duration, limits);
   {
     stats::CallStats cs(*cl, dir, stats::RunLabel{sc.seed, sc.name});
     cl->add_observer(&cs);

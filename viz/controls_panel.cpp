@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "stats/run.hpp"
+#include "stats/csv.hpp"
 
 namespace scsim::viz {
 

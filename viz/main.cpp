@@ -31,7 +31,7 @@
 #include "scenario/scenario.hpp"
 #include "scenario/writer.hpp"
 #include "session.hpp"
-#include "stats/run.hpp"
+#include "stats/csv.hpp"
 
 namespace {
 
@@ -181,7 +181,7 @@ double screenshot(const std::string& path, int w, int h) {
   return static_cast<double>(differ) / static_cast<double>(static_cast<size_t>(w) * h);
 }
 
-int run(const Options& o) {
+int run_viz(const Options& o) {
   auto loaded = scenario::load_scenario(o.file, o.sets);
   if (!loaded.scenario) {
     for (const auto& e : loaded.errors)
@@ -350,7 +350,7 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   try {
-    return run(parse_args(argc, argv));
+    return run_viz(parse_args(argc, argv));
   } catch (const UsageError& e) {
     std::cerr << "scsim-viz: " << e.what() << "\n";
     return 2;

@@ -4,10 +4,10 @@
 #include <chrono>
 #include <iterator>
 
+#include "run/simulation.hpp"
 #include "scenario/writer.hpp"
 #include "stats/recorder.hpp"
 #include "stats/results_dir.hpp"
-#include "stats/run.hpp"
 
 namespace scsim::viz {
 namespace {
@@ -201,7 +201,7 @@ struct Session::Watch : model::Observer {
 };
 
 Session::Session(scenario::Scenario sc, uint64_t seed) : sc_(std::move(sc)), seed_(seed) {
-  timeline_ = stats::merge_timeline(sc_.timeline, user_actions_);
+  timeline_ = run::merge_timeline(sc_.timeline, user_actions_);
   rebuild(Time::zero());
 }
 
@@ -234,7 +234,9 @@ void Session::rebuild(Time to) {
   double t0 = wall_ms();
   // The observers go before the cluster they watch.
   watch_.reset();
-  cluster_ = stats::build_cluster(sc_, seed_, timeline_, sc_.duration, kMaxEvents);
+  run::RunLimits limits;
+  limits.max_events = kMaxEvents;
+  cluster_ = run::build_cluster(sc_, seed_, timeline_, sc_.duration, limits);
   // The `stale` count of each routing decision, as `scsim run` records it in routing.csv (it
   // only counts: the run and its fingerprint are the same with or without it).
   if (!sc_.cluster.workload.empty()) cluster_->set_detailed_decisions(true);
@@ -318,14 +320,14 @@ void Session::add_action(model::Action a) {
   auto it = std::upper_bound(user_actions_.begin(), user_actions_.end(), a.at,
                              [](Time t, const model::Action& x) { return t < x.at; });
   user_actions_.insert(it, std::move(a));
-  timeline_ = stats::merge_timeline(sc_.timeline, user_actions_);
+  timeline_ = run::merge_timeline(sc_.timeline, user_actions_);
   rebuild(now());
 }
 
 void Session::remove_action(size_t index) {
   if (index >= user_actions_.size()) return;
   user_actions_.erase(user_actions_.begin() + static_cast<std::ptrdiff_t>(index));
-  timeline_ = stats::merge_timeline(sc_.timeline, user_actions_);
+  timeline_ = run::merge_timeline(sc_.timeline, user_actions_);
   rebuild(now());
 }
 
@@ -333,7 +335,7 @@ void Session::set_user_actions(std::vector<model::Action> actions) {
   std::stable_sort(actions.begin(), actions.end(),
                    [](const model::Action& a, const model::Action& b) { return a.at < b.at; });
   user_actions_ = std::move(actions);
-  timeline_ = stats::merge_timeline(sc_.timeline, user_actions_);
+  timeline_ = run::merge_timeline(sc_.timeline, user_actions_);
   rebuild(now());
 }
 
@@ -348,21 +350,18 @@ std::string Session::write_results(const std::filesystem::path& dir,
                                    std::string* fingerprint) const {
   try {
     const scenario::Scenario sc = edited_scenario();
-    auto cluster = stats::build_cluster(sc, seed_, sc.timeline, sc.duration, kMaxEvents);
     stats::ResultsDir results(dir);
-    stats::RunRecorders recorders(*cluster, sc, results.temp(), stats::RunLabel{seed_, sc.name},
-                                  false);
-    StopReason reason = cluster->run_until(sc.duration);
-    if (reason != StopReason::until_reached && reason != StopReason::empty) {
-      return std::string("run stopped early: ") + to_string(reason);
-    }
-    recorders.finish(cluster->now());
-    stats::RunInfo info;
-    info.max_events = kMaxEvents;
+    run::RunLimits limits;
+    limits.max_events = kMaxEvents;
+    run::Simulation sim(sc, seed_, sc.duration, limits);
+    sim.record_to(results.temp());
+    sim.run();
+    if (!sim.finish()) return std::string("run stopped early: ") + to_string(sim.stop_reason());
+    run::RunInfo info;
     info.version = info.git_commit = "viz";
-    stats::write_run_csv(results.temp(), sc, seed_, *cluster, reason, cluster->now(), info);
+    sim.write_run_csv(results.temp(), info);
     results.commit();
-    if (fingerprint) *fingerprint = stats::hex64(cluster->scheduler().fingerprint());
+    if (fingerprint) *fingerprint = stats::hex64(sim.cluster().scheduler().fingerprint());
   } catch (const std::exception& e) {
     return e.what();
   }

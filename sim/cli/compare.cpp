@@ -40,11 +40,11 @@
 #include "core/random.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
+#include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
 #include "stats/csv.hpp"
 #include "stats/results_dir.hpp"
-#include "stats/run.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -192,25 +192,26 @@ ModeRun run_mode(const scenario::Scenario& base, const std::string& mode, uint64
   scenario::Scenario sc = base;
   std::string err = model::set_param(sc.cluster.params, "routing_mode", mode);
   if (!err.empty()) throw std::runtime_error(err);
-  auto cluster = stats::build_cluster(sc, seed, sc.timeline, o.end, o.max_events);
+  run::RunLimits limits;
+  limits.max_events = o.max_events;
   fs::create_directories(scratch);
   ModeRun out;
   {
-    stats::CallStats cs(*cluster, scratch, stats::RunLabel{seed, sc.name});
+    run::Simulation sim(sc, seed, o.end, limits);
+    sim.record_to(scratch, false, /*calls_only=*/true);
     CallCollector cc;
-    cluster->add_observer(&cs);
-    cluster->add_observer(&cc);
-    out.reason = cluster->run_until(o.end);
-    cluster->finish_calls();
-    cs.finish(cluster->now());
+    sim.observe(&cc);
+    out.reason = sim.run();
+    sim.finish();
+    const stats::CallStats& cs = *sim.call_stats();
     out.kpis.push_back(cs.kpis());
     for (int p = 0; p < stats::kPeriods; ++p)
       out.kpis.push_back(cs.period_kpis(stats::Period(p)));
     out.calls_brief = std::move(cc.calls);
+    out.events = sim.cluster().scheduler().executed();
+    out.fingerprint = sim.cluster().scheduler().fingerprint();
+    out.calls = sim.cluster().calls_arrived();
   }
-  out.events = cluster->scheduler().executed();
-  out.fingerprint = cluster->scheduler().fingerprint();
-  out.calls = cluster->calls_arrived();
   std::error_code ec;
   fs::remove_all(scratch, ec);
   return out;

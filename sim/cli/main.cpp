@@ -32,13 +32,13 @@
 #include "cli/wallclock.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
+#include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
 #include "stats/csv.hpp"
 #include "stats/invariants.hpp"
 #include "stats/recorder.hpp"
 #include "stats/results_dir.hpp"
-#include "stats/run.hpp"
 
 #ifndef SCSIM_VERSION
 #define SCSIM_VERSION "unknown"
@@ -156,12 +156,6 @@ std::vector<std::pair<std::string, std::string>> parse_sets(const po::variables_
   return out;
 }
 
-std::string hex64(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 // Parses the options of a subcommand; FILE arguments are positional.
 po::variables_map parse_command(const std::vector<std::string>& args,
                                 const po::options_description& visible,
@@ -241,8 +235,8 @@ struct RunOptions {
   std::optional<std::string> out;
   std::optional<Time> until;
   std::optional<uint64_t> max_events;  // default: from the scenario's estimate
-  uint64_t max_calls = stats::RunLimits{}.max_calls;
-  uint64_t max_pending = stats::RunLimits{}.max_pending;
+  uint64_t max_calls = run::RunLimits{}.max_calls;
+  uint64_t max_pending = run::RunLimits{}.max_pending;
   uint64_t max_rss_mb = 0;
   bool dry_run = false;
   bool trace = false;
@@ -252,21 +246,6 @@ struct RunOptions {
   bool several = false;  // several FILEs: --out is a parent directory
 };
 
-void write_run_csv(const fs::path& dir, const scenario::Scenario& sc, uint64_t seed,
-                   const model::Cluster& cluster, StopReason reason, Time end,
-                   const RunOptions& o) {
-  stats::RunInfo info;
-  info.until = o.until;
-  info.max_events = cluster.scheduler().event_limit();
-  info.max_calls = o.max_calls;
-  info.max_pending = o.max_pending;
-  info.trace = o.trace;
-  info.check_invariants = o.check_invariants;
-  info.version = SCSIM_VERSION;
-  info.git_commit = SCSIM_GIT_COMMIT;
-  stats::write_run_csv(dir, sc, seed, cluster, reason, end, info);
-}
-
 // Where one scenario's results go: --out DIR, DIR/<name> with several files, or
 // results/<name>.
 fs::path target_of(const scenario::Scenario& sc, const RunOptions& o) {
@@ -274,11 +253,11 @@ fs::path target_of(const scenario::Scenario& sc, const RunOptions& o) {
   return fs::path("results") / stats::dir_name(sc.name);
 }
 
-stats::RunLimits limits_of(const scenario::Scenario& sc, const RunOptions& o) {
-  stats::RunLimits l;
+run::RunLimits limits_of(const scenario::Scenario& sc, const RunOptions& o) {
+  run::RunLimits l;
   l.max_events = o.max_events
                      ? *o.max_events
-                     : stats::estimate_run(sc, o.until.value_or(sc.duration)).default_max_events();
+                     : run::estimate_run(sc, o.until.value_or(sc.duration)).default_max_events();
   l.max_calls = o.max_calls;
   l.max_pending = o.max_pending;
   l.max_rss_mb = o.max_rss_mb;
@@ -288,7 +267,7 @@ stats::RunLimits limits_of(const scenario::Scenario& sc, const RunOptions& o) {
 // Warnings before a run: a limit that the scenario's own estimate says will stop it.
 void warn_limits(const scenario::Scenario& sc, const RunOptions& o) {
   const Time end = o.until.value_or(sc.duration);
-  const auto e = stats::estimate_run(sc, end);
+  const auto e = run::estimate_run(sc, end);
   const auto l = limits_of(sc, o);
   if (e.peak_calls > double(l.max_calls)) {
     std::fprintf(stderr,
@@ -309,7 +288,7 @@ void warn_limits(const scenario::Scenario& sc, const RunOptions& o) {
 
 void print_dry_run(const scenario::Scenario& sc, const RunOptions& o) {
   const Time end = o.until.value_or(sc.duration);
-  const auto e = stats::estimate_run(sc, end);
+  const auto e = run::estimate_run(sc, end);
   const auto l = limits_of(sc, o);
   std::printf(
       "%s: %zu nodes, %zu agents, %zu timeline actions, end %s s -> %s\n"
@@ -384,42 +363,32 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
       std::cerr << "scsim: " << line << "\n";
   }
 
-  // The same set-up as the GUI's (stats/run.hpp): same timeline order, same fingerprint.
-  auto cluster_owner = stats::build_cluster(sc, seed, sc.timeline, end, limits_of(sc, o));
-  model::Cluster& cluster = *cluster_owner;
-
-  stats::Recorder recorder(cluster, results.temp(), stats::RunLabel{seed, sc.name},
-                           stats::RecorderOptions{o.trace, true});
-  cluster.add_observer(&recorder);
-  // Calls, routing decisions, intervals, periods and episodes (DOMAIN §6); header-only files
-  // when the scenario has no workload.
-  stats::CallStats call_stats(cluster, results.temp(), stats::RunLabel{seed, sc.name});
-  cluster.add_observer(&call_stats);
-  if (!sc.cluster.workload.empty()) cluster.set_detailed_decisions(true);  // routing.csv `stale`
-  std::optional<stats::InvariantChecker> checker;
-  if (o.check_invariants) {
-    checker.emplace(cluster);
-    cluster.add_observer(&*checker);
-  }
+  // The one run facade (run/simulation.hpp): the same set-up, observers and end-of-run order
+  // as the GUI's and compare's, so the same fingerprint and bytes.
+  run::Simulation sim(sc, seed, end, limits_of(sc, o));
+  model::Cluster& cluster = sim.cluster();
+  sim.record_to(results.temp(), o.trace);
+  if (o.check_invariants) sim.check_invariants();
   std::optional<Progress> progress;
   if (isatty(STDERR_FILENO) && !o.quiet) {
     progress.emplace(cluster, sc.name, end);
-    cluster.add_observer(&*progress);
+    sim.observe(&*progress);
   }
   std::optional<RssGuard> rss_guard;
   if (o.max_rss_mb > 0) {
     rss_guard.emplace(cluster, o.max_rss_mb);
-    cluster.add_observer(&*rss_guard);
+    sim.observe(&*rss_guard);
   }
   std::optional<AbortHook> abort_hook;
   if (o.abort_after_events) {
-    abort_hook.emplace(cluster, recorder, *o.abort_after_events);
-    cluster.add_observer(&*abort_hook);
+    abort_hook.emplace(cluster, *sim.recorder(), *o.abort_after_events);
+    sim.observe(&*abort_hook);
   }
 
-  StopReason reason = cluster.run_until(end);
+  StopReason reason = sim.run();
   if (progress) progress->clear();
-  if (checker && !checker->violated()) checker->finish(cluster.now());
+  const bool complete = sim.finish();
+  const stats::InvariantChecker* checker = sim.checker();
 
   if (checker && checker->violated()) {
     std::cerr << "scsim: " << sc.file << ": invariant violated: " << checker->message()
@@ -427,7 +396,7 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
               << " left as it was)\n";
     return kRunFailed;
   }
-  if (reason != StopReason::until_reached && reason != StopReason::empty) {
+  if (!complete) {
     std::cerr << "scsim: " << sc.file << ": stopped by the " << stop_text(reason, cluster, o)
               << " at " << format_time(cluster.now()) << " s, before the end at "
               << format_time(end) << " s, after " << cluster.scheduler().executed()
@@ -436,19 +405,22 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
     return kRunFailed;
   }
 
-  const Time end_time = cluster.now();
-  recorder.finish(end_time);
-  cluster.finish_calls();  // calls still in progress: calls.csv rows, outcome in_progress
-  call_stats.finish(end_time);
-  write_run_csv(results.temp(), sc, seed, cluster, reason, end_time, o);
+  run::RunInfo info;
+  info.until = o.until;
+  info.trace = o.trace;
+  info.check_invariants = o.check_invariants;
+  info.version = SCSIM_VERSION;
+  info.git_commit = SCSIM_GIT_COMMIT;
+  sim.write_run_csv(results.temp(), info);
   results.commit();
 
   if (!o.quiet) {
+    const stats::Recorder& recorder = *sim.recorder();
     std::cout << sc.name << ": seed " << seed << ", " << cluster.scheduler().executed()
-              << " events, end " << format_time(end_time) << " s, fingerprint "
-              << hex64(cluster.scheduler().fingerprint()) << ", " << recorder.ownership_changes()
-              << " ownership changes, " << recorder.conflicts() << " conflicts, "
-              << recorder.staleness_windows() << " staleness windows"
+              << " events, end " << format_time(cluster.now()) << " s, fingerprint "
+              << stats::hex64(cluster.scheduler().fingerprint()) << ", "
+              << recorder.ownership_changes() << " ownership changes, " << recorder.conflicts()
+              << " conflicts, " << recorder.staleness_windows() << " staleness windows"
               << (checker ? ", invariants ok" : "") << "\n"
               << "results: " << target.string() << "\n";
   }

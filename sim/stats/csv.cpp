@@ -1,6 +1,7 @@
 #include "stats/csv.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <stdexcept>
 
 namespace scsim::stats {
@@ -147,6 +148,12 @@ void CsvWriter::close() {
   bool ok = static_cast<bool>(out_);
   out_.close();
   if (!ok || out_.fail()) throw std::runtime_error("error writing " + path_.string());
+}
+
+std::string hex64(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
 }
 
 }  // namespace scsim::stats

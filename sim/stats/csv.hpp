@@ -27,6 +27,8 @@ void append_csv_field(std::string& out, std::string_view field);
 void append_time(std::string& out, Time t);
 // One row of fields, separated by commas, with the trailing newline.
 std::string csv_row(const std::vector<std::string>& fields);
+// "%016llx": how fingerprints and hashes are printed.
+std::string hex64(uint64_t v);
 
 class CsvWriter {
  public:

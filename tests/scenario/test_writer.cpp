@@ -8,9 +8,9 @@
 
 #include "catch.hpp"
 #include "model/params.hpp"
+#include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/writer.hpp"
-#include "stats/run.hpp"
 
 using namespace scsim;
 namespace fs = std::filesystem;
@@ -94,9 +94,9 @@ void require_same(const scenario::Scenario& a, const scenario::Scenario& b) {
 }
 
 uint64_t fingerprint(const scenario::Scenario& sc) {
-  auto c = stats::build_cluster(sc, sc.seed, sc.timeline, sc.duration, 50'000'000);
-  c->run_until(sc.duration);
-  return c->scheduler().fingerprint();
+  run::Simulation sim(sc, sc.seed);
+  sim.run();
+  return sim.cluster().scheduler().fingerprint();
 }
 
 }  // namespace
@@ -133,7 +133,7 @@ TEST_CASE("Writer: added actions are merged after the scenario's and replay iden
   crash.kind = model::ActionKind::crash;
   crash.node = 1;
   crash.crash = model::CrashKind::process;
-  auto merged = stats::merge_timeline(sc.timeline, {cut, heal, crash});
+  auto merged = run::merge_timeline(sc.timeline, {cut, heal, crash});
   REQUIRE(merged.size() == sc.timeline.size() + 3);
   auto edited = sc;
   edited.timeline = merged;

@@ -6,8 +6,8 @@
 
 #include "catch.hpp"
 #include "model/spec.hpp"
+#include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
-#include "stats/run.hpp"
 
 using namespace scsim;
 namespace fs = std::filesystem;
@@ -44,9 +44,9 @@ scenario::Scenario flood(double rate_per_s, double handle_s, const std::string& 
 TEST_CASE("Issue 12: the call limit stops an overloaded run with a stated reason") {
   // 20 calls/s of 10 s handle time on 4 agents: the queue grows by about 19.6 calls a second.
   auto sc = flood(20, 10, "overload");
-  stats::RunLimits limits;
+  run::RunLimits limits;
   limits.max_calls = 500;
-  auto cluster = stats::build_cluster(sc, sc.seed, sc.timeline, sc.duration, limits);
+  auto cluster = run::build_cluster(sc, sc.seed, sc.timeline, sc.duration, limits);
   StopReason why = cluster->run_until(sc.duration);
   CHECK(why == StopReason::call_limit);
   CHECK(cluster->calls_active() == 501);
@@ -56,10 +56,10 @@ TEST_CASE("Issue 12: the call limit stops an overloaded run with a stated reason
 
 TEST_CASE("Issue 12: a run within its limits is not stopped by them") {
   auto sc = flood(0.2, 10, "light");
-  stats::RunLimits limits;
+  run::RunLimits limits;
   limits.max_calls = 50;
   limits.max_pending = 1000;
-  auto cluster = stats::build_cluster(sc, sc.seed, sc.timeline, sc.duration, limits);
+  auto cluster = run::build_cluster(sc, sc.seed, sc.timeline, sc.duration, limits);
   StopReason why = cluster->run_until(sc.duration);
   CHECK((why == StopReason::until_reached || why == StopReason::empty));
   CHECK(cluster->calls_arrived() > 100);
@@ -67,18 +67,18 @@ TEST_CASE("Issue 12: a run within its limits is not stopped by them") {
 
 TEST_CASE("Issue 12: the estimate counts arrivals as rate x time and flags overload") {
   auto light = flood(0.5, 4, "estimate-light");
-  auto e = stats::estimate_run(light, seconds(610));
+  auto e = run::estimate_run(light, seconds(610));
   CHECK(e.arrivals == Approx(0.5 * 600));
   CHECK(e.capacity_per_s == Approx(4.0 / 4.0));  // 4 agents, 4 s per call (no ACW)
   CHECK(e.peak_calls <= 4.0);                    // below capacity: at most every agent busy
-  CHECK(e.default_max_events() == stats::RunLimits::kMinEvents);
+  CHECK(e.default_max_events() == run::RunLimits::kMinEvents);
 
   auto heavy = flood(1000, 10, "estimate-heavy");
-  auto h = stats::estimate_run(heavy, heavy.duration);
+  auto h = run::estimate_run(heavy, heavy.duration);
   CHECK(h.arrivals == Approx(1000.0 * 990));
   CHECK(h.peak_calls > 1000.0 * 90);  // the excess waits until its patience (100 s) runs out
-  CHECK(h.default_max_events() > stats::RunLimits::kMinEvents);
-  CHECK(h.default_max_events() <= stats::RunLimits::kMaxDefaultEvents);
+  CHECK(h.default_max_events() > run::RunLimits::kMinEvents);
+  CHECK(h.default_max_events() <= run::RunLimits::kMaxDefaultEvents);
 }
 
 TEST_CASE("Issue 12: the model refuses a cluster over its size limits") {

@@ -25,5 +25,14 @@ hits=$(grep -rnE '#include *"(model|routing|scenario|stats|cli)/' sim/core/ || t
 hits=$(grep -rnE '#include *"(routing|scenario|stats|cli)/|#include *"simulation' sim/model/ 2>/dev/null || true)
 [ -n "$hits" ] && report "model/ must not include routing/, scenario/, stats/ or the facade" "$hits"
 
+hits=$(grep -rnE '#include *"(scenario|run|cli)/' sim/stats/ 2>/dev/null || true)
+[ -n "$hits" ] && report "stats/ must not include scenario/, run/ or cli/ (the run facade is above it)" "$hits"
+
+hits=$(grep -rnE '#include *"(stats|run|cli)/' sim/scenario/ 2>/dev/null || true)
+[ -n "$hits" ] && report "scenario/ must not include stats/, run/ or cli/" "$hits"
+
+hits=$(grep -rnE '#include *"cli/' sim/run/ 2>/dev/null || true)
+[ -n "$hits" ] && report "run/ must not include cli/" "$hits"
+
 if [ "$fail" -eq 0 ]; then echo "tidy: sim/ is clean"; fi
 exit "$fail"

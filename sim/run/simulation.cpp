@@ -1,4 +1,4 @@
-#include "stats/run.hpp"
+#include "run/simulation.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,7 +6,7 @@
 #include "model/params.hpp"
 #include "stats/csv.hpp"
 
-namespace scsim::stats {
+namespace scsim::run {
 
 std::vector<model::Action> merge_timeline(const std::vector<model::Action>& timeline,
                                           const std::vector<model::Action>& added) {
@@ -115,32 +115,79 @@ uint64_t RunEstimate::default_max_events() const {
   return std::max<uint64_t>(RunLimits::kMinEvents, uint64_t(scaled));
 }
 
-RunRecorders::RunRecorders(model::Cluster& cluster, const scenario::Scenario& sc,
-                           const std::filesystem::path& dir, RunLabel label, bool trace)
-    : cluster_(cluster),
-      recorder_(cluster, dir, label, RecorderOptions{trace, true}),
-      call_stats_(cluster, dir, label) {
-  cluster.add_observer(&recorder_);
-  cluster.add_observer(&call_stats_);
-  // routing.csv's `stale` column needs the detailed decisions (only with a workload).
-  if (!sc.cluster.workload.empty()) cluster.set_detailed_decisions(true);
+Simulation::Simulation(const scenario::Scenario& sc, uint64_t seed, std::optional<Time> end,
+                       const RunLimits& limits, const std::vector<model::Action>* timeline)
+    : sc_(sc), seed_(seed), end_(end.value_or(sc.duration)), limits_(limits) {
+  cluster_ = build_cluster(sc_, seed_, timeline ? *timeline : sc_.timeline, end_, limits_);
 }
 
-void RunRecorders::finish(Time end) {
-  recorder_.finish(end);
-  cluster_.finish_calls();  // calls still in progress: calls.csv rows, outcome in_progress
-  call_stats_.finish(end);
+// The observers hold references to the cluster: they go first.
+Simulation::~Simulation() {
+  checker_.reset();
+  call_stats_.reset();
+  recorder_.reset();
+  cluster_.reset();
 }
 
-std::string hex64(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
+void Simulation::record_to(const std::filesystem::path& dir, bool trace, bool calls_only) {
+  const stats::RunLabel label{seed_, sc_.name};
+  if (!calls_only) {
+    recorder_ = std::make_unique<stats::Recorder>(*cluster_, dir, label,
+                                                  stats::RecorderOptions{trace, true});
+    cluster_->add_observer(recorder_.get());
+  }
+  call_stats_ = std::make_unique<stats::CallStats>(*cluster_, dir, label);
+  cluster_->add_observer(call_stats_.get());
+  // routing.csv's `stale` column needs the detailed decisions (only with a workload); they only
+  // count: the events and the fingerprint are the same with or without them.
+  if (!calls_only && !sc_.cluster.workload.empty()) cluster_->set_detailed_decisions(true);
 }
 
-void write_run_csv(const std::filesystem::path& dir, const scenario::Scenario& sc, uint64_t seed,
-                   const model::Cluster& cluster, StopReason reason, Time end,
-                   const RunInfo& info) {
+void Simulation::check_invariants() {
+  checker_ = std::make_unique<stats::InvariantChecker>(*cluster_);
+  cluster_->add_observer(checker_.get());
+}
+
+void Simulation::observe(model::Observer* o) {
+  cluster_->add_observer(o);
+}
+
+StopReason Simulation::run_until(Time t) {
+  reason_ = cluster_->run_until(std::min(t, end_));
+  return reason_;
+}
+
+bool Simulation::step() {
+  bool ran = cluster_->step();
+  reason_ = cluster_->scheduler().stop_reason();
+  return ran;
+}
+
+bool Simulation::completed() const {
+  const bool ended = reason_ == StopReason::until_reached || reason_ == StopReason::empty;
+  return ended && !(checker_ && checker_->violated());
+}
+
+bool Simulation::finish() {
+  if (finished_) return completed();
+  finished_ = true;
+  if (checker_ && !checker_->violated()) checker_->finish(cluster_->now());
+  if (!completed()) return false;
+  const Time t = cluster_->now();
+  if (recorder_) recorder_->finish(t);
+  cluster_->finish_calls();  // calls still in progress: calls.csv rows, outcome in_progress
+  if (call_stats_) call_stats_->finish(t);
+  return true;
+}
+
+void Simulation::write_run_csv(const std::filesystem::path& dir, const RunInfo& info) const {
+  const scenario::Scenario& sc = sc_;
+  const model::Cluster& cluster = *cluster_;
+  const uint64_t seed = seed_;
+  const StopReason reason = reason_;
+  const Time end = cluster.now();
+  using stats::CsvWriter;
+  using stats::hex64;
   CsvWriter w(dir / "run.csv", {std::to_string(seed), sc.name});
   w.header({"section", "name", "value"});
   auto row = [&w](const char* section, const std::string& name, const std::string& value) {
@@ -155,9 +202,9 @@ void write_run_csv(const std::filesystem::path& dir, const scenario::Scenario& s
   row("run", "scenario_seed", std::to_string(sc.seed));
   row("run", "duration", format_time(sc.duration));
   row("run", "until", info.until ? format_time(*info.until) : "");
-  row("run", "max_events", std::to_string(info.max_events));
-  row("run", "max_calls", std::to_string(info.max_calls));
-  row("run", "max_pending", std::to_string(info.max_pending));
+  row("run", "max_events", std::to_string(limits_.max_events));
+  row("run", "max_calls", std::to_string(limits_.max_calls));
+  row("run", "max_pending", std::to_string(limits_.max_pending));
   row("run", "trace", info.trace ? "true" : "false");
   row("run", "check_invariants", info.check_invariants ? "true" : "false");
   row("run", "scsim_version", info.version);
@@ -176,4 +223,4 @@ void write_run_csv(const std::filesystem::path& dir, const scenario::Scenario& s
   w.close();
 }
 
-}  // namespace scsim::stats
+}  // namespace scsim::run
