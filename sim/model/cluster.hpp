@@ -79,6 +79,12 @@ struct LinkChange {
   int node, peer;  // the end `node` of link node-peer
   LinkEndState before, after;
 };
+// A node crashed (alive false) or restarted (alive true): DOMAIN §3.6.
+struct NodeChange {
+  Time at;
+  int node;
+  bool alive;
+};
 struct Conflict {
   Time at;  // resolution time
   int dn;
@@ -93,6 +99,8 @@ class Observer {
   virtual void on_ownership(const OwnershipChange&) {}
   virtual void on_link(const LinkChange&) {}
   virtual void on_conflict(const Conflict&) {}
+  // A node crashed or restarted (emitted by the one liveness setter).
+  virtual void on_node(const NodeChange&) {}
   // A call ended (or was still in progress at the run's end: Cluster::finish_calls).
   virtual void on_call(const CallRecord&) {}
   // URS_N made a routing decision (an offer, or why the call waits or fails).

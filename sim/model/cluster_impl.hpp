@@ -369,6 +369,8 @@ struct Cluster::Impl {
     nodes[n].alive = on;
     alive_mask = on ? (alive_mask | uint64_t(1) << n) : (alive_mask & ~(uint64_t(1) << n));
     ++liveness_changes;
+    for (Observer* o : observers)
+      o->on_node(NodeChange{sched.now(), n, on});
   }
   // The only way a claim starts or ends: keeps the claimant bitmask in step.
   void set_claim_active(int n, int d, bool on) {

@@ -310,6 +310,7 @@ const std::vector<Entry>& entries() {
     t.push_back(duration("warmup_s", &P::warmup, 1, 0, inf, "6", ">= 0"));
     t.push_back(
         duration("staleness_min_window_ms", &P::staleness_min_window, 1e-3, 0, inf, "6.3", ">= 0"));
+    t.push_back(duration("episode_merge_gap_s", &P::episode_merge_gap, 1, 0, inf, "6.5", ">= 0"));
     return t;
   }();
   return table;

@@ -98,6 +98,7 @@ struct Params {
   Time stats_interval = millis(900'000);
   Time warmup = Time::zero();
   Time staleness_min_window = Time::zero();
+  Time episode_merge_gap = seconds(60);  // §6.5: faults closer than this are one episode
 };
 
 // DOMAIN §5's reference settings (used by the reference scenarios SC1-SC11).

@@ -244,6 +244,7 @@ CallStatsSetup call_stats_setup(const model::Cluster& cluster) {
   s.short_abandon_threshold = p.short_abandon_threshold;
   s.stats_interval = p.stats_interval;
   s.warmup = p.warmup;
+  s.episode_merge_gap = p.episode_merge_gap;
   s.routing_mode = model::get_param(p, "routing_mode");
   s.start = cluster.now();
   const int dns = cluster.dn_count();
@@ -421,9 +422,27 @@ void CallStats::on_event(const FiredEvent& f) {
   refresh(f.time);
 }
 
+void CallStats::on_node(const model::NodeChange& c) {
+  if (finished_ || c.node < 0 || c.node >= nodes_) return;
+  const int64_t t = c.at.micros();
+  if (!c.alive) {
+    crashes_.push_back(CrashSpan{c.node, t, -1});
+  } else {
+    for (auto it = crashes_.rbegin(); it != crashes_.rend(); ++it) {
+      if (it->node == c.node && it->end < 0) {
+        it->end = t;
+        break;
+      }
+    }
+  }
+}
+
 void CallStats::on_link(const model::LinkChange& c) {
   if (finished_ || c.node < 0 || c.node >= nodes_ || c.peer < 0 || c.peer >= nodes_) return;
   links_[static_cast<size_t>(c.node * nodes_ + c.peer)] = c.after;
+  if (c.before == LinkEndState::up && c.after != LinkEndState::up) {
+    link_faults_.emplace_back(c.at.micros(), (uint64_t(1) << c.node) | (uint64_t(1) << c.peer));
+  }
   for (int n = 0; n < nodes_; ++n)
     alive_[static_cast<size_t>(n)] = setup_.node_alive(n) ? 1 : 0;
   set_period(c.at.micros(), classify());
@@ -555,12 +574,12 @@ void CallStats::on_call(const CallRecord& c) {
   }
   if (c.outcome == CallOutcome::in_progress) return;
 
-  // Per second of arrival, for the episode windows.
-  const size_t per_second = static_cast<size_t>(nodes_ + 1);
-  const size_t idx = static_cast<size_t>(arrival / kUsPerSecond) * per_second +
-                     static_cast<size_t>(std::min(ns, nodes_));
-  if (idx >= seconds_.size()) seconds_.resize((idx / per_second + 1) * per_second);
-  SecondBin& b = seconds_[idx];
+  // Per second of arrival, for the episode windows; fault-ended calls also by their end.
+  if ((c.dropped_after_answer || c.outcome == CallOutcome::lost_node_failure) &&
+      c.ended != Time::max()) {
+    ++second_bin(c.ended.micros(), ns).ended_by_fault;
+  }
+  SecondBin& b = second_bin(arrival, ns);
   ++b.offered;
   switch (c.outcome) {
     case CallOutcome::answered_local:
@@ -584,6 +603,14 @@ void CallStats::on_call(const CallRecord& c) {
       break;
   }
   if (c.misrouted) ++b.misrouted;
+}
+
+CallStats::SecondBin& CallStats::second_bin(int64_t at_us, int node_slot) {
+  const size_t per_second = static_cast<size_t>(nodes_ + 1);
+  const size_t idx = static_cast<size_t>(std::max<int64_t>(at_us, 0) / kUsPerSecond) * per_second +
+                     static_cast<size_t>(std::min(node_slot, nodes_));
+  if (idx >= seconds_.size()) seconds_.resize((idx / per_second + 1) * per_second);
+  return seconds_[idx];
 }
 
 void CallStats::on_decision(const model::RoutingDecision& d) {
@@ -647,6 +674,23 @@ Time CallStats::period_counted_time(Period p) const {
   return Time::from_micros(total);
 }
 
+uint64_t CallStats::episode_ended_by_fault(size_t episode, Window w, int node) const {
+  if (episode >= episodes_.size()) return 0;
+  const Episode& e = episodes_[episode];
+  const auto wi = static_cast<size_t>(w);
+  const size_t per_second = static_cast<size_t>(nodes_ + 1);
+  uint64_t n_ended = 0;
+  for (int64_t s = e.from_s[wi]; s < e.to_s[wi]; ++s) {
+    for (int n = 0; n <= nodes_; ++n) {
+      if (node >= 0 && node < nodes_ && n != node) continue;
+      size_t idx = static_cast<size_t>(s) * per_second + static_cast<size_t>(n);
+      if (idx >= seconds_.size()) break;
+      n_ended += seconds_[idx].ended_by_fault;
+    }
+  }
+  return n_ended;
+}
+
 Kpis CallStats::episode_kpis(size_t episode, Window w, int node) const {
   CallAggregate a;
   if (episode >= episodes_.size()) return compute_kpis(a);
@@ -678,36 +722,78 @@ Kpis CallStats::episode_kpis(size_t episode, Window w, int node) const {
 // ---- finish
 
 void CallStats::build_episodes(int64_t end) {
+  // DOMAIN §6.5: an episode is a maximal span with a fault in force: here a TC link fault (every
+  // span that is not `connected`: a cut, its declaration and the resync after it) or a crashed
+  // node (crash to restart; the resync after the restart follows as a link fault). Faults that
+  // overlap or are closer than episode_merge_gap_s make one episode.
   episodes_.clear();
-  const int64_t end_s = ceil_div(std::max<int64_t>(end, 0), kUsPerSecond);
+  struct Fault {
+    int64_t start, end;
+    unsigned faults;
+    uint64_t nodes;
+  };
+  std::vector<Fault> faults;
+  // A restarted node's links are down until it reconnects and resyncs (R43): that span is the
+  // crash's recovery, not a cut.
+  auto restart_at = [this](int64_t t) {
+    return std::any_of(crashes_.begin(), crashes_.end(),
+                       [t](const CrashSpan& c) { return c.end == t; });
+  };
   for (size_t i = 0; i < timeline_.size(); ++i) {
     if (timeline_[i].kind == Period::connected) continue;
     if (timeline_[i].start >= end) break;
+    int64_t to = i + 1 < timeline_.size() ? std::min(timeline_[i + 1].start, end) : end;
+    const bool recovery = restart_at(timeline_[i].start) ||
+                          (!faults.empty() && faults.back().end == timeline_[i].start &&
+                           faults.back().faults == kFaultCrash);
+    faults.push_back(Fault{timeline_[i].start, to, recovery ? kFaultCrash : kFaultCut, 0});
+  }
+  for (const auto& c : crashes_) {
+    if (c.start >= end) continue;
+    faults.push_back(
+        Fault{c.start, c.end < 0 ? end : std::min(c.end, end), kFaultCrash, uint64_t(1) << c.node});
+  }
+  std::stable_sort(faults.begin(), faults.end(),
+                   [](const Fault& x, const Fault& y) { return x.start < y.start; });
+  const int64_t gap = std::max<int64_t>(0, setup_.episode_merge_gap.micros());
+  const int64_t end_s = ceil_div(std::max<int64_t>(end, 0), kUsPerSecond);
+  for (size_t i = 0; i < faults.size();) {
     Episode e;
     for (Time& t : e.time_in)
       t = Time::zero();
-    e.start = Time::from_micros(timeline_[i].start);
+    int64_t from = faults[i].start, to = faults[i].end;
     size_t j = i;
-    for (; j < timeline_.size() && timeline_[j].kind != Period::connected; ++j) {
-      int64_t from = timeline_[j].start;
-      if (from >= end) break;
-      int64_t to = j + 1 < timeline_.size() ? std::min(timeline_[j + 1].start, end) : end;
-      e.kinds |= 1u << static_cast<unsigned>(timeline_[j].kind);
-      e.time_in[static_cast<int>(timeline_[j].kind)] += Time::from_micros(to - from);
+    for (; j < faults.size() && faults[j].start <= to + gap; ++j) {
+      to = std::max(to, faults[j].end);
+      e.faults |= faults[j].faults;
+      e.nodes_touched |= faults[j].nodes;
     }
-    if (j < timeline_.size() && timeline_[j].start < end) {
-      e.end = Time::from_micros(timeline_[j].start);
-    } else {
-      e.end = Time::from_micros(end);
-      e.open_at_end = true;
+    i = j;
+    e.start = Time::from_micros(from);
+    e.end = Time::from_micros(to);
+    e.open_at_end = to >= end;
+    // Time per period within [from, to), and node-time crashed.
+    for (size_t k = 0; k < timeline_.size(); ++k) {
+      int64_t a = std::max(timeline_[k].start, from);
+      int64_t b = std::min(k + 1 < timeline_.size() ? timeline_[k + 1].start : end, to);
+      if (b <= a) continue;
+      e.time_in[static_cast<int>(timeline_[k].kind)] += Time::from_micros(b - a);
+      if (timeline_[k].kind != Period::connected)
+        e.kinds |= 1u << static_cast<unsigned>(timeline_[k].kind);
     }
-    i = j;  // the loop's ++i skips the connected span that ended it
+    for (const auto& c : crashes_) {
+      int64_t a = std::max(c.start, from), b = std::min(c.end < 0 ? end : c.end, to);
+      if (b > a) e.crashed += Time::from_micros(b - a);
+    }
+    for (const auto& [t, mask] : link_faults_) {
+      if (t >= from && t <= to && !restart_at(t)) e.nodes_touched |= mask;
+    }
     const int64_t ws = floor_div(e.start.micros(), kUsPerSecond);
     const int64_t we = std::max(ceil_div(e.end.micros(), kUsPerSecond), ws + 1);
     const int64_t len = we - ws;
-    const int64_t from[3] = {ws - len, ws, we};
+    const int64_t wfrom[3] = {ws - len, ws, we};
     for (int w = 0; w < 3; ++w) {
-      int64_t f = from[w], t = from[w] + len;
+      int64_t f = wfrom[w], t = wfrom[w] + len;
       e.complete[w] = f >= 0 && f * kUsPerSecond >= warmup_us_ && t * kUsPerSecond <= end &&
                       !(w > 0 && e.open_at_end);
       e.from_s[w] = std::clamp<int64_t>(f, 0, end_s);
@@ -787,21 +873,37 @@ void CallStats::write_episodes() {
                                       "lost_node_rate",
                                       "remote_share",
                                       "misroute_rate"};
-  std::vector<std::string> h{"episode",     "start",          "end",          "duration",
-                             "open_at_end", "kinds",          "undetected_s", "partitioned_s",
-                             "resyncing_s", "node",           "window",       "window_from",
-                             "window_to",   "window_complete"};
+  std::vector<std::string> h{"episode",       "start",         "end",
+                             "duration",      "open_at_end",   "kinds",
+                             "periods",       "nodes_touched", "dcs_touched",
+                             "undetected_s",  "partitioned_s", "resyncing_s",
+                             "crashed_s",     "node",          "window",
+                             "window_from",   "window_to",     "window_complete",
+                             "ended_by_fault"};
   for (const char* c : kCols)
     h.emplace_back(c);
   episodes_out_->header(h);
   static const char* const kWindows[] = {"before", "during", "after"};
   for (size_t i = 0; i < episodes_.size(); ++i) {
     const Episode& e = episodes_[i];
-    std::string kinds;
+    std::string kinds, periods, touched, dcs;
+    if (e.faults & kFaultCut) kinds = "cut";
+    if (e.faults & kFaultCrash) kinds += kinds.empty() ? "crash" : "+crash";
     for (int p = 0; p < kPeriods; ++p) {
       if (!(e.kinds & (1u << static_cast<unsigned>(p)))) continue;
-      if (!kinds.empty()) kinds += "+";
-      kinds += to_string(static_cast<Period>(p));
+      if (!periods.empty()) periods += "+";
+      periods += to_string(static_cast<Period>(p));
+    }
+    uint64_t dc_mask = 0;
+    for (int n = 0; n < nodes_; ++n) {
+      if (!(e.nodes_touched >> n & 1)) continue;
+      touched += (touched.empty() ? "" : "+") + node_name(n);
+      const int dc =
+          n < static_cast<int>(setup_.node_dc.size()) ? setup_.node_dc[static_cast<size_t>(n)] : -1;
+      if (dc >= 0 && dc < 64) dc_mask |= uint64_t(1) << dc;
+    }
+    for (size_t d = 0; d < setup_.dc_names.size() && d < 64; ++d) {
+      if (dc_mask >> d & 1) dcs += (dcs.empty() ? "" : "+") + setup_.dc_names[d];
     }
     std::vector<int> nodes{-1};
     for (int n = 0; n < nodes_; ++n)
@@ -812,13 +914,16 @@ void CallStats::write_episodes() {
         auto fields = kpi_fields(k);
         episodes_out_->field(static_cast<uint64_t>(i + 1)).field(e.start).field(e.end);
         episodes_out_->field(e.end - e.start).field(e.open_at_end).field(kinds);
+        episodes_out_->field(periods).field(touched).field(dcs);
         episodes_out_->field(e.time_in[static_cast<int>(Period::undetected)])
             .field(e.time_in[static_cast<int>(Period::partitioned)])
-            .field(e.time_in[static_cast<int>(Period::resyncing)]);
+            .field(e.time_in[static_cast<int>(Period::resyncing)])
+            .field(e.crashed);
         episodes_out_->field(n < 0 ? "all" : node_name(n)).field(kWindows[w]);
         episodes_out_->field(Time::from_micros(e.from_s[w] * kUsPerSecond))
             .field(Time::from_micros(e.to_s[w] * kUsPerSecond))
-            .field(e.complete[w]);
+            .field(e.complete[w])
+            .field(episode_ended_by_fault(i, static_cast<Window>(w), n));
         for (const char* col : kCols) {
           for (const auto& f : fields) {
             if (std::string_view(f.name) == col) {

@@ -145,6 +145,7 @@ struct CallStatsSetup {
   Time short_abandon_threshold = Time::zero();
   Time stats_interval = seconds(900);
   Time warmup = Time::zero();
+  Time episode_merge_gap = seconds(60);
   std::string routing_mode = "auto";
   Time start = Time::zero();
   std::vector<model::DnView> initial_truth;        // per DN (default: no owner, OOS)
@@ -198,11 +199,16 @@ class CallStats : public model::Observer {
   Period current_period() const;
 
   enum class Window { before = 0, during = 1, after = 2 };
+  // Fault kinds of an episode (DOMAIN §6.5).
+  static constexpr unsigned kFaultCut = 1, kFaultCrash = 2;
   struct Episode {
     Time start, end;
     bool open_at_end = false;
-    unsigned kinds = 0;  // bit (1 << Period) for each period seen in it
+    unsigned kinds = 0;          // bit (1 << Period) for each period seen in it
+    unsigned faults = 0;         // kFaultCut, kFaultCrash
+    uint64_t nodes_touched = 0;  // bit per node: a link end of it left `up`, or it crashed
     Time time_in[kPeriods];
+    Time crashed;  // node-time spent crashed within the episode
     // Windows in whole seconds of arrival: during = [floor(start), ceil(end)), before and after
     // of the same length, clipped to [0, ceil(run end)).
     int64_t from_s[3] = {0, 0, 0}, to_s[3] = {0, 0, 0};
@@ -210,6 +216,10 @@ class CallStats : public model::Observer {
   };
   const std::vector<Episode>& episodes() const { return episodes_; }
   Kpis episode_kpis(size_t episode, Window w, int node = -1) const;
+  // Answered calls dropped (R37, R38) and calls lost with their node, by the second the fault
+  // ended them: the calls a fault cost, counted in its window (DOMAIN §6.4 item 3).
+  uint64_t episode_ended_by_fault(size_t episode, Window w, int node = -1) const;
+  void on_node(const model::NodeChange& c) override;
 
   uint64_t calls() const { return calls_seen_; }
   uint64_t decisions() const { return decisions_seen_; }
@@ -223,7 +233,8 @@ class CallStats : public model::Observer {
   // Per second of arrival and node slot: the few counts the episode windows need.
   struct SecondBin {
     uint32_t offered = 0, answered = 0, answered_remote = 0, within_t = 0, abandoned = 0,
-             short_abandons = 0, routing_failures = 0, lost_node = 0, misrouted = 0;
+             short_abandons = 0, routing_failures = 0, lost_node = 0, misrouted = 0,
+             ended_by_fault = 0;  // by the second of the call's end, not its arrival
     int64_t wait_us = 0;
   };
   struct Span {
@@ -270,6 +281,15 @@ class CallStats : public model::Observer {
   std::vector<model::LinkEndState> links_;  // node * nodes + peer
   std::vector<char> alive_;
   std::vector<Span> timeline_;  // period changes, increasing start, no zero-length spans
+  // Node crashes (on_node): [start, end), end -1 while the node is down.
+  struct CrashSpan {
+    int node;
+    int64_t start, end;
+  };
+  std::vector<CrashSpan> crashes_;
+  // Link ends leaving `up` (on_link): when, and the two nodes, for the nodes an episode touches.
+  std::vector<std::pair<int64_t, uint64_t>> link_faults_;
+  SecondBin& second_bin(int64_t at_us, int node_slot);
   std::vector<DnState> dn_;
   std::vector<std::vector<Cell>> intervals_cells_;  // [interval][node_slot * group_slots + g]
   std::vector<Cell> run_cells_;                     // [node_slot * group_slots + g]

@@ -334,11 +334,17 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
   }
   link_ends_ =
       std::make_unique<IntervalSet>(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_));
+  link_model_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), LinkEndState::up);
+  alive_.assign(static_cast<size_t>(nodes_), 0);
+  for (int n = 0; n < nodes_; ++n)
+    alive_[static_cast<size_t>(n)] = cluster.node_alive(n) ? 1 : 0;
   for (int n = 0; n < nodes_; ++n) {
     for (int p = 0; p < nodes_; ++p) {
       if (p == n) continue;
       auto& sl = link_ends_->slots[static_cast<size_t>(n * nodes_ + p)];
-      sl.cur = of_link(cluster.link_end(n, p));
+      link_model_[static_cast<size_t>(n * nodes_ + p)] = cluster.link_end(n, p);
+      sl.cur = of_link(cluster.node_alive(n) && cluster.node_alive(p) ? cluster.link_end(n, p)
+                                                                      : LinkEndState::peer_down);
       sl.since = now;
     }
   }
@@ -430,17 +436,34 @@ void Recorder::on_ownership(const model::OwnershipChange& c) {
   }
 }
 
-void Recorder::on_link(const model::LinkChange& c) {
-  if (finished_ || c.node < 0 || c.node >= nodes_ || c.peer < 0 || c.peer >= nodes_) return;
-  int key = c.node * nodes_ + c.peer;
+void Recorder::set_link_shown(int key, Time at) {
+  const int n = key / nodes_, p = key % nodes_;
+  const bool up = alive_[static_cast<size_t>(n)] && alive_[static_cast<size_t>(p)];
   State before = link_ends_->slots[static_cast<size_t>(key)].cur;
-  State after = of_link(c.after);
+  State after = of_link(up ? link_model_[static_cast<size_t>(key)] : LinkEndState::peer_down);
   link_ends_->set(
-      key, after, c.at.micros(), [this](int k, const Interval& iv) { write_link_row(k, iv); },
+      key, after, at.micros(), [this](int k, const Interval& iv) { write_link_row(k, iv); },
       [this](int k, const State& s, int64_t dur) {
         link_time_us_[static_cast<size_t>(k)][static_cast<size_t>(s.a)] += dur;
       });
   if (!(before == after)) ++link_entries_[static_cast<size_t>(key)][static_cast<size_t>(after.a)];
+}
+
+void Recorder::on_node(const model::NodeChange& c) {
+  if (finished_ || c.node < 0 || c.node >= nodes_) return;
+  alive_[static_cast<size_t>(c.node)] = c.alive ? 1 : 0;
+  for (int p = 0; p < nodes_; ++p) {
+    if (p == c.node) continue;
+    set_link_shown(c.node * nodes_ + p, c.at);
+    set_link_shown(p * nodes_ + c.node, c.at);
+  }
+}
+
+void Recorder::on_link(const model::LinkChange& c) {
+  if (finished_ || c.node < 0 || c.node >= nodes_ || c.peer < 0 || c.peer >= nodes_) return;
+  int key = c.node * nodes_ + c.peer;
+  link_model_[static_cast<size_t>(key)] = c.after;
+  set_link_shown(key, c.at);
   if (staleness_) {
     staleness_->touch(c.at.micros());
     staleness_->all_dirty = true;

@@ -58,6 +58,7 @@ class Recorder : public model::Observer {
   void on_dn_view(const model::DnViewChange& c) override;
   void on_ownership(const model::OwnershipChange& c) override;
   void on_link(const model::LinkChange& c) override;
+  void on_node(const model::NodeChange& c) override;
   void on_conflict(const model::Conflict& c) override;
   void on_event(const FiredEvent& f) override;
 
@@ -94,6 +95,11 @@ class Recorder : public model::Observer {
 
   std::unique_ptr<IntervalSet> views_;      // key: level_index * dns + dn (see recorder.cpp)
   std::unique_ptr<IntervalSet> link_ends_;  // key: node * nodes + peer
+  // The model's state of each link end, and node liveness: a link end whose node or peer is
+  // down is recorded as peer_down (DOMAIN §6.3 "Links"; issue 17), whatever the model holds.
+  std::vector<model::LinkEndState> link_model_;
+  std::vector<char> alive_;
+  void set_link_shown(int key, Time at);
   std::unique_ptr<Staleness> staleness_;
 
   // Summary accumulators.

@@ -437,7 +437,56 @@ TEST_CASE("CallStats: period classification of §6.4 from link changes and node 
   CHECK(periods[1][col(periods[0], "spans")] == "4");
   auto episodes = read_csv(dir.path / "episodes.csv");
   REQUIRE(episodes.size() == 1 + 3 * 4 * 3);  // episodes x (all + 3 nodes) x windows
-  CHECK(episodes[1][col(episodes[0], "kinds")] == "undetected+partitioned+resyncing");
+  CHECK(episodes[1][col(episodes[0], "kinds")] == "cut");
+  CHECK(episodes[1][col(episodes[0], "periods")] == "undetected+partitioned+resyncing");
+  CHECK(episodes[1][col(episodes[0], "nodes_touched")] == "N1+N2");
+  CHECK(episodes[1][col(episodes[0], "dcs_touched")] == "DC1+DC2");
+}
+
+TEST_CASE(
+    "DOMAIN 6.5: a node crash is an episode of kind crash, to the end of its resync, "
+    "holding the calls it dropped; faults closer than episode_merge_gap_s merge") {
+  TmpDir dir("crash-episode");
+  Fixture f;
+  f.setup.episode_merge_gap = seconds(60);
+  CallStats s(f.setup, dir.path, RunLabel{1, "crash"});
+  using L = LinkEndState;
+  // N2 crashes at 1000 and restarts at 1200; its links are declared lost until 1200.08, then
+  // resync until 1200.1. The periods stay `connected` during the crash (6.4).
+  (*f.alive)[N2] = false;
+  s.on_node(model::NodeChange{seconds(1000), N2, false});
+  s.refresh(seconds(1000));
+  CHECK(s.current_period() == Period::connected);
+  (*f.alive)[N2] = true;
+  s.on_node(model::NodeChange{seconds(1200), N2, true});
+  s.on_link(link(1200, N2, N1, L::up, L::declared_lost));
+  CHECK(s.current_period() == Period::partitioned);
+  s.on_link(link(1200.08, N2, N1, L::declared_lost, L::resyncing));
+  s.on_link(link(1200.1, N2, N1, L::resyncing, L::up));
+  // A cut 30 s later merges into the same episode; one 100 s after that is another.
+  both(s, 1230, N1, N3, L::up, L::cut_undeclared);
+  both(s, 1240, N1, N3, L::cut_undeclared, L::up);
+  both(s, 1340, N1, N3, L::up, L::cut_undeclared);
+  both(s, 1350, N1, N3, L::cut_undeclared, L::up);
+  // A call answered at 950 on N2 and dropped by the crash at 1000 (R38).
+  CallRecord dropped = call(1, 940, N2, SALES, CallOutcome::answered_local, 10);
+  dropped.dropped_after_answer = true;
+  dropped.ended = seconds(1000);
+  s.on_call(dropped);
+  s.finish(seconds(2000));
+
+  REQUIRE(s.episodes().size() == 2);
+  const auto& e = s.episodes()[0];
+  CHECK(e.start == seconds(1000));
+  CHECK(e.end == seconds(1240));
+  CHECK(e.faults == (CallStats::kFaultCrash | CallStats::kFaultCut));
+  CHECK(e.crashed == seconds(200));
+  CHECK(s.episode_ended_by_fault(0, CallStats::Window::during) == 1);
+  CHECK(s.episode_ended_by_fault(0, CallStats::Window::before) == 0);
+  CHECK(s.episodes()[1].faults == CallStats::kFaultCut);
+  auto rows = read_csv(dir.path / "episodes.csv");
+  CHECK(rows[1][col(rows[0], "kinds")] == "cut+crash");
+  CHECK(rows[1][col(rows[0], "crashed_s")] == "200.000000");
 }
 
 TEST_CASE("CallStats: episode windows before, during and after, per node, in whole seconds") {
