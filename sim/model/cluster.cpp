@@ -80,6 +80,26 @@ const char* to_string(OwnershipCause c) {
   return "?";
 }
 
+namespace {
+const char* msg_kind_name(MsgKind k) {
+  switch (k) {
+    case MsgKind::update:
+      return "update";
+    case MsgKind::release:
+      return "release";
+    case MsgKind::drop:
+      return "drop";
+    case MsgKind::snapshot:
+      return "snapshot";
+    case MsgKind::claim_request:
+      return "claim_request";
+    case MsgKind::retained:
+      return "retained";
+  }
+  return "?";
+}
+}  // namespace
+
 const char* to_string(ActionKind k) {
   switch (k) {
     case ActionKind::phone_on:
@@ -405,6 +425,7 @@ void Cluster::Impl::send(int from, int to, Msg m) {
   // R28: once either end has declared the link lost, updates are lost for good.
   if (!tc_usable(from, to)) return;
   Channel& ch = chan(from, to);
+  m.seq = ++ch.sent;
   bool blocked = dir_cut(from, to) || !nodes[from].alive || !nodes[to].alive;
   if (blocked || (!ch.q.empty() && ch.q.back().held)) {
     m.held = true;  // R28: held back (TCP retransmission)
@@ -1601,6 +1622,11 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       Msg m = std::move(ch.q.front());
       ch.q.pop_front();
       assert(!m.held && m.deliver_at == sched.now());
+      if (!observers.empty()) {
+        TcApply ap{sched.now(), from, to, m.seq, msg_kind_name(m.kind)};
+        for (Observer* o : observers)
+          o->on_tc_apply(ap);
+      }
       on_tc(from, to, m);
       break;
     }
