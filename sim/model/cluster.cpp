@@ -554,6 +554,12 @@ void Cluster::Impl::apply_update(int to, int from, int d, const DnView& st, Time
       DnView adopt = st;
       adopt.owner = from;
       drop_claim(to, d, adopt, false);
+    } else if (since_up) {
+      // R8, R10, R14 (MODEL.md choice 31): our claim wins, but the sender may never have heard
+      // of it (a re-registration here, R14, sent no update; the sender's announcement was held
+      // back by a cut that healed before ADDP, R28). Announce it, as R67's winner does, so the
+      // sender drops its claim by R8 on receipt and every peer follows the winner.
+      announce(to, d);
     }
     return;
   }
