@@ -573,6 +573,13 @@ void Cluster::Impl::apply_update(int to, int from, int d, const DnView& st, Time
       return;
     }
   }
+  if (believed >= 0 && believed != from && nodes[believed].alive &&
+      end(to, believed).state != LinkEndState::declared_lost) {
+    // R33 (last sentence): the entry of a believed owner whose claim this newer one replaces
+    // is applied again if this claim ends here first (release, R8 drop, missing from a
+    // snapshot), unless its own claim has ended here before (MODEL.md choice 32).
+    nodes[to].deferred[d][believed] = SnapEntry{d, cur, cur.claim_time};
+  }
   DnView v = st;
   v.owner = from;
   set_view(to, d, v);
