@@ -55,7 +55,8 @@ const char* const kSwarmHelp =
     "Examples:\n"
     "  scsim swarm --seeds 300\n"
     "  scsim swarm --seeds 10000 --jobs 2 --out results/swarm-10k\n"
-    "  scsim swarm --seeds 1 --first 4711 --quiet\n";
+    "  scsim swarm --seeds 1 --first 4711 --quiet\n"
+    "  scsim swarm --seeds 2000 --model-choices --out results/swarm-choices\n";
 
 uint64_t whole(const po::variables_map& vm, const char* name, uint64_t lo, uint64_t hi) {
   const std::string& text = vm[name].as<std::string>();
@@ -105,6 +106,9 @@ int cmd_swarm(const std::vector<std::string>& args) {
        "where swarm.csv and the failing scenarios go")  //
       ("max-events", po::value<std::string>()->value_name("N")->default_value("5000000"),
        "event limit of each run (a run that hits it fails as event_limit)")  //
+      ("model-choices", po::bool_switch(),
+       "also draw DOMAIN's model choices per seed (handover_mode, split_brain_policy,"
+       " partition_scope, failback_on_restart, ...); default: DOMAIN's defaults")  //
       ("quiet,q", po::bool_switch(), "no progress line and no per-seed lines; only the summary");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(d).run(), vm);
@@ -121,6 +125,8 @@ int cmd_swarm(const std::vector<std::string>& args) {
   stats::CheckOptions copt;
   copt.max_events = whole(vm, "max-events", 1, UINT64_MAX);
   const bool quiet = vm["quiet"].as<bool>();
+  scenario::GeneratorOptions gopt;
+  gopt.model_choices = vm["model-choices"].as<bool>();
   const fs::path out_dir = vm["out"].as<std::string>();
 
   std::unique_ptr<stats::ResultsDir> results;
@@ -141,7 +147,7 @@ int cmd_swarm(const std::vector<std::string>& args) {
       if (i >= n) return;
       SeedRun r;
       r.seed = first + i;
-      scenario::Generated g = scenario::generate_scenario(r.seed);
+      scenario::Generated g = scenario::generate_scenario(r.seed, gopt);
       r.features = g.features;
       r.result = stats::check_scenario(g.scenario, copt);
       if (!r.result.passed()) {

@@ -123,6 +123,37 @@ Generated generate_scenario(uint64_t seed, const GeneratorOptions& opt) {
   p.acw_time_law = model::DurationLaw::fixed;
   p.patience_mean = seconds(20 + pick(topo, 101));
 
+  if (opt.model_choices) {
+    Rng mc(seed, "swarm-params");
+    auto flip = [&] { return mc.below(2) == 1; };
+    if (flip()) p.handover_mode = model::HandoverMode::release_then_claim;
+    if (flip()) {
+      p.split_brain_policy = mc.below(2) ? model::SplitBrainPolicy::earliest_registration
+                                         : model::SplitBrainPolicy::lowest_node_id;
+    }
+    if (flip()) p.partition_scope = model::PartitionScope::tc_layer;
+    if (flip()) p.register_node_selection = model::RegisterNodeSelection::round_robin_each;
+    if (flip()) p.failback_on_restart = true;
+    if (flip()) p.gws_failover_scope = model::GwsFailoverScope::any_dc;
+    if (flip()) p.gws_auto_relogin = false;
+    if (flip()) p.transfer_agent_state_on_move = true;
+    if (flip()) p.logout_on_oos = true;
+    if (flip()) p.release_ownership_on_unregister = false;
+    if (flip()) p.dn_oos_check = seconds(5 + pick(mc, 26));
+    if (flip()) p.oos_grace_after_link_loss = seconds(pick(mc, 6));
+    if (flip()) p.stuck_busy_until_resync = false;
+    if (flip()) p.agent_reservation_enabled = false;
+    if (flip()) p.ringing_oos_policy = model::RingingOosPolicy::continue_;
+    if (flip()) p.avoid_failed_target = false;
+    if (flip()) {
+      p.target_selection =
+          mc.below(2) ? model::TargetSelection::prefer_local : model::TargetSelection::random;
+    }
+    if (flip()) p.call_node_selection = model::CallNodeSelection::random;
+    if (flip()) p.cross_partition_call_drop_prob = 0.5;
+    if (flip()) p.proxy_replays_registrations = true;
+  }
+
   // ---- which fault kinds this seed uses.
   Rng feat(seed, "swarm-features");
   bool on[kFeatures];

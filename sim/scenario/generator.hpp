@@ -31,6 +31,10 @@ namespace scsim::scenario {
 struct GeneratorOptions {
   Time fault_end = seconds(300);  // end of the fault phase
   Time quiet = seconds(300);      // heal phase + quiet period after fault_end
+  // Also draw DOMAIN §4's model choices (handover_mode, split_brain_policy, partition_scope,
+  // failback_on_restart, ...; each differs from its default with probability 1/2), from the
+  // stream "swarm-params". Off by default: the default model is what the swarm ctest pins.
+  bool model_choices = false;
 };
 
 struct Generated {
