@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "model/params.hpp"
 #include "scenario/ddmin.hpp"
 #include "scenario/writer.hpp"
 
@@ -350,7 +351,26 @@ Scenario shrink_scenario(const Scenario& input, const std::function<bool(const S
         " of " + std::to_string(base.cluster.nodes.size()) + " (the rest renumbered N1, N2, ...)");
   }
 
-  // 5. Time values: each action earlier, to a round time, if the property survives.
+  // 5. Parameters: each one that differs from DOMAIN's default goes back to it, one at a time,
+  // if the property survives (what remains is what the failure needs).
+  {
+    const model::Params defaults;
+    std::string names;
+    for (const auto& info : model::param_table()) {
+      const std::string def = model::get_param(defaults, info.name);
+      if (model::get_param(cur.cluster.params, info.name) == def) continue;
+      Scenario c = cur;
+      if (!model::set_param(c.cluster.params, info.name, def).empty()) continue;
+      if (s.accept(c, cur)) {
+        ++rep.params_reset;
+        names += (names.empty() ? " (" : ", ") + info.name;
+      }
+    }
+    rep.removed.push_back("parameters: " + std::to_string(rep.params_reset) +
+                          " set back to DOMAIN's default" + (names.empty() ? "" : names + ")"));
+  }
+
+  // 6. Time values: each action earlier, to a round time, if the property survives.
   for (size_t i = 0; i < cur.timeline.size(); ++i) {
     const Action orig = cur.timeline[i];
     if (opt.keep_from && orig.at >= *opt.keep_from) continue;

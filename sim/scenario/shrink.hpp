@@ -7,7 +7,9 @@
 //   3. agents (ddmin; their actions go with them, calls of a group nobody has left too);
 //   4. DCs, then nodes (ddmin; only where the result is still a valid scenario: every DC
 //      keeps a node, names are renumbered N1, N2, ...);
-//   5. time values: each remaining action is moved earlier to a round time (whole minute,
+//   5. parameters: each one that differs from DOMAIN's default is set back to it when the
+//      property survives;
+//   6. time values: each remaining action is moved earlier to a round time (whole minute,
 //      ten seconds, second) when the property survives.
 // Every candidate is written by the scenario writer and read back by the loader before it is
 // tested, so the result is a valid scenario file that replays exactly what was tested; a
@@ -40,6 +42,7 @@ struct ShrinkReport {
   size_t nodes_before = 0, nodes_after = 0;
   size_t dcs_before = 0, dcs_after = 0;
   size_t times_moved = 0;
+  size_t params_reset = 0;
   Time duration_before, duration_after;
   std::vector<std::string> removed;  // what was removed, one line per pass
 };
