@@ -31,8 +31,11 @@ const char* const kShrinkHelp =
     "  liveness               the views have not converged at the end of the run (same class:\n"
     "                         owner, service or agent); the heal phase (every action from the\n"
     "                         last `heal` on) is kept, or the failure would be trivial\n"
-    "  fingerprint:HEX        the run's fingerprint is HEX (every event counts, so little goes)\n"
-    "  outcome:CALL=OUTCOME   call number CALL ends as OUTCOME (answered_local, abandoned, ...)\n"
+    "  fingerprint:HEX        the run's fingerprint is HEX, as `scsim run FILE` prints it (every\n"
+    "                         event counts, so little goes)\n"
+    "  outcome:CALL=OUTCOME   call number CALL (in arrival order) ends as OUTCOME\n"
+    "                         (answered_local, answered_remote, abandoned, routing_failure,\n"
+    "                         lost_node_failure, in_progress), in the plain run\n"
     "\n"
     "Passes: the run's end (invariant), timeline actions (ddmin), agents (with their actions),\n"
     "DCs and nodes (only where the result stays a valid scenario; nodes are renumbered),\n"
@@ -153,6 +156,9 @@ int cmd_shrink(const std::vector<std::string>& args) {
   }
   copt.liveness = prop.kind == Property::Kind::liveness;
   copt.outcomes = prop.kind == Property::Kind::outcome;
+  // A fingerprint or an outcome is that of the plain run (`scsim run FILE`), which an
+  // invariant violation does not stop.
+  copt.invariants = prop.kind == Property::Kind::invariant || prop.kind == Property::Kind::liveness;
 
   fs::path target;
   if (vm.count("out")) {

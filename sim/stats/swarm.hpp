@@ -14,8 +14,9 @@ namespace scsim::stats {
 
 struct CheckOptions {
   uint64_t max_events = 5'000'000;
-  bool liveness = true;   // check convergence at the end
-  bool outcomes = false;  // collect every call's outcome (for shrink's outcome: property)
+  bool invariants = true;  // the invariant checker (which stops the run at a violation)
+  bool liveness = true;    // check convergence at the end
+  bool outcomes = false;   // collect every call's outcome (for shrink's outcome: property)
 };
 
 struct CheckResult {
