@@ -27,6 +27,7 @@ int run_kernel(const Options& opt);
 int run_model(const Options& opt);
 int run_mmc(const Options& opt);
 int run_cluster(const Options& opt);
+int run_swarm(const Options& opt);
 // The child process of run_cluster: one scaled run, prints "RESULT ev/s wall events calls rss".
 int run_cluster_child(int copies, int days);
 // Events/s of the bare std::priority_queue hold model (the kernel benchmark's baseline).

@@ -36,6 +36,8 @@ void usage(FILE* out) {
                "           patience 300 s: calls/s vs the SimPy peer (mmc_simpy.py) run alongside\n"
                "  cluster  two-dc-day scaled to 20 000 agents, a full day: events/s vs the bare\n"
                "           heap; peak RSS with 1x and 10x the calls in the day\n"
+               "  swarm    scsim swarm's work on one thread (2000 seeds: generate, run with the\n"
+               "           invariant checker, check liveness): seeds/s and events/s\n"
                "\n"
                "Options:\n"
                "  --quick     small sizes (a smoke run, a second or so)\n"
@@ -86,6 +88,7 @@ int main(int argc, char** argv) {
   if (what == "model") return scsim::bench::run_model(opt);
   if (what == "mmc") return scsim::bench::run_mmc(opt);
   if (what == "cluster") return scsim::bench::run_cluster(opt);
+  if (what == "swarm") return scsim::bench::run_swarm(opt);
   std::fprintf(stderr, "scsim-bench: unknown benchmark '%s'\n\n", what.c_str());
   usage(stderr);
   return 2;

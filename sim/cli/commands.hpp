@@ -12,5 +12,9 @@ namespace scsim::cli {
 int cmd_erlang(const std::vector<std::string>& args);
 // scsim compare FILE [--modes auto,local_node] [--replications R] [--seed N] [--out DIR]
 int cmd_compare(const std::vector<std::string>& args);
+// scsim swarm --seeds N [--first S] [--jobs J] [--out DIR] [--quiet]
+int cmd_swarm(const std::vector<std::string>& args);
+// scsim shrink FILE --until invariant|liveness|fingerprint:HEX|outcome:CALL=OUTCOME [--out F]
+int cmd_shrink(const std::vector<std::string>& args);
 
 }  // namespace scsim::cli

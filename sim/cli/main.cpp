@@ -37,6 +37,7 @@
 #include "stats/call_stats.hpp"
 #include "stats/csv.hpp"
 #include "stats/invariants.hpp"
+#include "stats/liveness.hpp"
 #include "stats/recorder.hpp"
 #include "stats/results_dir.hpp"
 
@@ -73,6 +74,9 @@ const char* const kTopHelp =
     "                                 replications; paired differences with 95% CIs\n"
     "  scsim erlang --rate L --aht S --agents C [--patience P] [--threshold T]\n"
     "                                 Erlang C / Erlang A figures of one queue\n"
+    "  scsim swarm --seeds N [options]  random scenarios checked against DOMAIN's invariants\n"
+    "                                 and liveness; failing ones written to results/swarm/\n"
+    "  scsim shrink FILE --until P    delta-debug a scenario to a smaller one with property P\n"
     "  scsim COMMAND --help           the options of a command, with examples\n"
     "  scsim --help                   this text\n"
     "  scsim --version                version and git commit\n"
@@ -241,6 +245,7 @@ struct RunOptions {
   bool dry_run = false;
   bool trace = false;
   bool check_invariants = false;
+  bool check_liveness = false;
   bool quiet = false;
   std::optional<uint64_t> abort_after_events;
   bool several = false;  // several FILEs: --out is a parent directory
@@ -396,6 +401,18 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
               << " left as it was)\n";
     return kRunFailed;
   }
+  if (o.check_liveness && complete) {
+    auto diffs = stats::check_converged(cluster, 5);
+    if (!diffs.empty()) {
+      std::cerr << "scsim: " << sc.file << ": liveness violated at " << format_time(cluster.now())
+                << ": the views have not converged:\n";
+      for (const auto& d : diffs)
+        std::cerr << "  " << d << "\n";
+      std::cerr << "scsim: " << sc.file << ": run failed; results not written (" << target.string()
+                << " left as it was)\n";
+      return kRunFailed;
+    }
+  }
   if (!complete) {
     std::cerr << "scsim: " << sc.file << ": stopped by the " << stop_text(reason, cluster, o)
               << " at " << format_time(cluster.now()) << " s, before the end at "
@@ -483,6 +500,10 @@ po::options_description run_options() {
        "check DOMAIN's invariants at every instant: time never goes backwards; two live nodes"
        " whose TC link is up never both claim a DN for longer than one TC delay (R10);"
        " a violation stops the run with exit code 1")  //
+      ("check-liveness", po::bool_switch(),
+       "at the end of the run, check that every live node's view and Stat Server agree with"
+       " the truth (owner, service, agent state): for scenarios that heal everything and end"
+       " quietly, such as those `scsim swarm` writes; exit code 1 if not")  //
       ("quiet,q", po::bool_switch(), "print nothing on success (errors still go to stderr)");
   return d;
 }
@@ -551,6 +572,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   o.trace = vm["trace"].as<bool>();
   o.check_invariants = vm["check-invariants"].as<bool>();
+  o.check_liveness = vm["check-liveness"].as<bool>();
   o.quiet = vm["quiet"].as<bool>();
   o.several = files.size() > 1;
   auto sets = parse_sets(vm);
@@ -620,6 +642,8 @@ int main_impl(int argc, char** argv) {
     if (!rest.empty() && rest[0] == "validate") return cmd_validate({"--help"});
     if (!rest.empty() && rest[0] == "compare") return cmd_compare({"--help"});
     if (!rest.empty() && rest[0] == "erlang") return cmd_erlang({"--help"});
+    if (!rest.empty() && rest[0] == "swarm") return cmd_swarm({"--help"});
+    if (!rest.empty() && rest[0] == "shrink") return cmd_shrink({"--help"});
     std::cout << kTopHelp;
     return kOk;
   }
@@ -631,8 +655,11 @@ int main_impl(int argc, char** argv) {
   if (first == "validate") return cmd_validate(rest);
   if (first == "compare") return cmd_compare(rest);
   if (first == "erlang") return cmd_erlang(rest);
-  throw UsageError("unknown command \"" + first +
-                   "\" (commands: run, validate, compare, erlang; see scsim --help)");
+  if (first == "swarm") return cmd_swarm(rest);
+  if (first == "shrink") return cmd_shrink(rest);
+  throw UsageError(
+      "unknown command \"" + first +
+      "\" (commands: run, validate, compare, erlang, swarm, shrink; see scsim --help)");
 }
 
 }  // namespace

@@ -80,6 +80,26 @@ const char* to_string(OwnershipCause c) {
   return "?";
 }
 
+namespace {
+const char* msg_kind_name(MsgKind k) {
+  switch (k) {
+    case MsgKind::update:
+      return "update";
+    case MsgKind::release:
+      return "release";
+    case MsgKind::drop:
+      return "drop";
+    case MsgKind::snapshot:
+      return "snapshot";
+    case MsgKind::claim_request:
+      return "claim_request";
+    case MsgKind::retained:
+      return "retained";
+  }
+  return "?";
+}
+}  // namespace
+
 const char* to_string(ActionKind k) {
   switch (k) {
     case ActionKind::phone_on:
@@ -409,6 +429,7 @@ void Cluster::Impl::send(int from, int to, Msg m) {
   // R28: once either end has declared the link lost, updates are lost for good.
   if (!tc_usable(from, to)) return;
   Channel& ch = chan(from, to);
+  m.seq = ++ch.sent;
   bool blocked = dir_cut(from, to) || !nodes[from].alive || !nodes[to].alive;
   if (blocked || (!ch.q.empty() && ch.q.back().held)) {
     m.held = true;  // R28: held back (TCP retransmission)
@@ -537,6 +558,12 @@ void Cluster::Impl::apply_update(int to, int from, int d, const DnView& st, Time
       DnView adopt = st;
       adopt.owner = from;
       drop_claim(to, d, adopt, false);
+    } else if (since_up) {
+      // R8, R10, R14 (MODEL.md choice 31): our claim wins, but the sender may never have heard
+      // of it (a re-registration here, R14, sent no update; the sender's announcement was held
+      // back by a cut that healed before ADDP, R28). Announce it, as R67's winner does, so the
+      // sender drops its claim by R8 on receipt and every peer follows the winner.
+      announce(to, d);
     }
     return;
   }
@@ -549,6 +576,13 @@ void Cluster::Impl::apply_update(int to, int from, int d, const DnView& st, Time
       nodes[to].deferred[d][from] = SnapEntry{d, st, claim_start};
       return;
     }
+  }
+  if (believed >= 0 && believed != from && nodes[believed].alive &&
+      end(to, believed).state != LinkEndState::declared_lost) {
+    // R33 (last sentence): the entry of a believed owner whose claim this newer one replaces
+    // is applied again if this claim ends here first (release, R8 drop, missing from a
+    // snapshot), unless its own claim has ended here before (MODEL.md choice 32).
+    nodes[to].deferred[d][believed] = SnapEntry{d, cur, cur.claim_time};
   }
   DnView v = st;
   v.owner = from;
@@ -1605,6 +1639,11 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       Msg m = std::move(ch.q.front());
       ch.q.pop_front();
       assert(!m.held && m.deliver_at == sched.now());
+      if (!observers.empty()) {
+        TcApply ap{sched.now(), from, to, m.seq, msg_kind_name(m.kind)};
+        for (Observer* o : observers)
+          o->on_tc_apply(ap);
+      }
       on_tc(from, to, m);
       break;
     }

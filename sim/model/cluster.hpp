@@ -92,6 +92,15 @@ struct Conflict {
   Time since;  // when both claims started to coexist
 };
 
+// Node `to` applies a TC message from `from` (R26): `seq` is the message's place in the order
+// `from` sent on this link (1, 2, ...; messages lost by R28 leave gaps, never reorderings).
+struct TcApply {
+  Time at;
+  int from, to;
+  uint64_t seq;
+  const char* kind;  // "update", "release", "drop", "snapshot", "claim_request", "retained"
+};
+
 class Observer {
  public:
   virtual ~Observer() = default;
@@ -101,6 +110,8 @@ class Observer {
   virtual void on_conflict(const Conflict&) {}
   // A node crashed or restarted (emitted by the one liveness setter).
   virtual void on_node(const NodeChange&) {}
+  // A TC message is applied at its receiver (before its effects are emitted).
+  virtual void on_tc_apply(const TcApply&) {}
   // A call ended (or was still in progress at the run's end: Cluster::finish_calls).
   virtual void on_call(const CallRecord&) {}
   // URS_N made a routing decision (an offer, or why the call waits or fails).

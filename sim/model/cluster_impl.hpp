@@ -75,11 +75,13 @@ struct Msg {
   std::shared_ptr<const std::vector<SnapEntry>> snapshot;
   Time deliver_at;
   bool held = false;  // held back by a cut (R28)
+  uint64_t seq = 0;   // the channel's send counter when sent (R26, observed by on_tc_apply)
 };
 
 struct Channel {
   std::deque<Msg> q;
   uint32_t epoch = 0;
+  uint64_t sent = 0;  // messages queued on this channel so far (never reset)
   Time last_deliver;
 };
 

@@ -959,7 +959,17 @@ struct Loader {
 
   // ---- timeline -----------------------------------------------------------------------------
 
-  enum class Form { agent, agent_dc, agent_ready, agent_node_client, pairs, crash, node, gws };
+  enum class Form {
+    agent,
+    agent_dc,
+    agent_ready,
+    agent_node_client,
+    pairs,
+    crash,
+    node,
+    gws,
+    call
+  };
   struct KindInfo {
     const char* name;
     ActionKind kind;
@@ -988,6 +998,7 @@ struct Loader {
         {"gws_restart", ActionKind::gws_restart, Form::gws},
         {"gws_cut", ActionKind::gws_cut, Form::gws},
         {"gws_heal", ActionKind::gws_heal, Form::gws},
+        {"call", ActionKind::call, Form::call},
     };
     return k;
   }
@@ -1190,6 +1201,46 @@ struct Loader {
           a.gws = lookup(n->v, sub(path, "gws"), gws);
         } else {
           error(v, path, "missing gws");
+        }
+        break;
+      }
+      case Form::call: {
+        // One scripted call: through a DC's SIP Proxy (R56) or straight onto a node; handle
+        // time, ACW and patience are drawn from the parameters.
+        Fields f = fields(v, path, {"dc", "node", "group"},
+                          "a map {dc: DC1, group: support} or {node: N1, group: support}");
+        if (!f.ok) return false;
+        const Field* d = f.get("dc");
+        const Field* n = f.get("node");
+        if (d && n) {
+          error(n->k, sub(path, "node"), "give either dc or node, not both");
+          return false;
+        }
+        if (d) {
+          a.dc = lookup(d->v, sub(path, "dc"), dcs);
+        } else if (n) {
+          a.node = lookup(n->v, sub(path, "node"), nodes);
+        } else {
+          error(v, path, "missing dc (the DC whose proxy takes the call) or node");
+        }
+        std::set<std::string> groups;
+        for (const auto& ag : sc.cluster.agents)
+          groups.insert(ag.groups.begin(), ag.groups.end());
+        for (const auto& st : sc.cluster.workload.streams)
+          groups.insert(st.group);
+        for (const auto& tc : sc.cluster.workload.trace)
+          groups.insert(tc.group);
+        if (const Field* g = f.get("group")) {
+          if (auto gname = name(g->v, sub(path, "group"), "a group name")) {
+            if (groups.count(*gname)) {
+              a.group = *gname;
+            } else if (agents.reliable) {
+              Names gn{"group", "groups", {groups.begin(), groups.end()}};
+              error(g->v, sub(path, "group"), gn.unknown(*gname));
+            }
+          }
+        } else {
+          error(v, path, "missing group (the call's routing group)");
         }
         break;
       }

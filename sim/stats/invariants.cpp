@@ -44,6 +44,13 @@ std::string outcome_problem(const model::CallRecord& r) {
   return "";
 }
 
+// R29: one state of a DN as its owner holds it (the claim time left out, see the header).
+uint64_t owner_state_key(int dn, int owner, const model::DnView& v) {
+  uint64_t h = mix64(uint64_t(uint32_t(dn)) * 0x9e3779b97f4a7c15ull ^ uint64_t(uint32_t(owner)));
+  h = mix64(h ^ (uint64_t(v.in_service) << 8 | uint64_t(v.agent)));
+  return mix64(h ^ uint64_t(v.ready_since.micros()));
+}
+
 }  // namespace
 
 InvariantChecker::InvariantChecker(model::Cluster& cluster)
@@ -51,7 +58,10 @@ InvariantChecker::InvariantChecker(model::Cluster& cluster)
       nodes_(cluster.node_count()),
       dns_(cluster.dn_count()),
       dirty_(static_cast<size_t>(cluster.dn_count()), 0),
-      alive_(static_cast<size_t>(cluster.node_count()), 0) {
+      alive_(static_cast<size_t>(cluster.node_count()), 0),
+      last_applied_(
+          static_cast<size_t>(cluster.node_count()) * static_cast<size_t>(cluster.node_count()),
+          0) {
   for (int n = 0; n < nodes_; ++n)
     alive_[static_cast<size_t>(n)] = cluster.node_alive(n) ? 1 : 0;
 }
@@ -66,6 +76,39 @@ void InvariantChecker::mark(int dn) {
 
 void InvariantChecker::on_dn_view(const model::DnViewChange& c) {
   if (c.level != model::ViewLevel::stat) mark(c.dn);  // claims show in view_N and the truth
+  if (c.level != model::ViewLevel::view || violated()) return;
+  const model::DnView& v = c.after;
+  if (v.owner < 0) return;
+  const uint64_t key = owner_state_key(c.dn, v.owner, v);
+  if (c.node == v.owner) {
+    owner_states_.insert(key);
+    return;
+  }
+  if (!v.in_service || owner_states_.count(key)) return;
+  const auto& spec = cluster_.spec();
+  auto node_name = [&](int n) {
+    return n >= 0 && n < nodes_ ? spec.nodes[static_cast<size_t>(n)].name : std::to_string(n);
+  };
+  fail("R29 violated at " + format_time(c.at) + ": view_" + node_name(c.node) + " shows DN " +
+       spec.agents[static_cast<size_t>(c.dn)].dn + " owned by " + node_name(v.owner) + ", InSrv, " +
+       model::to_string(v.agent) + " (Ready since " + format_time(v.ready_since) + "), a state " +
+       node_name(v.owner) + " has not had as owner (a remote view is never ahead of the owner)");
+}
+
+void InvariantChecker::on_tc_apply(const model::TcApply& a) {
+  if (violated()) return;
+  if (a.from < 0 || a.from >= nodes_ || a.to < 0 || a.to >= nodes_) return;
+  uint64_t& last = last_applied_[static_cast<size_t>(a.from) * static_cast<size_t>(nodes_) +
+                                 static_cast<size_t>(a.to)];
+  if (a.seq <= last) {
+    const auto& spec = cluster_.spec();
+    fail("R26 violated at " + format_time(a.at) + ": " + spec.nodes[size_t(a.to)].name +
+         " applied " + spec.nodes[size_t(a.from)].name + "'s message #" + std::to_string(a.seq) +
+         " (" + a.kind + ") after #" + std::to_string(last) +
+         " (a TC link applies updates in sending order)");
+    return;
+  }
+  last = a.seq;
 }
 void InvariantChecker::on_ownership(const model::OwnershipChange& c) {
   mark(c.dn);

@@ -9,7 +9,14 @@
 //     fields must agree with its outcome (answered <=> answered_*, a cause <=> routing_failure);
 //   - no decision picks a DN its Stat Server shows OOS or busy: at an "offer" decision of URS_N,
 //     SS_N(chosen DN) is eligible (owner, InSrv, Ready) and the DN is in the call's group (the
-//     decision is emitted before R52's reservation mark, so SS_N is what URS_N saw).
+//     decision is emitted before R52's reservation mark, so SS_N is what URS_N saw);
+//   - R29: a remote view is never ahead of the owner: whenever view_M(d) (M not the owner it
+//     shows) shows owner O with d InSrv, the (InSrv, agent state, Ready time) it shows is one
+//     that O's own view_O(d) has held, with O as owner, at or before that instant (docs/MODEL.md
+//     choice 29: OOS marks are a node's own deduction, R21/R22, and are not compared; neither
+//     is the claim time, which R14 changes without an update);
+//   - R26: M applies O's TC messages in the order O sent them (Observer::on_tc_apply: each
+//     link's sequence numbers only grow; R28's losses leave gaps).
 // Claims are re-examined at the end of every instant in which a view, an ownership or a link
 // changed (or a node died or came back), so the cost follows the changes, not the DN count.
 // On the first violation the checker records a message naming the rule, DN, nodes and time,
@@ -20,6 +27,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "model/cluster.hpp"
@@ -36,6 +44,7 @@ class InvariantChecker : public model::Observer {
   void on_event(const FiredEvent& f) override;
   void on_call(const model::CallRecord& r) override;
   void on_decision(const model::RoutingDecision& d) override;
+  void on_tc_apply(const model::TcApply& a) override;
 
   // Checks the state at the end of the run (a double claim still pending at `end`).
   void finish(Time end) { end_instant(end); }
@@ -72,6 +81,11 @@ class InvariantChecker : public model::Observer {
   std::vector<uint8_t> call_outcome_;
   uint64_t calls_reported_ = 0;
   uint64_t decisions_checked_ = 0;
+  // R29: hashes of (dn, owner, InSrv, agent, Ready time) that an owner's own view has held
+  // (membership only; never iterated).
+  std::unordered_set<uint64_t> owner_states_;
+  // R26: per link (from * nodes + to), the sequence number of the last message applied.
+  std::vector<uint64_t> last_applied_;
 };
 
 }  // namespace scsim::stats

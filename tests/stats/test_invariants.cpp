@@ -187,3 +187,90 @@ TEST_CASE("Invariants: an offer to a DN its Stat Server shows OOS or busy is a v
     CHECK_HAS(inv.message(), "to DN 1001, which SS_N1 shows busy (Ringing)");
   }
 }
+
+namespace {
+
+DnViewChange view_change(double t, int node, int dn, int owner, AgentState agent, double ready) {
+  DnViewChange c;
+  c.at = at_s(t);
+  c.level = ViewLevel::view;
+  c.node = node;
+  c.dn = dn;
+  c.after.owner = owner;
+  c.after.in_service = true;
+  c.after.agent = agent;
+  c.after.ready_since = at_s(ready);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("R29: a remote view showing a state its owner has had passes") {
+  Cluster c(reference_spec(false), 1);
+  stats::InvariantChecker inv(c);
+  // N1 owns 1001 and makes it Ready at 5, then NotReady at 8; N2 applies both later.
+  inv.on_dn_view(view_change(5, N1, A1, N1, AgentState::ready, 5));
+  inv.on_dn_view(view_change(8, N1, A1, N1, AgentState::not_ready, 5));
+  inv.on_dn_view(view_change(5.04, N2, A1, N1, AgentState::ready, 5));
+  inv.on_dn_view(view_change(8.04, N2, A1, N1, AgentState::not_ready, 5));
+  // An OOS mark at N2 is N2's own deduction (R21, R22): not compared.
+  DnViewChange oos_mark = view_change(20, N2, A1, N1, AgentState::not_ready, 5);
+  oos_mark.after.in_service = false;
+  oos_mark.after.agent = AgentState::talking;
+  inv.on_dn_view(oos_mark);
+  CHECK_FALSE(inv.violated());
+}
+
+TEST_CASE("R29: a remote view ahead of the owner is a violation") {
+  Cluster c(reference_spec(false), 1);
+  stats::InvariantChecker inv(c);
+  inv.on_dn_view(view_change(5, N1, A1, N1, AgentState::ready, 5));
+  // N2 shows 1001 Talking at N1, which N1 has not made yet.
+  inv.on_dn_view(view_change(6, N2, A1, N1, AgentState::talking, 5));
+  REQUIRE(inv.violated());
+  CHECK_HAS(inv.message(), "R29 violated at 6.000000");
+  CHECK_HAS(inv.message(), "view_N2 shows DN 1001 owned by N1");
+}
+
+TEST_CASE("R29: a Ready time the owner never set is a view ahead of the owner") {
+  Cluster c(reference_spec(false), 1);
+  stats::InvariantChecker inv(c);
+  inv.on_dn_view(view_change(5, N1, A1, N1, AgentState::ready, 5));
+  inv.on_dn_view(view_change(30, N2, A1, N1, AgentState::ready, 29));
+  REQUIRE(inv.violated());
+  CHECK_HAS(inv.message(), "R29");
+}
+
+TEST_CASE("R26: a link's messages applied in sending order pass, gaps (R28 losses) included") {
+  Cluster c(reference_spec(false), 1);
+  stats::InvariantChecker inv(c);
+  inv.on_tc_apply(TcApply{at_s(1), N1, N2, 1, "update"});
+  inv.on_tc_apply(TcApply{at_s(2), N1, N2, 2, "update"});
+  inv.on_tc_apply(TcApply{at_s(30), N1, N2, 7, "snapshot"});
+  inv.on_tc_apply(TcApply{at_s(30), N2, N1, 1, "snapshot"});  // the other direction
+  CHECK_FALSE(inv.violated());
+}
+
+TEST_CASE("R26: a message applied after a later one of the same link is a violation") {
+  Cluster c(reference_spec(false), 1);
+  stats::InvariantChecker inv(c);
+  inv.on_tc_apply(TcApply{at_s(1), N1, N2, 1, "update"});
+  inv.on_tc_apply(TcApply{at_s(2), N1, N2, 3, "update"});
+  inv.on_tc_apply(TcApply{at_s(2), N1, N2, 2, "update"});
+  REQUIRE(inv.violated());
+  CHECK_HAS(inv.message(),
+            "R26 violated at 2.000000: N2 applied N1's message #2 (update) after #3");
+}
+
+TEST_CASE("R26, R29: a real run with faults passes both checks") {
+  Cluster c(reference_spec(true), 1);
+  stats::InvariantChecker inv(c);
+  c.add_observer(&inv);
+  standard_start(c);
+  c.schedule(cut_between(100, {N1, N3}, {N2, N4}));
+  c.schedule(act(105, ActionKind::agent_not_ready, A1));
+  c.schedule(cut_between(130, {N1, N3}, {N2, N4}, true));
+  c.run_until(at_s(200));
+  CHECK_FALSE(inv.violated());
+  CHECK(inv.checks() > 0);
+}
