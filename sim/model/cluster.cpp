@@ -366,6 +366,7 @@ void Cluster::Impl::set_view(int n, int d, const DnView& v) {
   if (cur == v) return;
   DnView before = cur;
   cur = v;
+  refresh_avail(d);
   Time now = sched.now();
   for (Observer* o : view_observers)
     o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
@@ -1570,6 +1571,7 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
   if (!(v == empty)) {
     DnView before = v;
     v = empty;
+    refresh_avail(d);
     for (Observer* o : view_observers)
       o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
   }
@@ -2011,6 +2013,15 @@ void Cluster::finish_calls() {
 }
 void Cluster::set_detailed_decisions(bool on) {
   impl_->detailed_decisions = on;
+}
+void Cluster::set_verify_stale_counts(bool on) {
+  impl_->verify_stale = on;
+}
+uint64_t Cluster::stale_count_checks() const {
+  return impl_->stale_checked;
+}
+uint64_t Cluster::stale_count_mismatches() const {
+  return impl_->stale_mismatches;
 }
 Reachability Cluster::reachability() const {
   std::vector<char> alive(size_t(impl_->N));
