@@ -1358,6 +1358,7 @@ void Cluster::Impl::run_action(const Action& a) {
     case ActionKind::cut:
     case ActionKind::heal: {
       bool cut = a.kind == ActionKind::cut;
+      ++cut_changes;
       std::vector<std::pair<int, int>> touched;
       for (int x : a.nodes_a) {
         for (int y : a.nodes_b) {
@@ -1938,6 +1939,9 @@ bool Cluster::node_alive(int node) const {
 }
 uint64_t Cluster::liveness_changes() const {
   return impl_->liveness_changes;
+}
+uint64_t Cluster::cut_changes() const {
+  return impl_->cut_changes;
 }
 const DnView& Cluster::view(int node, int dn) const {
   return impl_->nodes[node].view[dn];

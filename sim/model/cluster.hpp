@@ -139,6 +139,9 @@ class Cluster {
   // Counts node crashes and restarts so far: observers that track liveness re-read it only
   // when this changes.
   uint64_t liveness_changes() const;
+  // Counts cut and heal actions so far (pair_cut and reachable_for_offers change only then, or
+  // with liveness_changes).
+  uint64_t cut_changes() const;
 
   const DnView& view(int node, int dn) const;  // view_N(d)
   const DnView& stat(int node, int dn) const;  // SS_N(d)

@@ -238,6 +238,7 @@ struct Cluster::Impl {
   std::vector<uint64_t> claimants;  // per DN: bit n set while claim(n, d) is active (n < 64)
   uint64_t alive_mask = 0;          // bit n set while node n is alive (n < 64)
   uint64_t liveness_changes = 0;    // crashes and restarts so far
+  uint64_t cut_changes = 0;         // cut and heal actions so far
   std::vector<Channel> chans;       // N*N (from*N+to)
   std::vector<LinkEnd> ends;        // N*N (node*N+peer)
   std::vector<Pair> pairs;          // N*N, used for a<b

@@ -133,8 +133,11 @@ struct Recorder::Staleness {
   bool all_dirty = true;
   std::vector<char> alive;  // per node, as of the last evaluation
   std::vector<char> reach;  // node * nodes + peer, as of the last evaluation
-  int64_t instant = -1;     // time of the instant being accumulated
-  bool open = true;         // something may have changed since the last evaluation
+  // cluster.liveness_changes() and cut_changes() when alive and reach were last read: they
+  // change only with these (not re-read at every instant: O(nodes^2)).
+  uint64_t liveness_seen = ~uint64_t(0), cuts_seen = ~uint64_t(0);
+  int64_t instant = -1;  // time of the instant being accumulated
+  bool open = true;      // something may have changed since the last evaluation
   // totals[node][level][false_up][remote]
   std::vector<std::array<std::array<std::array<Totals, 2>, 2>, 2>> totals;
 
@@ -176,7 +179,8 @@ struct Recorder::Staleness {
     if (instant < 0 || !open) return;
     open = false;
     // Liveness and reachability change with crashes, restarts and cuts: re-evaluate all then.
-    for (int n = 0; n < nodes; ++n) {
+    const uint64_t lc = cluster.liveness_changes(), cc = cluster.cut_changes();
+    for (int n = 0; n < nodes && (lc != liveness_seen || cc != cuts_seen); ++n) {
       char a = cluster.node_alive(n) ? 1 : 0;
       if (a != alive[static_cast<size_t>(n)]) {
         alive[static_cast<size_t>(n)] = a;
@@ -192,6 +196,8 @@ struct Recorder::Staleness {
         }
       }
     }
+    liveness_seen = lc;
+    cuts_seen = cc;
     if (all_dirty) {
       for (int i = 0; i < nodes * dns; ++i)
         evaluate(i / dns, i % dns, instant);
