@@ -13,6 +13,8 @@ struct Options {
   bool quick = false;
   bool csv = false;
   int repeat = 1;
+  std::string ks;                 // scale: --k 1,5,25
+  std::string observers = "run";  // scale: --observers run|none|both
 };
 
 inline double wall_seconds() {
@@ -30,6 +32,9 @@ int run_cluster(const Options& opt);
 int run_swarm(const Options& opt);
 // The child process of run_cluster: one scaled run, prints "RESULT ev/s wall events calls rss".
 int run_cluster_child(int copies, int days);
+int run_scale(const Options& opt);
+// The child process of run_scale: one K, prints "RESULT agents events calls wall rss".
+int run_scale_child(int k, bool quick, bool observers);
 // Events/s of the bare std::priority_queue hold model (the kernel benchmark's baseline).
 double bare_heap_events_per_s(size_t pending, uint64_t events);
 

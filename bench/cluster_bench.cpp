@@ -20,6 +20,7 @@
 #include "bench.hpp"
 #include "model/cluster.hpp"
 #include "run/simulation.hpp"
+#include "scenario/scale.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
 
@@ -32,10 +33,8 @@ namespace fs = std::filesystem;
 namespace scsim::bench {
 namespace {
 
-constexpr int64_t kDay = 86400;
-
-// The scenario scaled: `copies` copies of the population over `days` days, with `factor` times
-// the calls (rates x factor, call durations / factor).
+// The scenario scaled (scenario/scale.hpp): `copies` copies of the population over `days` days,
+// with `factor` times the calls (rates x factor, call durations / factor).
 bool scaled(int copies, int days, int factor, scenario::Scenario* out) {
   const char* env = std::getenv("SCSIM_BENCH_SCENARIO");
   std::string path = env ? env : std::string(SCSIM_SOURCE_DIR) + "/scenarios/two-dc-day.yaml";
@@ -45,65 +44,7 @@ bool scaled(int copies, int days, int factor, scenario::Scenario* out) {
       std::fprintf(stderr, "%s\n", e.to_string().c_str());
     return false;
   }
-  scenario::Scenario sc = std::move(*r.scenario);
-  const auto base_agents = sc.cluster.agents;
-  const int n = int(base_agents.size());
-  sc.cluster.agents.clear();
-  for (int k = 0; k < copies; ++k) {
-    for (const auto& a : base_agents) {
-      model::AgentSpec b = a;
-      b.name = a.name + "_" + std::to_string(k);
-      b.dn = std::to_string(k) + a.dn;
-      sc.cluster.agents.push_back(b);
-    }
-  }
-  std::vector<model::Action> tl;
-  for (int d = 0; d < days; ++d) {
-    for (const auto& a : sc.timeline) {
-      model::Action x = a;
-      x.at = a.at + seconds(double(d * kDay));
-      if (a.agent < 0) {
-        tl.push_back(x);
-        continue;
-      }
-      for (int k = 0; k < copies; ++k) {
-        x.agent = a.agent + k * n;
-        tl.push_back(x);
-      }
-    }
-  }
-  std::stable_sort(tl.begin(), tl.end(),
-                   [](const model::Action& x, const model::Action& y) { return x.at < y.at; });
-  sc.timeline = std::move(tl);
-  const double f = factor;
-  auto shrink = [f](Distribution& d) {
-    d.mean /= f;
-    d.sd /= f;
-    d.lo /= f;
-    d.hi /= f;
-  };
-  for (auto& s : sc.cluster.workload.streams) {
-    shrink(s.handle);
-    shrink(s.acw);
-    shrink(s.patience);
-    s.rate_per_s *= copies * f;
-    std::vector<double> prof;
-    // The profile covers one day (48 half-hours); repeat it for every day.
-    size_t per_day = s.profile_interval > Time::zero()
-                         ? size_t(kDay * 1'000'000 / s.profile_interval.micros())
-                         : s.profile_per_s.size();
-    for (int d = 0; d < days; ++d) {
-      for (size_t i = 0; i < per_day; ++i) {
-        double v = s.profile_per_s.empty()      ? 0
-                   : i < s.profile_per_s.size() ? s.profile_per_s[i]
-                                                : s.profile_per_s.back();
-        prof.push_back(v * copies * f);
-      }
-    }
-    if (!s.profile_per_s.empty()) s.profile_per_s = prof;
-  }
-  sc.duration = seconds(double(days * kDay));
-  *out = std::move(sc);
+  *out = scenario::scale_scenario(*r.scenario, scenario::ScaleSpec{copies, days, factor});
   return true;
 }
 

@@ -102,6 +102,9 @@ void Cluster::Impl::init_calls() {
   eligible_idx.assign(size_t(N) * G * N, EligibleSet(EligibleSet::allocator_type(&node_pool)));
   eligible_pos.resize(size_t(N) * group_list.size());
   staffed.assign(size_t(N) * G * N, 0);
+  stale_counts_on = true;          // N <= kNodesMax (spec.hpp)
+  avail_key.assign(size_t(D), N);  // no claims yet: no node can offer any DN
+  avail_counts.assign(stale_counts_on ? size_t(N) * G * N * size_t(N + 2) : 0, 0);
   insrv.assign(size_t(N) * G, 0);
   route_pending.assign(N, 0);
   queued_count.assign(N, 0);
@@ -262,11 +265,15 @@ void Cluster::Impl::index_dn(int n, int d) {
   for (int k = group_at[d]; k < group_at[size_t(d) + 1]; ++k) {
     const int g = group_list[size_t(k)];
     EligibleSet::iterator& pos = eligible_pos[size_t(n) * group_list.size() + size_t(k)];
-    if (old.eligible) eligible_idx[ngo(n, g, old.owner)].erase(pos);
+    if (old.eligible) {
+      eligible_idx[ngo(n, g, old.owner)].erase(pos);
+      if (stale_counts_on) --avail_counts[ngo(n, g, old.owner) * size_t(N + 2) + avail_key[d]];
+    }
     if (nw.eligible) {
       // Ready times mostly arrive in order: hinted at the end, the insert is O(1) then.
       EligibleSet& set = eligible_idx[ngo(n, g, nw.owner)];
       pos = set.insert(set.end(), {nw.ready_us, d});
+      if (stale_counts_on) ++avail_counts[ngo(n, g, nw.owner) * size_t(N + 2) + avail_key[d]];
     }
     insrv[ng(n, g)] += int(nw.insrv) - int(old.insrv);
     if (old.staffed != nw.staffed || old.owner != nw.owner) {
@@ -356,6 +363,78 @@ bool Cluster::Impl::available_to(int n, int d) const {
   if (o != n && P.partition_scope == PartitionScope::network && broken(n, o)) return false;
   const DnView& v = nodes[o].view[d];
   return v.in_service && v.agent == AgentState::ready;
+}
+
+int Cluster::Impl::avail_key_of(int d) const {
+  // available_to (above) for every node at once, but for the link between node and owner.
+  const uint64_t live = claimants[size_t(d)] & alive_mask;
+  if (live == 0) return N;                     // no truth owner
+  if ((live & (live - 1)) != 0) return N + 1;  // several live claims
+  const int o = __builtin_ctzll(live);
+  const DnView& v = nodes[o].view[d];
+  return v.in_service && v.agent == AgentState::ready ? o : N;
+}
+
+void Cluster::Impl::refresh_avail(int d) {
+  if (!stale_counts_on) return;
+  const int was = avail_key[size_t(d)];
+  const int now = avail_key_of(d);
+  if (now == was) return;
+  if (was == N + 1) multi_dns.erase(d);
+  if (now == N + 1) multi_dns.insert(d);
+  avail_key[size_t(d)] = now;
+  for (int n = 0; n < N; ++n) {
+    const IndexedDn& idx = nodes[n].stat[d].idx;
+    if (!idx.eligible) continue;
+    for (int k = group_at[d]; k < group_at[size_t(d) + 1]; ++k) {
+      const size_t base = ngo(n, group_list[size_t(k)], idx.owner) * size_t(N + 2);
+      --avail_counts[base + size_t(was)];
+      ++avail_counts[base + size_t(now)];
+    }
+  }
+}
+
+void Cluster::Impl::refresh_avail_all() {
+  for (int d = 0; d < int(avail_key.size()); ++d)
+    refresh_avail(d);
+}
+
+int Cluster::Impl::stale_count(int n, int g) const {
+  if (!stale_counts_on) return stale_count_brute(n, g);
+  // Owners that n cannot offer to (available_to's link test).
+  uint64_t cut_from = 0;
+  if (P.partition_scope == PartitionScope::network) {
+    for (int t = 0; t < N; ++t) {
+      if (t != n && broken(n, t)) cut_from |= uint64_t(1) << t;
+    }
+  }
+  int stale = 0;
+  for (int o = 0; o < N; ++o) {
+    if (!admitted(n, o)) continue;
+    const int* c = &avail_counts[ngo(n, g, o) * size_t(N + 2)];
+    stale += c[N];
+    for (uint64_t m = cut_from; m != 0; m &= m - 1)
+      stale += c[__builtin_ctzll(m)];
+  }
+  for (int d : multi_dns) {
+    const IndexedDn& idx = nodes[n].stat[d].idx;
+    if (!idx.eligible || !admitted(n, idx.owner)) continue;
+    const auto first = group_list.begin() + group_at[d];
+    const auto last = group_list.begin() + group_at[size_t(d) + 1];
+    if (std::find(first, last, g) != last && !available_to(n, d)) ++stale;
+  }
+  return stale;
+}
+
+int Cluster::Impl::stale_count_brute(int n, int g) const {
+  int stale = 0;
+  for (int o = 0; o < N; ++o) {
+    if (!admitted(n, o)) continue;
+    for (const auto& e : eligible_idx[ngo(n, g, o)]) {
+      if (!available_to(n, e.second)) ++stale;
+    }
+  }
+  return stale;
 }
 
 int Cluster::Impl::select_dn(int n, int g, const Call& c) {
@@ -485,11 +564,10 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
     r.excluded_oos = group_size[g] - insrv[ng(n, g)];
     r.excluded_busy = insrv[ng(n, g)] - all_eligible;
     if (detailed_decisions) {
-      for (int o = 0; o < N; ++o) {
-        if (!admitted(n, o)) continue;
-        for (const auto& e : eligible_idx[ngo(n, g, o)]) {
-          if (!available_to(n, e.second)) ++r.stale;
-        }
+      r.stale = stale_count(n, g);
+      if (verify_stale) {
+        ++stale_checked;
+        if (r.stale != stale_count_brute(n, g)) ++stale_mismatches;
       }
     }
     r.chosen_dn = d;

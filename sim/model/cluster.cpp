@@ -390,6 +390,7 @@ void Cluster::Impl::set_view(int n, int d, const DnView& v) {
   if (cur == v) return;
   DnView before = cur;
   cur = v;
+  refresh_avail(d);
   Time now = sched.now();
   for (Observer* o : view_observers)
     o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
@@ -1395,6 +1396,7 @@ void Cluster::Impl::run_action(const Action& a) {
     case ActionKind::cut:
     case ActionKind::heal: {
       bool cut = a.kind == ActionKind::cut;
+      ++cut_changes;
       std::vector<std::pair<int, int>> touched;
       for (int x : a.nodes_a) {
         for (int y : a.nodes_b) {
@@ -1608,6 +1610,7 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
   if (!(v == empty)) {
     DnView before = v;
     v = empty;
+    refresh_avail(d);
     for (Observer* o : view_observers)
       o->on_dn_view(DnViewChange{now, ViewLevel::view, n, d, before, v});
   }
@@ -1980,6 +1983,9 @@ bool Cluster::node_alive(int node) const {
 uint64_t Cluster::liveness_changes() const {
   return impl_->liveness_changes;
 }
+uint64_t Cluster::cut_changes() const {
+  return impl_->cut_changes;
+}
 const DnView& Cluster::view(int node, int dn) const {
   return impl_->nodes[node].view[dn];
 }
@@ -2057,6 +2063,15 @@ void Cluster::finish_calls() {
 }
 void Cluster::set_detailed_decisions(bool on) {
   impl_->detailed_decisions = on;
+}
+void Cluster::set_verify_stale_counts(bool on) {
+  impl_->verify_stale = on;
+}
+uint64_t Cluster::stale_count_checks() const {
+  return impl_->stale_checked;
+}
+uint64_t Cluster::stale_count_mismatches() const {
+  return impl_->stale_mismatches;
 }
 Reachability Cluster::reachability() const {
   std::vector<char> alive(size_t(impl_->N));

@@ -158,6 +158,9 @@ class Cluster {
   // Counts node crashes and restarts so far: observers that track liveness re-read it only
   // when this changes.
   uint64_t liveness_changes() const;
+  // Counts cut and heal actions so far (pair_cut and reachable_for_offers change only then, or
+  // with liveness_changes).
+  uint64_t cut_changes() const;
 
   const DnView& view(int node, int dn) const;  // view_N(d)
   const DnView& stat(int node, int dn) const;  // SS_N(d)
@@ -188,9 +191,15 @@ class Cluster {
   // Emits on_call for every call still in progress (outcome in_progress); call once at the
   // end of a run, after run_until.
   void finish_calls();
-  // Counting "stale" DNs per routing decision costs O(eligible DNs); off unless a recorder of
-  // routing.csv asks for it.
+  // The count of "stale" DNs per routing decision (routing.csv); off unless a recorder of
+  // routing.csv asks for it. Kept up to date as views and Stat Servers change, it costs O(N^2)
+  // per decision, not O(eligible DNs).
   void set_detailed_decisions(bool on);
+  // Tests: with detailed decisions, recount every decision's stale DNs by a walk over the
+  // eligible set and count the decisions where the kept count differs.
+  void set_verify_stale_counts(bool on);
+  uint64_t stale_count_checks() const;
+  uint64_t stale_count_mismatches() const;
 
   struct Impl;
 

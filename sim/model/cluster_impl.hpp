@@ -240,6 +240,7 @@ struct Cluster::Impl {
   std::vector<uint64_t> claimants;  // per DN: bit n set while claim(n, d) is active (n < 64)
   uint64_t alive_mask = 0;          // bit n set while node n is alive (n < 64)
   uint64_t liveness_changes = 0;    // crashes and restarts so far
+  uint64_t cut_changes = 0;         // cut and heal actions so far
   std::vector<Channel> chans;       // N*N (from*N+to)
   std::vector<LinkEnd> ends;        // N*N (node*N+peer)
   std::vector<Pair> pairs;          // N*N, used for a<b
@@ -313,6 +314,28 @@ struct Cluster::Impl {
   std::map<std::pair<int, int>, std::vector<HeldAgent>> stuck;
   std::map<std::pair<int, int>, std::vector<HeldAgent>> free_on_declare;  // R38
   bool detailed_decisions = false;
+  // routing.csv's `stale` column (detailed decisions) without a walk over the eligible set:
+  // per (node, group, SS owner) slot of eligible_idx, the DNs in it counted by their
+  // availability key (avail_counts[ngo * (N + 2) + key]). A DN's key (avail_key_of) is o
+  // when its only live claimant o shows it InSrv and Ready in view_o (it is then available to
+  // every node that o is not cut from), kNoAvail (N) when no node can offer it, and kMulti
+  // (N + 1) with several live claimants: the truth owner then depends on claim times and
+  // links, and such DNs (multi_dns, few and short-lived) are tested one by one at a decision.
+  // The key follows the claimant bitmask, node liveness and views (refresh_avail, called by
+  // set_claim_active, set_node_alive and every write of a view); the counts follow index_dn.
+  // Always on: N <= kNodesMax = 64, so the bitmasks hold every node (the brute-force walk,
+  // stale_count_brute, remains as the reference that debug builds compare against).
+  bool stale_counts_on = true;
+  std::vector<int> avail_key;     // per DN
+  std::vector<int> avail_counts;  // per ngo slot, N + 2 keys
+  std::set<int> multi_dns;
+  bool verify_stale = false;  // tests: recount every decision's stale DNs by brute force
+  uint64_t stale_checked = 0, stale_mismatches = 0;
+  int avail_key_of(int d) const;
+  void refresh_avail(int d);
+  void refresh_avail_all();
+  int stale_count(int n, int g) const;
+  int stale_count_brute(int n, int g) const;
 
   size_t ng(int n, int g) const { return size_t(n) * group_names.size() + size_t(g); }
   size_t ngo(int n, int g, int o) const {
@@ -366,19 +389,23 @@ struct Cluster::Impl {
   Claim& claim(int n, int d) { return claims[size_t(d) * N + n]; }
   // Whether node n claims DN d, from the bitmask (no read of the claim itself).
   bool claims_dn(int n, int d) const { return ((claimants[size_t(d)] >> n) & 1) != 0; }
-  // The only way a node dies or comes back: keeps alive_mask and liveness_changes in step.
+  // The only way a node dies or comes back: keeps alive_mask, liveness_changes and the
+  // availability keys in step.
   void set_node_alive(int n, bool on) {
     nodes[n].alive = on;
     alive_mask = on ? (alive_mask | uint64_t(1) << n) : (alive_mask & ~(uint64_t(1) << n));
     ++liveness_changes;
     for (Observer* o : observers)
       o->on_node(NodeChange{sched.now(), n, on});
+    refresh_avail_all();
   }
-  // The only way a claim starts or ends: keeps the claimant bitmask in step.
+  // The only way a claim starts or ends: keeps the claimant bitmask and the DN's availability
+  // key in step.
   void set_claim_active(int n, int d, bool on) {
     claim(n, d).active = on;
     const uint64_t bit = uint64_t(1) << n;
     claimants[size_t(d)] = on ? (claimants[size_t(d)] | bit) : (claimants[size_t(d)] & ~bit);
+    refresh_avail(d);
   }
   const Claim& claim(int n, int d) const { return claims[size_t(d) * N + n]; }
   Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }

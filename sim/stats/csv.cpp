@@ -1,10 +1,15 @@
 #include "stats/csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <stdexcept>
 
 namespace scsim::stats {
+
+namespace {
+constexpr size_t kBufferSize = size_t(1) << 16;
+}
 
 bool csv_needs_quotes(std::string_view field) {
   for (char c : field) {
@@ -67,7 +72,7 @@ CsvWriter::CsvWriter(const std::filesystem::path& path, std::vector<std::string>
     if (i > 0) prefix_.push_back(',');
     append_csv_field(prefix_, prefix_values[i]);
   }
-  row_.reserve(256);
+  buf_.reserve(kBufferSize + 4096);
 }
 
 CsvWriter::~CsvWriter() {
@@ -82,28 +87,37 @@ CsvWriter::~CsvWriter() {
 void CsvWriter::header(const std::vector<std::string>& names) {
   std::vector<std::string> all = prefix_names_;
   all.insert(all.end(), names.begin(), names.end());
+  write_out(buf_.size());
   out_ << csv_row(all);
 }
 
 void CsvWriter::begin_if_needed() {
   if (in_row_) {
-    row_.push_back(',');
+    buf_.push_back(',');
     return;
   }
   in_row_ = true;
-  row_ = prefix_;
-  if (!prefix_.empty()) row_.push_back(',');
+  row_start_ = buf_.size();
+  buf_.append(prefix_);
+  if (!prefix_.empty()) buf_.push_back(',');
+}
+
+void CsvWriter::write_out(size_t n) {
+  if (n == 0) return;
+  out_.write(buf_.data(), static_cast<std::streamsize>(n));
+  buf_.erase(0, n);
+  row_start_ -= std::min(row_start_, n);
 }
 
 CsvWriter& CsvWriter::field(std::string_view v) {
   begin_if_needed();
-  append_csv_field(row_, v);
+  append_csv_field(buf_, v);
   return *this;
 }
 
 CsvWriter& CsvWriter::field(Time t) {
   begin_if_needed();
-  append_time(row_, t);
+  append_time(buf_, t);
   return *this;
 }
 
@@ -119,31 +133,33 @@ void append_integer(std::string& out, Int v) {
 
 CsvWriter& CsvWriter::field(int64_t v) {
   begin_if_needed();
-  append_integer(row_, v);
+  append_integer(buf_, v);
   return *this;
 }
 
 CsvWriter& CsvWriter::field(uint64_t v) {
   begin_if_needed();
-  append_integer(row_, v);
+  append_integer(buf_, v);
   return *this;
 }
 
 void CsvWriter::end_row() {
   if (!in_row_) begin_if_needed();  // an empty row still carries the prefix
-  row_.push_back('\n');
-  out_.write(row_.data(), static_cast<std::streamsize>(row_.size()));
+  buf_.push_back('\n');
   in_row_ = false;
   ++rows_;
+  if (buf_.size() >= kBufferSize) write_out(buf_.size());
 }
 
 void CsvWriter::flush() {
+  write_out(in_row_ ? row_start_ : buf_.size());  // finished rows only
   out_.flush();
 }
 
 void CsvWriter::close() {
   if (closed_) return;
   closed_ = true;
+  write_out(in_row_ ? row_start_ : buf_.size());
   out_.flush();
   bool ok = static_cast<bool>(out_);
   out_.close();

@@ -4,7 +4,8 @@
 //
 // A writer can carry fixed leading fields (the run's `seed` and `scenario`), prepended to the
 // header and to every row, so that every file names the run it comes from. Rows are streamed
-// through a buffered file: memory use does not grow with the number of rows. Write errors are
+// through a buffer of about 64 KiB written to the file in one call (not one call per row):
+// memory use does not grow with the number of rows. Write errors are
 // reported by close() (as std::runtime_error naming the file), never silently dropped.
 #pragma once
 
@@ -61,11 +62,13 @@ class CsvWriter {
 
  private:
   void begin_if_needed();
+  void write_out(size_t n);  // the first n bytes of buf_ to the file
   std::filesystem::path path_;
   std::ofstream out_;
   std::string prefix_;  // the prefix values, already quoted and comma-joined
   std::vector<std::string> prefix_names_;
-  std::string row_;
+  std::string buf_;       // finished rows not yet written, then the row being built
+  size_t row_start_ = 0;  // where the row being built starts in buf_
   bool in_row_ = false;
   bool closed_ = false;
   uint64_t rows_ = 0;

@@ -49,14 +49,20 @@ struct Recorder::Interval {
 };
 
 // One current interval per key, plus the last closed one held back so that an interval that
-// lasts no time can be merged away (see the header).
+// lasts no time can be merged away (see the header). The held-back interval always ends where
+// the current one starts (`since`), so a slot keeps only its start: 32 bytes a slot.
 struct Recorder::IntervalSet {
   struct Slot {
     State cur;
     int64_t since = 0;
+    int32_t last_a = -1;  // the held-back interval's state (State fields), if has_last
+    uint8_t last_b = 0, last_c = 0;
     bool has_last = false;
-    Interval last;
+    int64_t last_from = 0;
+    State last_state() const { return State{last_a, last_b, last_c}; }
+    Interval last() const { return Interval{last_state(), last_from, since}; }
   };
+  static_assert(sizeof(Slot) == 32);
   std::vector<Slot> slots;
 
   explicit IntervalSet(size_t n) : slots(n) {}
@@ -69,14 +75,13 @@ struct Recorder::IntervalSet {
     if (t > sl.since) {
       close_cur(key, sl, t, emit, add);
       sl.cur = s;
-      sl.since = t;
       return;
     }
     // Same instant as the current interval's start: it lasted no time.
     sl.cur = s;
-    if (sl.has_last && sl.last.to == sl.since && sl.last.state == s) {
-      add(key, sl.last.state, -(sl.last.to - sl.last.from));  // counted again when it closes
-      sl.since = sl.last.from;
+    if (sl.has_last && sl.last_state() == s) {
+      add(key, sl.last_state(), -(sl.since - sl.last_from));  // counted again when it closes
+      sl.since = sl.last_from;
       sl.has_last = false;
     }
   }
@@ -84,25 +89,27 @@ struct Recorder::IntervalSet {
   template <class Emit, class Add>
   void finish(int key, int64_t t, Emit&& emit, Add&& add) {
     Slot& sl = slots[static_cast<size_t>(key)];
-    if (t > sl.since) {
-      close_cur(key, sl, t, emit, add);
-      sl.since = t;
-    }
-    if (sl.has_last) emit(key, sl.last);
+    if (t > sl.since) close_cur(key, sl, t, emit, add);
+    if (sl.has_last) emit(key, sl.last());
     sl.has_last = false;
   }
 
  private:
+  // Closes the current interval at t (t > since); the next one starts at t.
   template <class Emit, class Add>
   static void close_cur(int key, Slot& sl, int64_t t, Emit& emit, Add& add) {
     add(key, sl.cur, t - sl.since);
-    if (sl.has_last && sl.last.state == sl.cur && sl.last.to == sl.since) {
-      sl.last.to = t;
+    if (sl.has_last && sl.last_state() == sl.cur) {
+      sl.since = t;  // the held-back interval extends to t
       return;
     }
-    if (sl.has_last) emit(key, sl.last);
-    sl.last = Interval{sl.cur, sl.since, t};
+    if (sl.has_last) emit(key, sl.last());
+    sl.last_a = sl.cur.a;
+    sl.last_b = sl.cur.b;
+    sl.last_c = sl.cur.c;
+    sl.last_from = sl.since;
     sl.has_last = true;
+    sl.since = t;
   }
 };
 
@@ -133,8 +140,11 @@ struct Recorder::Staleness {
   bool all_dirty = true;
   std::vector<char> alive;  // per node, as of the last evaluation
   std::vector<char> reach;  // node * nodes + peer, as of the last evaluation
-  int64_t instant = -1;     // time of the instant being accumulated
-  bool open = true;         // something may have changed since the last evaluation
+  // cluster.liveness_changes() and cut_changes() when alive and reach were last read: they
+  // change only with these (not re-read at every instant: O(nodes^2)).
+  uint64_t liveness_seen = ~uint64_t(0), cuts_seen = ~uint64_t(0);
+  int64_t instant = -1;  // time of the instant being accumulated
+  bool open = true;      // something may have changed since the last evaluation
   // totals[node][level][false_up][remote]
   std::vector<std::array<std::array<std::array<Totals, 2>, 2>, 2>> totals;
 
@@ -176,7 +186,8 @@ struct Recorder::Staleness {
     if (instant < 0 || !open) return;
     open = false;
     // Liveness and reachability change with crashes, restarts and cuts: re-evaluate all then.
-    for (int n = 0; n < nodes; ++n) {
+    const uint64_t lc = cluster.liveness_changes(), cc = cluster.cut_changes();
+    for (int n = 0; n < nodes && (lc != liveness_seen || cc != cuts_seen); ++n) {
       char a = cluster.node_alive(n) ? 1 : 0;
       if (a != alive[static_cast<size_t>(n)]) {
         alive[static_cast<size_t>(n)] = a;
@@ -192,6 +203,8 @@ struct Recorder::Staleness {
         }
       }
     }
+    liveness_seen = lc;
+    cuts_seen = cc;
     if (all_dirty) {
       for (int i = 0; i < nodes * dns; ++i)
         evaluate(i / dns, i % dns, instant);
@@ -300,6 +313,7 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
       options_(options),
       nodes_(cluster.node_count()),
       dns_(cluster.dn_count()),
+      levels_(1 + 2 * cluster.node_count()),
       dn_views_(dir / "dn_views.csv", {std::to_string(label_.seed), label_.scenario}),
       ownership_(dir / "ownership.csv", {std::to_string(label_.seed), label_.scenario}),
       conflicts_(dir / "conflicts.csv", {std::to_string(label_.seed), label_.scenario}),
@@ -317,17 +331,17 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
   }
 
   const int64_t now = cluster.now().micros();
-  const int levels = 1 + 2 * nodes_;
+  const int levels = levels_;
   views_ = std::make_unique<IntervalSet>(static_cast<size_t>(levels) * static_cast<size_t>(dns_));
   for (int dn = 0; dn < dns_; ++dn) {
-    auto& t = views_->slots[static_cast<size_t>(dn)];
+    auto& t = views_->slots[static_cast<size_t>(view_key(0, dn))];
     t.cur = of_view(cluster.truth(dn));
     t.since = now;
     for (int n = 0; n < nodes_; ++n) {
-      auto& v = views_->slots[static_cast<size_t>((1 + n) * dns_ + dn)];
+      auto& v = views_->slots[static_cast<size_t>(view_key(1 + n, dn))];
       v.cur = of_view(cluster.view(n, dn));
       v.since = now;
-      auto& s = views_->slots[static_cast<size_t>((1 + nodes_ + n) * dns_ + dn)];
+      auto& s = views_->slots[static_cast<size_t>(view_key(1 + nodes_ + n, dn))];
       s.cur = of_view(cluster.stat(n, dn));
       s.since = now;
     }
@@ -366,8 +380,8 @@ const std::string& Recorder::node_name(int node) const {
 }
 
 void Recorder::write_dn_view_row(int key, const Interval& iv) {
-  int li = key / dns_;
-  int dn = key % dns_;
+  int li = key % levels_;
+  int dn = key / levels_;
   const auto& agent = cluster_.spec().agents[static_cast<size_t>(dn)];
   const char* level = li == 0 ? "truth" : (li <= nodes_ ? "view" : "stat");
   int node = li == 0 ? -1 : (li <= nodes_ ? li - 1 : li - 1 - nodes_);
@@ -401,12 +415,12 @@ void Recorder::on_dn_view(const model::DnViewChange& c) {
   if (c.level == ViewLevel::view) li = 1 + c.node;
   if (c.level == ViewLevel::stat) li = 1 + nodes_ + c.node;
   if (c.level != ViewLevel::truth && (c.node < 0 || c.node >= nodes_)) return;
-  int key = li * dns_ + c.dn;
+  int key = view_key(li, c.dn);
   views_->set(
       key, of_view(c.after), c.at.micros(),
       [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
       [this](int k, const State& s, int64_t dur) {
-        auto& acc = view_time_us_[static_cast<size_t>(k / dns_)];
+        auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
         acc[s.b ? 0 : 1] += dur;
         if (state_eligible(s)) acc[2] += dur;
       });
@@ -525,7 +539,7 @@ void Recorder::finish(Time end) {
   const int64_t t = end.micros();
   if (staleness_) staleness_->finish(t);
   auto add_view = [this](int k, const State& s, int64_t dur) {
-    auto& acc = view_time_us_[static_cast<size_t>(k / dns_)];
+    auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
     acc[s.b ? 0 : 1] += dur;
     if (state_eligible(s)) acc[2] += dur;
   };
@@ -533,7 +547,7 @@ void Recorder::finish(Time end) {
   // Rows of intervals still open are written DN by DN, the truth first.
   for (int dn = 0; dn < dns_; ++dn) {
     for (int li = 0; li < 1 + 2 * nodes_; ++li)
-      views_->finish(li * dns_ + dn, t, emit_view, add_view);
+      views_->finish(view_key(li, dn), t, emit_view, add_view);
   }
   for (int n = 0; n < nodes_; ++n) {
     for (int p = 0; p < nodes_; ++p) {

@@ -89,11 +89,14 @@ class Recorder : public model::Observer {
   RecorderOptions options_;
   int nodes_ = 0;
   int dns_ = 0;
+  int levels_ = 1;  // the truth, then view_N and SS_N of every node
+  // A DN's levels side by side (a change at one level is mostly followed by the others).
+  int view_key(int level, int dn) const { return dn * levels_ + level; }
 
   CsvWriter dn_views_, ownership_, conflicts_, links_, summary_;
   std::unique_ptr<CsvWriter> events_;
 
-  std::unique_ptr<IntervalSet> views_;      // key: level_index * dns + dn (see recorder.cpp)
+  std::unique_ptr<IntervalSet> views_;      // key: view_key(level index, dn)
   std::unique_ptr<IntervalSet> link_ends_;  // key: node * nodes + peer
   // The model's state of each link end, and node liveness: a link end whose node or peer is
   // down is recorded as peer_down (DOMAIN §6.3 "Links"; issue 17), whatever the model holds.
