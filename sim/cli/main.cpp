@@ -32,6 +32,7 @@
 #include "cli/wallclock.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
+#include "run/lint.hpp"
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
@@ -246,6 +247,7 @@ struct RunOptions {
   bool trace = false;
   bool check_invariants = false;
   bool check_liveness = false;
+  bool strict = false;  // warnings exit 2
   bool quiet = false;
   std::optional<uint64_t> abort_after_events;
   bool several = false;  // several FILEs: --out is a parent directory
@@ -422,7 +424,16 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
     return kRunFailed;
   }
 
+  // Warnings: before the run (printed by cmd_run) and after it, from the call statistics.
+  std::vector<std::string> warnings = run::lint_scenario(sc, o.until);
+  const size_t before_run = warnings.size();
+  for (auto& w : run::lint_results(sc, *sim.call_stats(), cluster.groups()))
+    warnings.push_back(std::move(w));
+  for (size_t i = before_run; i < warnings.size(); ++i)
+    std::cerr << "scsim: " << sc.file << ": warning: " << warnings[i] << "\n";
+
   run::RunInfo info;
+  info.warnings = warnings.size();
   info.until = o.until;
   info.trace = o.trace;
   info.check_invariants = o.check_invariants;
@@ -441,7 +452,7 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
               << (checker ? ", invariants ok" : "") << "\n"
               << "results: " << target.string() << "\n";
   }
-  return kOk;
+  return o.strict && warnings.size() > before_run ? kBadInput : kOk;
 }
 
 bool load_all(const std::vector<std::string>& files,
@@ -500,6 +511,9 @@ po::options_description run_options() {
        "check DOMAIN's invariants at every instant: time never goes backwards; two live nodes"
        " whose TC link is up never both claim a DN for longer than one TC delay (R10);"
        " a violation stops the run with exit code 1")  //
+      ("strict", po::bool_switch(),
+       "treat warnings (an agent whose DN is never in service, a group never Ready, an action"
+       " with no effect, --until beyond the end, no call answered) as errors: exit 2")  //
       ("check-liveness", po::bool_switch(),
        "at the end of the run, check that every live node's view and Stat Server agree with"
        " the truth (owner, service, agent state): for scenarios that heal everything and end"
@@ -521,7 +535,8 @@ po::options_description validate_options() {
   d.add_options()("help,h", "show this help")(
       "set", po::value<std::vector<std::string>>()->value_name("NAME=VALUE")->composing(),
       "validate with a parameter override, as `scsim run --set`; e.g. --set"
-      " tc_one_way_delay_ms=80");
+      " tc_one_way_delay_ms=80")("strict", po::bool_switch(),
+                                 "treat warnings as errors: exit 2 when any is printed");
   return d;
 }
 
@@ -573,6 +588,7 @@ int cmd_run(const std::vector<std::string>& args) {
   o.trace = vm["trace"].as<bool>();
   o.check_invariants = vm["check-invariants"].as<bool>();
   o.check_liveness = vm["check-liveness"].as<bool>();
+  o.strict = vm["strict"].as<bool>();
   o.quiet = vm["quiet"].as<bool>();
   o.several = files.size() > 1;
   auto sets = parse_sets(vm);
@@ -598,6 +614,17 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!o.quiet) {
     for (const auto& sc : scenarios)
       warn_limits(sc, o);
+  }
+  bool warned = false;
+  for (const auto& sc : scenarios) {
+    for (const auto& w : run::lint_scenario(sc, o.until)) {
+      std::cerr << "scsim: " << sc.file << ": warning: " << w << "\n";
+      warned = true;
+    }
+  }
+  if (warned && o.strict) {
+    std::cerr << "scsim: --strict: warnings are errors; nothing was run\n";
+    return kBadInput;
   }
 
   int rc = kOk;
@@ -626,7 +653,15 @@ int cmd_validate(const std::vector<std::string>& args) {
   auto files = files_of(vm, "validate");
   auto sets = parse_sets(vm);
   std::vector<scenario::Scenario> scenarios;
-  return load_all(files, sets, scenarios, true) ? kOk : kBadInput;
+  if (!load_all(files, sets, scenarios, true)) return kBadInput;
+  size_t warnings = 0;
+  for (const auto& sc : scenarios) {
+    for (const auto& w : run::lint_scenario(sc)) {
+      std::cerr << sc.file << ": warning: " << w << "\n";
+      ++warnings;
+    }
+  }
+  return warnings > 0 && vm["strict"].as<bool>() ? kBadInput : kOk;
 }
 
 int main_impl(int argc, char** argv) {

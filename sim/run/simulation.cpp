@@ -215,6 +215,7 @@ void Simulation::write_run_csv(const std::filesystem::path& dir, const RunInfo& 
   row("run", "events", std::to_string(cluster.scheduler().executed()));
   row("run", "fingerprint", hex64(cluster.scheduler().fingerprint()));
   row("run", "stop_reason", to_string(reason));
+  row("run", "warnings", std::to_string(info.warnings));
   row("run", "end_time", format_time(end));
   for (const auto& info_p : model::param_table())
     row("param", info_p.name, model::get_param(sc.cluster.params, info_p.name));

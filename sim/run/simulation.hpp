@@ -69,6 +69,7 @@ struct RunInfo {
   std::optional<Time> until;
   bool trace = false;
   bool check_invariants = false;
+  size_t warnings = 0;  // run/lint.hpp's, before and after the run
   std::string version = "unknown";
   std::string git_commit = "unknown";
 };

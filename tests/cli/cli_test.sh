@@ -176,6 +176,16 @@ expect_in "$work/err" "removed ./.killed.partial." "a run after killed ones repo
 if ls -a . | grep -q '^\.killed\.partial'; then fail "leftovers of killed runs not removed"; else ok; fi
 if diff -r "$work/prev" killed >/dev/null; then ok; else fail "seed 1 again differs from seed 1"; fi
 
+# --- issue 17: warnings for silent nonsense -------------------------------------------------
+{ cat "$sc01"; printf '  - {at: 150, restart: N1}\n'; } >restart-live.yaml
+expect_rc 0 "validate warns" -- "$scsim" validate restart-live.yaml
+expect_in "$work/err" "restart-live.yaml: warning: restart at 150.000000 s: N1 is not down" "validate warns"
+expect_rc 2 "validate --strict" -- "$scsim" validate restart-live.yaml --strict
+expect_rc 2 "run --strict" -- "$scsim" run restart-live.yaml --strict --out strict
+if [ -e strict ]; then fail "run --strict with warnings wrote results"; else ok; fi
+expect_rc 0 "run with a warning" -- "$scsim" run restart-live.yaml --out warned --quiet
+expect_in warned/run.csv "run,warnings,1" "run.csv counts the warnings"
+
 # --- issue 12: every run is bounded in memory ------------------------------------------------
 # 100 agents, 1e5 calls/s of 1 ms handle time, 10 hours: more calls arrive than are served.
 {
