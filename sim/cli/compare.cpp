@@ -405,7 +405,12 @@ void print_table(const scenario::Scenario& sc, const CompareOptions& o,
               static_cast<unsigned long long>(o.seed));
   for (const auto& m : o.modes)
     std::printf(" %s", m.c_str());
-  std::printf("\n");
+  std::printf("\n\nModel choices in force (DOMAIN section 7; * differs from the default):\n");
+  for (const auto& c : model::model_choices()) {
+    std::printf("%s %-4s %-42s %s\n", model::choice_differs(sc.cluster.params, c) ? "*" : " ",
+                c.question, c.topic, model::describe_choice(sc.cluster.params, c).c_str());
+  }
+  const bool r36 = model::get_param(sc.cluster.params, "stuck_busy_until_resync") == "true";
   for (int s : {0, 1 + int(stats::Period::connected), 1 + int(stats::Period::partitioned)}) {
     std::printf("\n[%s]\n%-22s", scope_name(s), "KPI");
     for (const auto& m : o.modes)
@@ -442,6 +447,15 @@ void print_table(const scenario::Scenario& sc, const CompareOptions& o,
         std::printf("   %-28s", buf);
       }
       std::printf("\n");
+    }
+    if (s == 1 + int(stats::Period::partitioned) && r36 &&
+        std::find(o.modes.begin(), o.modes.end(), "auto") != o.modes.end()) {
+      std::printf(
+          "note: R36 (stuck_busy_until_resync=true, Q12): agents talking on calls from across "
+          "the cut stay busy at\n      their owner until the resync, so auto loses capacity "
+          "that local routing keeps: part of\n      the difference here is that model choice, "
+          "not routing. Rerun with\n      --set stuck_busy_until_resync=false to see the "
+          "routing effect alone.\n");
     }
   }
 }

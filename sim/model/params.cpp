@@ -379,4 +379,50 @@ std::string get_param(const Params& p, std::string_view name) {
   return {};
 }
 
+const std::vector<ModelChoice>& model_choices() {
+  static const std::vector<ModelChoice> table = {
+      {"Q1", "which node of a DC takes a REGISTER", {"register_node_selection"}},
+      {"Q2", "remote DNs OOS at once on link loss", {"oos_grace_after_link_loss_s"}},
+      {"Q3", "ADDP settings of TC links", {"addp_timeout_s", "addp_detection_model"}},
+      {"Q4", "a WAN partition also cuts SIP between DCs", {"partition_scope"}},
+      {"Q5", "split-brain resolution at heal", {"split_brain_policy"}},
+      {"Q6", "handover while connected", {"handover_mode", "transfer_agent_state_on_move"}},
+      {"Q7", "heal resync form and duration", {"resync_per_dn_us"}},
+      {"Q8", "proxy replays bindings after a crash", {"proxy_replays_registrations"}},
+      {"Q9", "agent logged in while its DN is OOS", {"logout_on_oos"}},
+      {"Q10",
+       "GWS reconnect: when, where, with re-login",
+       {"gws_reconnect_delay_s", "gws_failover_scope", "gws_auto_relogin"}},
+      {"Q11", "strategy with no target", {"router_timeout_s"}},
+      {"Q12",
+       "cross-node call when the link drops",
+       {"stuck_busy_until_resync", "cross_partition_call_drop_prob"}},
+      {"Q13", "DN goes OOS while ringing", {"ringing_oos_policy"}},
+      {"Q14", "views through a third node", {"tc_relay_via_peers"}},
+      {"Q15", "reservation across a partition", {"partition_scope", "agent_reservation_enabled"}},
+      {"Q16", "HA switchover effects", {"model_ha_pairs"}},
+      {"Q17", "failback after restart", {"failback_on_restart"}},
+  };
+  return table;
+}
+
+std::string describe_choice(const Params& p, const ModelChoice& c) {
+  static const Params defaults{};
+  std::string out;
+  for (const char* name : c.params) {
+    const std::string v = get_param(p, name), d = get_param(defaults, name);
+    if (!out.empty()) out += ", ";
+    out += std::string(name) + "=" + v + (v == d ? " (default)" : " (default " + d + ")");
+  }
+  return out;
+}
+
+bool choice_differs(const Params& p, const ModelChoice& c) {
+  static const Params defaults{};
+  for (const char* name : c.params) {
+    if (get_param(p, name) != get_param(defaults, name)) return true;
+  }
+  return false;
+}
+
 }  // namespace scsim::model

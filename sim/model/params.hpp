@@ -119,6 +119,19 @@ std::string set_param(Params& p, std::string_view name, std::string_view value);
 // Current value as text, in the same syntax set_param accepts; empty if unknown.
 std::string get_param(const Params& p, std::string_view name);
 
+// DOMAIN §7's open questions (Q1-Q17) and the parameters that answer them: the model choices a
+// result rests on. run.csv and scsim compare list them with their values.
+struct ModelChoice {
+  const char* question;  // "Q12"
+  const char* topic;     // "cross-node call when the link drops"
+  std::vector<const char*> params;
+};
+const std::vector<ModelChoice>& model_choices();
+// "name=value" for each parameter of a choice, with " (default)" or " (default V)" after each.
+std::string describe_choice(const Params& p, const ModelChoice& c);
+// Whether any parameter of a choice differs from its default.
+bool choice_differs(const Params& p, const ModelChoice& c);
+
 // Edit distance based suggestion among `candidates`, or empty if nothing is close.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 

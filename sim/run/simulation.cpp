@@ -221,6 +221,11 @@ void Simulation::write_run_csv(const std::filesystem::path& dir, const RunInfo& 
     row("param", info_p.name, model::get_param(sc.cluster.params, info_p.name));
   for (const auto& [name, value] : sc.parameter_overrides)
     row("override", name, value);
+  // DOMAIN §7's model choices the result rests on, marked where they differ from the default.
+  for (const auto& c : model::model_choices()) {
+    row("model_choice", std::string(c.question) + " " + c.topic,
+        model::describe_choice(sc.cluster.params, c));
+  }
   w.close();
 }
 
