@@ -91,6 +91,8 @@ struct FileRead {
   int line = 0, column = 0;
 };
 
+FileRead check_text(FileRead r, uintmax_t limit, const char* what);
+
 // Reads a whole text file, rejecting missing files, directories, files over `limit`, and
 // binary content (NUL bytes or invalid UTF-8), with the position of the first bad byte.
 FileRead read_text_file(const fs::path& p, uintmax_t limit, const char* what) {
@@ -123,6 +125,12 @@ FileRead read_text_file(const fs::path& p, uintmax_t limit, const char* what) {
   std::ostringstream ss;
   ss << in.rdbuf();
   r.bytes = ss.str();
+  return check_text(std::move(r), limit, what);
+}
+
+// The checks on a file's bytes, read from disk or given in memory: at most `limit` bytes, no
+// NUL or other control bytes but tab/CR/LF, valid UTF-8.
+FileRead check_text(FileRead r, uintmax_t limit, const char* what) {
   if (r.bytes.size() > limit) {
     r.error =
         std::string(what) + " is too large (the limit is " + std::to_string(limit >> 20) + " MiB)";
@@ -252,7 +260,21 @@ struct Loader {
   Names nodes{"node", "nodes", {}};
   Names gws{"GWS node", "GWS nodes", {}};
   Names agents{"agent", "agents", {}};
-  std::vector<std::string> dns;  // agent index -> DN
+  std::vector<std::string> dns;      // agent index -> DN
+  const MemoryFiles* mem = nullptr;  // load_scenario_text: the files it may name; else the disk
+
+  // A file the scenario names (roster), from `mem` or from disk, with the text checks.
+  FileRead read_input(const fs::path& p, uintmax_t limit, const char* what) const {
+    if (!mem) return read_text_file(p, limit, what);
+    FileRead r;
+    auto it = mem->find(p.lexically_normal().string());
+    if (it == mem->end()) {
+      r.error = std::string("cannot open ") + what + ": no such file";
+      return r;
+    }
+    r.bytes = it->second;
+    return check_text(std::move(r), limit, what);
+  }
 
   void error_at(const std::string& f, int line, int col, const std::string& key,
                 const std::string& msg) {
@@ -883,7 +905,7 @@ struct Loader {
   void roster(const std::string& rel, const YAML::Node& at, const std::string& path) {
     fs::path rp = fs::path(rel).is_absolute() ? fs::path(rel) : dir / rel;
     std::string rname = rp.lexically_normal().string();
-    FileRead fr = read_text_file(rp, kMaxRosterBytes, "roster file");
+    FileRead fr = read_input(rp, kMaxRosterBytes, "roster file");
     if (!fr.error.empty()) {
       agents.reliable = false;
       if (fr.line > 0) {
@@ -1339,6 +1361,7 @@ struct Loader {
     ctx.names_reliable = dcs.reliable && nodes.reliable;
     ctx.groups_reliable = agents.reliable;
     ctx.params = sc.cluster.params;
+    ctx.files = mem;
     detail::parse_workload(n, path, ctx, sc.cluster.workload, sc.file_hash,
                            [this](const std::string& f, int line, int col, const std::string& key,
                                   const std::string& msg) { error_at(f, line, col, key, msg); });
@@ -1346,11 +1369,19 @@ struct Loader {
 
   // ---- the whole file -----------------------------------------------------------------------
 
-  void load(const std::string& path, const std::vector<std::pair<std::string, std::string>>& ov) {
+  // Loads `path`, or when `text` is given, those bytes as if read from `path`.
+  void load(const std::string& path, const std::vector<std::pair<std::string, std::string>>& ov,
+            const std::string* text) {
     file = path;
     dir = fs::path(path).parent_path();
     sc.file = path;
-    FileRead fr = read_text_file(path, kMaxScenarioBytes, "scenario file");
+    FileRead fr;
+    if (text) {
+      fr.bytes = *text;
+      fr = check_text(std::move(fr), kMaxScenarioBytes, "scenario file");
+    } else {
+      fr = read_text_file(path, kMaxScenarioBytes, "scenario file");
+    }
     if (!fr.error.empty()) {
       error_at(file, fr.line, fr.column, "", fr.error);
       return;
@@ -1459,15 +1490,15 @@ struct Loader {
   }
 };
 
-}  // namespace
-
-LoadResult load_scenario(const std::string& path,
-                         const std::vector<std::pair<std::string, std::string>>& overrides) {
+LoadResult load_any(const std::string& path,
+                    const std::vector<std::pair<std::string, std::string>>& overrides,
+                    const std::string* text, const MemoryFiles* files) {
   LoadResult out;
   try {
     Loader l;
+    l.mem = files;
     try {
-      l.load(path, overrides);
+      l.load(path, overrides, text);
     } catch (const std::exception& e) {
       l.error_at(path, 0, 0, "", std::string("internal error while loading: ") + e.what());
     }
@@ -1488,6 +1519,19 @@ LoadResult load_scenario(const std::string& path,
     out.errors = {LoadError{path, 0, 0, "", "internal error"}};
   }
   return out;
+}
+
+}  // namespace
+
+LoadResult load_scenario(const std::string& path,
+                         const std::vector<std::pair<std::string, std::string>>& overrides) {
+  return load_any(path, overrides, nullptr, nullptr);
+}
+
+LoadResult load_scenario_text(const std::string& text, const std::string& name,
+                              const MemoryFiles& files,
+                              const std::vector<std::pair<std::string, std::string>>& overrides) {
+  return load_any(name, overrides, &text, &files);
 }
 
 }  // namespace scsim::scenario

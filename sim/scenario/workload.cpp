@@ -542,17 +542,42 @@ struct Parser {
              const Defaults& base, model::Workload& out, uint64_t& file_hash) {
     fs::path tp = fs::path(rel).is_absolute() ? fs::path(rel) : ctx.dir / rel;
     std::string tname = tp.lexically_normal().string();
+    std::string bytes;
+    if (ctx.files) {
+      auto it = ctx.files->find(tname);
+      if (it == ctx.files->end()) {
+        error(at, path,
+              "cannot open trace file: no such file (" + quote(tname) +
+                  ", relative to the scenario file)");
+        return;
+      }
+      if (it->second.size() > kMaxTraceBytes) {
+        error(at, path,
+              "trace file is too large: " + std::to_string(it->second.size()) +
+                  " bytes (the limit is " + std::to_string(kMaxTraceBytes >> 20) + " MiB)");
+        return;
+      }
+      bytes = it->second;
+    } else if (!read_trace(tp, tname, at, path, bytes)) {
+      return;
+    }
+    parse_trace(bytes, tname, path, base, out, file_hash);
+  }
+
+  // Reads the trace file from disk into `bytes`; false (and an error) if it cannot.
+  bool read_trace(const fs::path& tp, const std::string& tname, const YAML::Node& at,
+                  const std::string& path, std::string& bytes) {
     std::error_code ec;
     auto st = fs::status(tp, ec);
     if (ec || !fs::exists(st)) {
       error(at, path,
             "cannot open trace file: no such file (" + quote(tname) +
                 ", relative to the scenario file)");
-      return;
+      return false;
     }
     if (!fs::is_regular_file(st)) {
       error(at, path, "cannot open trace file: not a regular file (" + quote(tname) + ")");
-      return;
+      return false;
     }
     uintmax_t size = fs::file_size(tp, ec);
     if (ec || size > kMaxTraceBytes) {
@@ -560,16 +585,21 @@ struct Parser {
             ec ? "cannot read trace file: " + ec.message()
                : "trace file is too large: " + std::to_string(size) + " bytes (the limit is " +
                      std::to_string(kMaxTraceBytes >> 20) + " MiB)");
-      return;
+      return false;
     }
     std::ifstream fin(tp, std::ios::binary);
     if (!fin) {
       error(at, path, "cannot open trace file: permission denied or unreadable");
-      return;
+      return false;
     }
     std::ostringstream ss;
     ss << fin.rdbuf();
-    std::string bytes = ss.str();
+    bytes = ss.str();
+    return true;
+  }
+
+  void parse_trace(const std::string& bytes, const std::string& tname, const std::string& path,
+                   const Defaults& base, model::Workload& out, uint64_t& file_hash) {
     if (auto z = bytes.find('\0'); z != std::string::npos) {
       int line = 1 + static_cast<int>(std::count(bytes.begin(), bytes.begin() + z, '\n'));
       ++count;
