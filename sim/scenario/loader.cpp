@@ -919,7 +919,7 @@ struct Loader {
     std::istringstream in(fr.bytes);
     int line = 0;
     try {
-      io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
+      io::CSVReader<6, io::trim_chars<' ', '\t'>, strict_double_quote_escape<',', '"'>,
                     io::throw_on_overflow, io::empty_line_comment>
           csv(rname, in);
       csv.read_header(io::ignore_no_column, "agent", "dn", "kind", "dc", "groups", "gws");

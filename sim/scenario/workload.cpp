@@ -616,7 +616,7 @@ struct Parser {
     int line = 0;
     std::vector<model::TraceCall> calls;
     try {
-      io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
+      io::CSVReader<6, io::trim_chars<' ', '\t'>, strict_double_quote_escape<',', '"'>,
                     io::throw_on_overflow, io::empty_line_comment>
           csv(tname, in);
       csv.read_header(io::ignore_missing_column | io::ignore_extra_column, "arrival", "dc", "group",
