@@ -155,6 +155,7 @@ FileRead check_text(FileRead r, uintmax_t limit, const char* what) {
     } else {
       bad = true;
     }
+    const char* why = nullptr;  // what a well-formed but invalid sequence encodes
     if (!bad && len > 1) {
       if (i + len > b.size()) {
         bad = true;
@@ -163,12 +164,28 @@ FileRead check_text(FileRead r, uintmax_t limit, const char* what) {
           if ((static_cast<unsigned char>(b[i + k]) & 0xc0) != 0x80) bad = true;
         }
       }
+      // The second byte's range (RFC 3629): no UTF-16 surrogates (ED A0..BF: U+D800..U+DFFF,
+      // issue 12), no overlong forms (E0 80..9F, F0 80..8F), nothing above U+10FFFF (F4 90..).
+      unsigned char c1 = bad ? 0 : static_cast<unsigned char>(b[i + 1]);
+      if (!bad && c == 0xed && c1 >= 0xa0) {
+        why = "an encoded UTF-16 surrogate, U+D800..U+DFFF";
+      } else if (!bad && ((c == 0xe0 && c1 < 0xa0) || (c == 0xf0 && c1 < 0x90))) {
+        why = "an overlong encoding";
+      } else if (!bad && c == 0xf4 && c1 >= 0x90) {
+        why = "a code point above U+10FFFF";
+      }
     }
-    if (bad) {
+    if (bad || why) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02x", c);
-      r.error = std::string("not a text file (binary byte ") + hex + "); expected a UTF-8 " +
-                (std::string(what) == "roster file" ? "CSV" : "YAML") + " text file";
+      std::string kind = std::string(what) == "roster file" ? "CSV" : "YAML";
+      if (why) {
+        r.error = std::string("not valid UTF-8 (bytes from ") + hex + " are " + why +
+                  "); expected a UTF-8 " + kind + " text file";
+      } else {
+        r.error = std::string("not a text file (binary byte ") + hex + "); expected a UTF-8 " +
+                  kind + " text file";
+      }
       r.line = line;
       r.column = col;
       r.bytes.clear();
