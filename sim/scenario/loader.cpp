@@ -1344,6 +1344,14 @@ struct Loader {
         return;
       }
       if (every && count > 1) {
+        // The last repeat's time must be representable (int64 µs) even without an end to
+        // check it against (fuzzing, issue 12: every: 9000000000000, count: 3 overflowed).
+        if ((Time::max() - *at).micros() / every->micros() < static_cast<int64_t>(count - 1)) {
+          error(ct ? ct->v : ut->v, sub(p, ct ? "count" : "until"),
+                "repeats run past the largest time scsim can represent (every " + secs(*every) +
+                    " s, " + std::to_string(count) + " times from " + secs(*at) + ")");
+          continue;
+        }
         Time last = *at + *every * static_cast<int64_t>(count - 1);
         if (end && last > *end) {
           error(ct ? ct->v : ut->v, sub(p, ct ? "count" : "until"),
