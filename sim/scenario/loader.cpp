@@ -6,6 +6,7 @@
 // fixed structure of the format (depth <= 6) and never uses the inserting operator[] of a map.
 // Everything is caught at the boundary: load_scenario never throws.
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -200,6 +201,62 @@ FileRead check_text(FileRead r, uintmax_t limit, const char* what) {
     i += len;
   }
   return r;
+}
+
+// The documents of a YAML stream, counted without building them: their number, where the
+// second one's content starts, and whether yaml-cpp got stuck. yaml-cpp 0.7's LoadAll never
+// returns on a ',' outside [ ] and { } (",", "\"a\",b"): each document it parses there is null
+// and consumes nothing, forever, growing a vector (found by fuzz_scenario, issue 12 §4;
+// yaml-cpp issue 1040, fixed upstream in 0.8.0 by PR 1319). A document that starts where the
+// previous one started is that loop.
+struct DocScan : YAML::EventHandler {
+  int count = 0;
+  bool stuck = false;
+  YAML::Mark stuck_at, second;  // second: the second document's first node
+  bool second_seen = false;
+  int last_start = -1;
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (m.pos == last_start) {
+      stuck = true;
+      stuck_at = m;
+    }
+    last_start = m.pos;
+    ++count;
+  }
+  void OnDocumentEnd() override {}
+  void node(const YAML::Mark& m) {
+    if (count == 2 && !second_seen) {
+      second_seen = true;
+      second = m;
+    }
+  }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+};
+
+// Scans `bytes` document by document (throws YAML::Exception as LoadAll would).
+DocScan scan_documents(const std::string& bytes) {
+  DocScan scan;
+  std::istringstream in(bytes);
+  YAML::Parser parser(in);
+  while (!scan.stuck && parser.HandleNextDocument(scan)) {
+  }
+  return scan;
 }
 
 std::string describe(const YAML::Node& n) {
@@ -1420,9 +1477,11 @@ struct Loader {
                "empty file; expected a YAML map with name, seed, duration, topology, ...");
       return;
     }
-    std::vector<YAML::Node> docs;
+    DocScan scan;
+    YAML::Node root;
     try {
-      docs = YAML::LoadAll(fr.bytes);
+      scan = scan_documents(fr.bytes);
+      if (!scan.stuck) root = YAML::Load(fr.bytes);  // the first document
     } catch (const YAML::DeepRecursion& e) {
       int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
       int col = e.mark.column >= 0 ? e.mark.column + 1 : 0;
@@ -1436,17 +1495,27 @@ struct Loader {
       error_at(file, line, col, "", "not valid YAML: " + e.msg);
       return;
     }
-    if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+    if (scan.stuck) {
+      const YAML::Mark& m = scan.stuck_at;
+      size_t pos = m.pos >= 0 ? static_cast<size_t>(m.pos) : 0;
+      std::string what = pos < fr.bytes.size() && fr.bytes[pos] == ','
+                             ? "unexpected ',' outside a flow collection ([...] or {...})"
+                             : "cannot parse the text from here";
+      error_at(file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0, "",
+               "not valid YAML: " + what);
+      return;
+    }
+    if (scan.count == 0 || (scan.count == 1 && root.IsNull())) {
       error_at(file, 0, 0, "",
                "empty file (only comments); expected a YAML map with name, seed, duration, ...");
       return;
     }
-    if (docs.size() > 1) {
-      error(docs[1], "",
-            "expected one YAML document, found " + std::to_string(docs.size()) +
-                " (remove the second '---')");
+    if (scan.count > 1) {
+      error_at(file, scan.second_seen ? scan.second.line + 1 : 0,
+               scan.second_seen ? scan.second.column + 1 : 0, "",
+               "expected one YAML document, found " + std::to_string(scan.count) +
+                   " (remove the second '---')");
     }
-    const YAML::Node& root = docs[0];
     Fields f = fields(root, "",
                       {"name", "description", "seed", "duration", "end", "settings", "parameters",
                        "topology", "population", "workload", "timeline"},
