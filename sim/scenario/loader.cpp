@@ -6,6 +6,7 @@
 // fixed structure of the format (depth <= 6) and never uses the inserting operator[] of a map.
 // Everything is caught at the boundary: load_scenario never throws.
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -91,6 +92,8 @@ struct FileRead {
   int line = 0, column = 0;
 };
 
+FileRead check_text(FileRead r, uintmax_t limit, const char* what);
+
 // Reads a whole text file, rejecting missing files, directories, files over `limit`, and
 // binary content (NUL bytes or invalid UTF-8), with the position of the first bad byte.
 FileRead read_text_file(const fs::path& p, uintmax_t limit, const char* what) {
@@ -123,6 +126,12 @@ FileRead read_text_file(const fs::path& p, uintmax_t limit, const char* what) {
   std::ostringstream ss;
   ss << in.rdbuf();
   r.bytes = ss.str();
+  return check_text(std::move(r), limit, what);
+}
+
+// The checks on a file's bytes, read from disk or given in memory: at most `limit` bytes, no
+// NUL or other control bytes but tab/CR/LF, valid UTF-8.
+FileRead check_text(FileRead r, uintmax_t limit, const char* what) {
   if (r.bytes.size() > limit) {
     r.error =
         std::string(what) + " is too large (the limit is " + std::to_string(limit >> 20) + " MiB)";
@@ -147,6 +156,7 @@ FileRead read_text_file(const fs::path& p, uintmax_t limit, const char* what) {
     } else {
       bad = true;
     }
+    const char* why = nullptr;  // what a well-formed but invalid sequence encodes
     if (!bad && len > 1) {
       if (i + len > b.size()) {
         bad = true;
@@ -155,12 +165,28 @@ FileRead read_text_file(const fs::path& p, uintmax_t limit, const char* what) {
           if ((static_cast<unsigned char>(b[i + k]) & 0xc0) != 0x80) bad = true;
         }
       }
+      // The second byte's range (RFC 3629): no UTF-16 surrogates (ED A0..BF: U+D800..U+DFFF,
+      // issue 12), no overlong forms (E0 80..9F, F0 80..8F), nothing above U+10FFFF (F4 90..).
+      unsigned char c1 = bad ? 0 : static_cast<unsigned char>(b[i + 1]);
+      if (!bad && c == 0xed && c1 >= 0xa0) {
+        why = "an encoded UTF-16 surrogate, U+D800..U+DFFF";
+      } else if (!bad && ((c == 0xe0 && c1 < 0xa0) || (c == 0xf0 && c1 < 0x90))) {
+        why = "an overlong encoding";
+      } else if (!bad && c == 0xf4 && c1 >= 0x90) {
+        why = "a code point above U+10FFFF";
+      }
     }
-    if (bad) {
+    if (bad || why) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02x", c);
-      r.error = std::string("not a text file (binary byte ") + hex + "); expected a UTF-8 " +
-                (std::string(what) == "roster file" ? "CSV" : "YAML") + " text file";
+      std::string kind = std::string(what) == "roster file" ? "CSV" : "YAML";
+      if (why) {
+        r.error = std::string("not valid UTF-8 (bytes from ") + hex + " are " + why +
+                  "); expected a UTF-8 " + kind + " text file";
+      } else {
+        r.error = std::string("not a text file (binary byte ") + hex + "); expected a UTF-8 " +
+                  kind + " text file";
+      }
       r.line = line;
       r.column = col;
       r.bytes.clear();
@@ -175,6 +201,62 @@ FileRead read_text_file(const fs::path& p, uintmax_t limit, const char* what) {
     i += len;
   }
   return r;
+}
+
+// The documents of a YAML stream, counted without building them: their number, where the
+// second one's content starts, and whether yaml-cpp got stuck. yaml-cpp 0.7's LoadAll never
+// returns on a ',' outside [ ] and { } (",", "\"a\",b"): each document it parses there is null
+// and consumes nothing, forever, growing a vector (found by fuzz_scenario, issue 12 §4;
+// yaml-cpp issue 1040, fixed upstream in 0.8.0 by PR 1319). A document that starts where the
+// previous one started is that loop.
+struct DocScan : YAML::EventHandler {
+  int count = 0;
+  bool stuck = false;
+  YAML::Mark stuck_at, second;  // second: the second document's first node
+  bool second_seen = false;
+  int last_start = -1;
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (m.pos == last_start) {
+      stuck = true;
+      stuck_at = m;
+    }
+    last_start = m.pos;
+    ++count;
+  }
+  void OnDocumentEnd() override {}
+  void node(const YAML::Mark& m) {
+    if (count == 2 && !second_seen) {
+      second_seen = true;
+      second = m;
+    }
+  }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+};
+
+// Scans `bytes` document by document (throws YAML::Exception as LoadAll would).
+DocScan scan_documents(const std::string& bytes) {
+  DocScan scan;
+  std::istringstream in(bytes);
+  YAML::Parser parser(in);
+  while (!scan.stuck && parser.HandleNextDocument(scan)) {
+  }
+  return scan;
 }
 
 std::string describe(const YAML::Node& n) {
@@ -252,7 +334,21 @@ struct Loader {
   Names nodes{"node", "nodes", {}};
   Names gws{"GWS node", "GWS nodes", {}};
   Names agents{"agent", "agents", {}};
-  std::vector<std::string> dns;  // agent index -> DN
+  std::vector<std::string> dns;      // agent index -> DN
+  const MemoryFiles* mem = nullptr;  // load_scenario_text: the files it may name; else the disk
+
+  // A file the scenario names (roster), from `mem` or from disk, with the text checks.
+  FileRead read_input(const fs::path& p, uintmax_t limit, const char* what) const {
+    if (!mem) return read_text_file(p, limit, what);
+    FileRead r;
+    auto it = mem->find(p.lexically_normal().string());
+    if (it == mem->end()) {
+      r.error = std::string("cannot open ") + what + ": no such file";
+      return r;
+    }
+    r.bytes = it->second;
+    return check_text(std::move(r), limit, what);
+  }
 
   void error_at(const std::string& f, int line, int col, const std::string& key,
                 const std::string& msg) {
@@ -909,7 +1005,7 @@ struct Loader {
   void roster(const std::string& rel, const YAML::Node& at, const std::string& path) {
     fs::path rp = fs::path(rel).is_absolute() ? fs::path(rel) : dir / rel;
     std::string rname = rp.lexically_normal().string();
-    FileRead fr = read_text_file(rp, kMaxRosterBytes, "roster file");
+    FileRead fr = read_input(rp, kMaxRosterBytes, "roster file");
     if (!fr.error.empty()) {
       agents.reliable = false;
       if (fr.line > 0) {
@@ -923,7 +1019,7 @@ struct Loader {
     std::istringstream in(fr.bytes);
     int line = 0;
     try {
-      io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
+      io::CSVReader<6, io::trim_chars<' ', '\t'>, strict_double_quote_escape<',', '"'>,
                     io::throw_on_overflow, io::empty_line_comment>
           csv(rname, in);
       csv.read_header(io::ignore_no_column, "agent", "dn", "kind", "dc", "groups", "gws");
@@ -1382,6 +1478,14 @@ struct Loader {
         return;
       }
       if (every && count > 1) {
+        // The last repeat's time must be representable (int64 µs) even without an end to
+        // check it against (fuzzing, issue 12: every: 9000000000000, count: 3 overflowed).
+        if ((Time::max() - *at).micros() / every->micros() < static_cast<int64_t>(count - 1)) {
+          error(ct ? ct->v : ut->v, sub(p, ct ? "count" : "until"),
+                "repeats run past the largest time scsim can represent (every " + secs(*every) +
+                    " s, " + std::to_string(count) + " times from " + secs(*at) + ")");
+          continue;
+        }
         Time last = *at + *every * static_cast<int64_t>(count - 1);
         if (end && last > *end) {
           error(ct ? ct->v : ut->v, sub(p, ct ? "count" : "until"),
@@ -1416,6 +1520,7 @@ struct Loader {
     ctx.names_reliable = dcs.reliable && nodes.reliable;
     ctx.groups_reliable = agents.reliable;
     ctx.params = sc.cluster.params;
+    ctx.files = mem;
     detail::parse_workload(n, path, ctx, sc.cluster.workload, sc.file_hash,
                            [this](const std::string& f, int line, int col, const std::string& key,
                                   const std::string& msg) { error_at(f, line, col, key, msg); });
@@ -1423,11 +1528,19 @@ struct Loader {
 
   // ---- the whole file -----------------------------------------------------------------------
 
-  void load(const std::string& path, const std::vector<std::pair<std::string, std::string>>& ov) {
+  // Loads `path`, or when `text` is given, those bytes as if read from `path`.
+  void load(const std::string& path, const std::vector<std::pair<std::string, std::string>>& ov,
+            const std::string* text) {
     file = path;
     dir = fs::path(path).parent_path();
     sc.file = path;
-    FileRead fr = read_text_file(path, kMaxScenarioBytes, "scenario file");
+    FileRead fr;
+    if (text) {
+      fr.bytes = *text;
+      fr = check_text(std::move(fr), kMaxScenarioBytes, "scenario file");
+    } else {
+      fr = read_text_file(path, kMaxScenarioBytes, "scenario file");
+    }
     if (!fr.error.empty()) {
       error_at(file, fr.line, fr.column, "", fr.error);
       return;
@@ -1441,9 +1554,11 @@ struct Loader {
                "empty file; expected a YAML map with name, seed, duration, topology, ...");
       return;
     }
-    std::vector<YAML::Node> docs;
+    DocScan scan;
+    YAML::Node root;
     try {
-      docs = YAML::LoadAll(fr.bytes);
+      scan = scan_documents(fr.bytes);
+      if (!scan.stuck) root = YAML::Load(fr.bytes);  // the first document
     } catch (const YAML::DeepRecursion& e) {
       int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
       int col = e.mark.column >= 0 ? e.mark.column + 1 : 0;
@@ -1457,17 +1572,27 @@ struct Loader {
       error_at(file, line, col, "", "not valid YAML: " + e.msg);
       return;
     }
-    if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+    if (scan.stuck) {
+      const YAML::Mark& m = scan.stuck_at;
+      size_t pos = m.pos >= 0 ? static_cast<size_t>(m.pos) : 0;
+      std::string what = pos < fr.bytes.size() && fr.bytes[pos] == ','
+                             ? "unexpected ',' outside a flow collection ([...] or {...})"
+                             : "cannot parse the text from here";
+      error_at(file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0, "",
+               "not valid YAML: " + what);
+      return;
+    }
+    if (scan.count == 0 || (scan.count == 1 && root.IsNull())) {
       error_at(file, 0, 0, "",
                "empty file (only comments); expected a YAML map with name, seed, duration, ...");
       return;
     }
-    if (docs.size() > 1) {
-      error(docs[1], "",
-            "expected one YAML document, found " + std::to_string(docs.size()) +
-                " (remove the second '---')");
+    if (scan.count > 1) {
+      error_at(file, scan.second_seen ? scan.second.line + 1 : 0,
+               scan.second_seen ? scan.second.column + 1 : 0, "",
+               "expected one YAML document, found " + std::to_string(scan.count) +
+                   " (remove the second '---')");
     }
-    const YAML::Node& root = docs[0];
     Fields f = fields(root, "",
                       {"name", "description", "seed", "duration", "end", "settings", "parameters",
                        "topology", "population", "workload", "timeline"},
@@ -1536,15 +1661,15 @@ struct Loader {
   }
 };
 
-}  // namespace
-
-LoadResult load_scenario(const std::string& path,
-                         const std::vector<std::pair<std::string, std::string>>& overrides) {
+LoadResult load_any(const std::string& path,
+                    const std::vector<std::pair<std::string, std::string>>& overrides,
+                    const std::string* text, const MemoryFiles* files) {
   LoadResult out;
   try {
     Loader l;
+    l.mem = files;
     try {
-      l.load(path, overrides);
+      l.load(path, overrides, text);
     } catch (const std::exception& e) {
       l.error_at(path, 0, 0, "", std::string("internal error while loading: ") + e.what());
     }
@@ -1565,6 +1690,19 @@ LoadResult load_scenario(const std::string& path,
     out.errors = {LoadError{path, 0, 0, "", "internal error"}};
   }
   return out;
+}
+
+}  // namespace
+
+LoadResult load_scenario(const std::string& path,
+                         const std::vector<std::pair<std::string, std::string>>& overrides) {
+  return load_any(path, overrides, nullptr, nullptr);
+}
+
+LoadResult load_scenario_text(const std::string& text, const std::string& name,
+                              const MemoryFiles& files,
+                              const std::vector<std::pair<std::string, std::string>>& overrides) {
+  return load_any(name, overrides, &text, &files);
 }
 
 }  // namespace scsim::scenario

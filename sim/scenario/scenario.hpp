@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -49,5 +50,18 @@ struct LoadResult {
 // the same way (errors name "--set" as the file).
 LoadResult load_scenario(const std::string& path,
                          const std::vector<std::pair<std::string, std::string>>& overrides = {});
+
+// Files a scenario loaded from memory may name (roster, trace): the path as the loader resolves
+// it (relative to the directory of the scenario's name, lexically normal, e.g. "roster.csv" for
+// a scenario named "x.yaml") -> the file's bytes.
+using MemoryFiles = std::map<std::string, std::string>;
+
+// As load_scenario, from the scenario file's bytes (the same size, text and UTF-8 checks):
+// `name` stands for the path in messages and for resolving roster and trace paths, which are
+// looked up in `files` only, never on disk (a path not in `files` is "no such file"). For the
+// fuzzers (tests/fuzz/) and for tests; never throws either.
+LoadResult load_scenario_text(
+    const std::string& text, const std::string& name, const MemoryFiles& files = {},
+    const std::vector<std::pair<std::string, std::string>>& overrides = {});
 
 }  // namespace scsim::scenario

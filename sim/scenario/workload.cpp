@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -83,6 +84,35 @@ std::optional<double> number_of(const std::string& s) {
 bool is_never(const std::string& s) {
   std::string l = lower(s);
   return l == "none" || l == "inf" || l == "infinite" || l == "infinity" || l == "never";
+}
+
+// The share of a law's draws below `x` seconds: lognormal by its CDF, gamma (and erlang) by
+// the series of the regularised lower incomplete gamma function P(shape, x / scale), and 1 when
+// x is past the mode of the law, where the series would be slow (the share is then large
+// anyway). Used to reject handle-time laws whose draws round to 0 µs (issue 12).
+double share_below(const Distribution& d, double x) {
+  using K = Distribution::Kind;
+  if (d.kind == K::lognormal) {
+    if (!(d.mean > 0)) return 1;
+    double sigma2 = std::log1p((d.sd * d.sd) / (d.mean * d.mean));
+    double mu = std::log(d.mean) - 0.5 * sigma2;
+    if (!(sigma2 > 0)) return d.mean < x ? 1 : 0;
+    return 0.5 * std::erfc(-(std::log(x) - mu) / std::sqrt(2.0 * sigma2));
+  }
+  if (d.kind == K::gamma || d.kind == K::erlang) {
+    double a = d.shape;
+    if (!(a > 0) || !(d.mean > 0)) return 1;
+    double z = x / (d.mean / a);
+    if (!(z < a + 1)) return 1;
+    // P(a, z) = z^a e^-z / Gamma(a + 1) * sum_n z^n / ((a + 1) ... (a + n)).
+    double term = 1, sum = 1;
+    for (int n = 1; n < 1000 && term > sum * 1e-12; ++n) {
+      term *= z / (a + n);
+      sum += term;
+    }
+    return std::min(1.0, std::exp(a * std::log(z) - z - std::lgamma(a + 1)) * sum);
+  }
+  return 0;
 }
 
 struct Field {
@@ -340,6 +370,23 @@ struct Parser {
       error(n, path, "law normal needs mean > 0 for " + what);
       return std::nullopt;
     }
+    // A handle time is at least 1 µs (a trace's handle must be > 0): a gamma, erlang or
+    // lognormal law with more than 1 % of its draws below 0.5 µs, which round to 0 µs, is
+    // rejected (issue 12), e.g. gamma with shape 0.01, or lognormal with sd far above the mean.
+    if (what == "handle_time" &&
+        (li->kind == K::lognormal || li->kind == K::gamma || li->kind == K::erlang)) {
+      double share = share_below(out.d, 0.5e-6);
+      if (share > 0.01) {
+        char pct[32];
+        std::snprintf(pct, sizeof pct, "%.3g%%", 100 * share);
+        error(n, path,
+              std::string("law ") + li->name + " gives handle times that round to 0 µs for " + pct +
+                  " of the calls (more than 1 %); a handle time must be at least 1 µs: " +
+                  (li->kind == K::lognormal ? "use a smaller sd or a larger mean"
+                                            : "use a larger shape or mean"));
+        return std::nullopt;
+      }
+    }
     return out;
   }
 
@@ -542,17 +589,42 @@ struct Parser {
              const Defaults& base, model::Workload& out, uint64_t& file_hash) {
     fs::path tp = fs::path(rel).is_absolute() ? fs::path(rel) : ctx.dir / rel;
     std::string tname = tp.lexically_normal().string();
+    std::string bytes;
+    if (ctx.files) {
+      auto it = ctx.files->find(tname);
+      if (it == ctx.files->end()) {
+        error(at, path,
+              "cannot open trace file: no such file (" + quote(tname) +
+                  ", relative to the scenario file)");
+        return;
+      }
+      if (it->second.size() > kMaxTraceBytes) {
+        error(at, path,
+              "trace file is too large: " + std::to_string(it->second.size()) +
+                  " bytes (the limit is " + std::to_string(kMaxTraceBytes >> 20) + " MiB)");
+        return;
+      }
+      bytes = it->second;
+    } else if (!read_trace(tp, tname, at, path, bytes)) {
+      return;
+    }
+    parse_trace(bytes, tname, path, base, out, file_hash);
+  }
+
+  // Reads the trace file from disk into `bytes`; false (and an error) if it cannot.
+  bool read_trace(const fs::path& tp, const std::string& tname, const YAML::Node& at,
+                  const std::string& path, std::string& bytes) {
     std::error_code ec;
     auto st = fs::status(tp, ec);
     if (ec || !fs::exists(st)) {
       error(at, path,
             "cannot open trace file: no such file (" + quote(tname) +
                 ", relative to the scenario file)");
-      return;
+      return false;
     }
     if (!fs::is_regular_file(st)) {
       error(at, path, "cannot open trace file: not a regular file (" + quote(tname) + ")");
-      return;
+      return false;
     }
     uintmax_t size = fs::file_size(tp, ec);
     if (ec || size > kMaxTraceBytes) {
@@ -560,16 +632,21 @@ struct Parser {
             ec ? "cannot read trace file: " + ec.message()
                : "trace file is too large: " + std::to_string(size) + " bytes (the limit is " +
                      std::to_string(kMaxTraceBytes >> 20) + " MiB)");
-      return;
+      return false;
     }
     std::ifstream fin(tp, std::ios::binary);
     if (!fin) {
       error(at, path, "cannot open trace file: permission denied or unreadable");
-      return;
+      return false;
     }
     std::ostringstream ss;
     ss << fin.rdbuf();
-    std::string bytes = ss.str();
+    bytes = ss.str();
+    return true;
+  }
+
+  void parse_trace(const std::string& bytes, const std::string& tname, const std::string& path,
+                   const Defaults& base, model::Workload& out, uint64_t& file_hash) {
     if (auto z = bytes.find('\0'); z != std::string::npos) {
       int line = 1 + static_cast<int>(std::count(bytes.begin(), bytes.begin() + z, '\n'));
       ++count;
@@ -586,7 +663,7 @@ struct Parser {
     int line = 0;
     std::vector<model::TraceCall> calls;
     try {
-      io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
+      io::CSVReader<6, io::trim_chars<' ', '\t'>, strict_double_quote_escape<',', '"'>,
                     io::throw_on_overflow, io::empty_line_comment>
           csv(tname, in);
       csv.read_header(io::ignore_missing_column | io::ignore_extra_column, "arrival", "dc", "group",

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct WorkloadContext {
   bool names_reliable = true;       // false: DC/node sections had errors (no cascades)
   bool groups_reliable = true;      // false: the population had errors
   model::Params params;             // defaults for handle time, patience and ACW
+  // In-memory files by resolved path (load_scenario_text); null: files are read from disk.
+  const std::map<std::string, std::string>* files = nullptr;
 };
 
 // file, line, column (1-based, 0 unknown), key path, message.
