@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "core/random.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
@@ -485,15 +486,7 @@ int cmd_compare(const std::vector<std::string>& args) {
       ("max-events", po::value<std::string>()->value_name("N"),
        "event limit per run (default 200000000)")  //
       ("quiet,q", po::bool_switch(), "print nothing on success");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(d).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
+  po::variables_map vm = parse_command(args, d);
   if (vm.count("help")) {
     std::cout << d << kCompareHelp;
     return kOk;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/wallclock.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
@@ -159,20 +160,6 @@ std::vector<std::pair<std::string, std::string>> parse_sets(const po::variables_
     out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
   }
   return out;
-}
-
-// Parses the options of a subcommand; FILE arguments are positional.
-po::variables_map parse_command(const std::vector<std::string>& args,
-                                const po::options_description& visible,
-                                const po::options_description& hidden) {
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  return vm;
 }
 
 // The progress line: only while stderr is a terminal and the run has lasted a second.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "run/simulation.hpp"
 #include "run/swarm.hpp"
 #include "scenario/shrink.hpp"
@@ -129,15 +130,7 @@ int cmd_shrink(const std::vector<std::string>& args) {
        "where the result goes (default FILE.min.yaml next to FILE)")  //
       ("max-events", po::value<std::string>()->value_name("N")->default_value("5000000"),
        "event limit of each run");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(d).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
+  po::variables_map vm = parse_command(args, d);
   if (vm.count("help")) {
     std::cout << d << kShrinkHelp;
     return 0;
