@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace scsim::scenario {
+struct Scenario;
+}
+
 namespace scsim::bench {
 
 struct Options {
@@ -35,6 +39,10 @@ int run_cluster_child(int copies, int days);
 int run_scale(const Options& opt);
 // The child process of run_scale: one K, prints "RESULT agents events calls wall rss".
 int run_scale_child(int k, bool quick, bool observers);
+// The benchmark day (scenarios/two-dc-day.yaml, or $SCSIM_BENCH_SCENARIO) scaled by
+// scenario::scale_scenario: `copies` copies of the population over `days` days, `factor` times
+// the calls. False (errors printed) if the file does not load.
+bool scaled_day(int copies, int days, int factor, scenario::Scenario* out);
 // Events/s of the bare std::priority_queue hold model (the kernel benchmark's baseline).
 double bare_heap_events_per_s(size_t pending, uint64_t events);
 

@@ -33,21 +33,6 @@ namespace fs = std::filesystem;
 namespace scsim::bench {
 namespace {
 
-// The scenario scaled (scenario/scale.hpp): `copies` copies of the population over `days` days,
-// with `factor` times the calls (rates x factor, call durations / factor).
-bool scaled(int copies, int days, int factor, scenario::Scenario* out) {
-  const char* env = std::getenv("SCSIM_BENCH_SCENARIO");
-  std::string path = env ? env : std::string(SCSIM_SOURCE_DIR) + "/scenarios/two-dc-day.yaml";
-  auto r = scenario::load_scenario(path);
-  if (!r.scenario) {
-    for (const auto& e : r.errors)
-      std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    return false;
-  }
-  *out = scenario::scale_scenario(*r.scenario, scenario::ScaleSpec{copies, days, factor});
-  return true;
-}
-
 struct ClusterRun {
   double events_per_s = 0, wall = 0;
   uint64_t events = 0, calls = 0;
@@ -57,7 +42,7 @@ struct ClusterRun {
 ClusterRun run_scaled(int copies, int days, int factor) {
   ClusterRun r;
   scenario::Scenario sc;
-  if (!scaled(copies, days, factor, &sc)) return r;
+  if (!scaled_day(copies, days, factor, &sc)) return r;
   fs::path dir = fs::temp_directory_path() / ("scsim-bench-cluster-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -105,6 +90,19 @@ ClusterRun run_child(int copies, int factor) {
 }
 
 }  // namespace
+
+bool scaled_day(int copies, int days, int factor, scenario::Scenario* out) {
+  const char* env = std::getenv("SCSIM_BENCH_SCENARIO");
+  std::string path = env ? env : std::string(SCSIM_SOURCE_DIR) + "/scenarios/two-dc-day.yaml";
+  auto r = scenario::load_scenario(path);
+  if (!r.scenario) {
+    for (const auto& e : r.errors)
+      std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    return false;
+  }
+  *out = scenario::scale_scenario(*r.scenario, scenario::ScaleSpec{copies, days, factor});
+  return true;
+}
 
 int run_cluster_child(int copies, int factor) {
   ClusterRun r = run_scaled(copies, 1, factor);

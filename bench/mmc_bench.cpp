@@ -76,7 +76,11 @@ MmcRun run_mmc(int c, double rho, double patience, double calls) {
 // Runs the SimPy peer; returns its calls/s, or a negative value if it could not run.
 double run_simpy(int c, double rho, double patience, long calls, std::string* why) {
   const std::string py = "/usr/bin/python3";
-  const std::string script = std::string(SCSIM_SOURCE_DIR) + "/../shared/peers/mmc_simpy.py";
+  // The SimPy reference model is not part of the repository: $SCSIM_SIMPY_PEER names it (the
+  // development machines keep it beside the clone, the default).
+  const char* env = std::getenv("SCSIM_SIMPY_PEER");
+  const std::string script =
+      env && *env ? env : std::string(SCSIM_SOURCE_DIR) + "/../shared/peers/mmc_simpy.py";
   std::string check = py + " -c 'import SimPy' >/dev/null 2>&1";
   if (std::system(check.c_str()) != 0) {
     *why = "python3-simpy is not installed (apt-get install -y python3-simpy)";

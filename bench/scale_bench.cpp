@@ -88,16 +88,8 @@ bool parse_ks(const std::string& s, std::vector<int>* out) {
 }  // namespace
 
 int run_scale_child(int k, bool quick, bool observers) {
-  const char* env = std::getenv("SCSIM_BENCH_SCENARIO");
-  std::string path = env ? env : std::string(SCSIM_SOURCE_DIR) + "/scenarios/two-dc-day.yaml";
-  auto loaded = scenario::load_scenario(path);
-  if (!loaded.scenario) {
-    for (const auto& e : loaded.errors)
-      std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    return 1;
-  }
-  const scenario::Scenario sc =
-      scenario::scale_scenario(*loaded.scenario, scenario::ScaleSpec{k, 1, 1});
+  scenario::Scenario sc;
+  if (!scaled_day(k, 1, 1, &sc)) return 1;
   const Time end = quick ? std::min(sc.duration, seconds(kQuickEnd)) : sc.duration;
   run::RunLimits limits;
   limits.max_events = limits.max_calls = limits.max_pending = UINT64_MAX;

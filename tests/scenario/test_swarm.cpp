@@ -12,6 +12,7 @@
 #include "run/swarm.hpp"
 #include "scenario/ddmin.hpp"
 #include "scenario/generator.hpp"
+#include "scenario/same_action.hpp"
 #include "scenario/shrink.hpp"
 #include "scenario/writer.hpp"
 
@@ -36,23 +37,6 @@ scenario::Scenario round_trip(const scenario::Scenario& sc, const fs::path& file
     UNSCOPED_INFO(e.to_string());
   REQUIRE(r.scenario);
   return *r.scenario;
-}
-
-void check_same_action(const Action& a, const Action& b) {
-  INFO("action " << model::to_string(a.kind) << " at " << format_time(a.at));
-  CHECK(a.at == b.at);
-  CHECK(a.kind == b.kind);
-  CHECK(a.agent == b.agent);
-  CHECK(a.dc == b.dc);
-  CHECK(a.node == b.node);
-  CHECK(a.gws == b.gws);
-  CHECK(a.ready == b.ready);
-  CHECK(a.one_way == b.one_way);
-  CHECK(a.crash == b.crash);
-  CHECK(a.client == b.client);
-  CHECK(a.group == b.group);
-  CHECK(a.nodes_a == b.nodes_a);
-  CHECK(a.nodes_b == b.nodes_b);
 }
 
 }  // namespace
@@ -151,7 +135,7 @@ TEST_CASE("Writer: every ActionKind, the call action included, loads back equal"
   scenario::Scenario back = round_trip(sc, dir / "every-kind.yaml");
   REQUIRE(back.timeline.size() == sc.timeline.size());
   for (size_t i = 0; i < sc.timeline.size(); ++i)
-    check_same_action(sc.timeline[i], back.timeline[i]);
+    test::check_same_action(sc.timeline[i], back.timeline[i]);
   fs::remove_all(dir);
 }
 

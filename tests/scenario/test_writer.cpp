@@ -9,6 +9,7 @@
 #include "catch.hpp"
 #include "model/params.hpp"
 #include "run/simulation.hpp"
+#include "scenario/same_action.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/writer.hpp"
 
@@ -32,21 +33,6 @@ scenario::Scenario load(const fs::path& p) {
     UNSCOPED_INFO(e.to_string());
   REQUIRE(r.scenario);
   return *r.scenario;
-}
-
-void require_same_action(const model::Action& a, const model::Action& b) {
-  CHECK(a.at == b.at);
-  CHECK(a.kind == b.kind);
-  CHECK(a.agent == b.agent);
-  CHECK(a.dc == b.dc);
-  CHECK(a.node == b.node);
-  CHECK(a.gws == b.gws);
-  CHECK(a.ready == b.ready);
-  CHECK(a.one_way == b.one_way);
-  CHECK(a.crash == b.crash);
-  CHECK(a.client == b.client);
-  CHECK(a.nodes_a == b.nodes_a);
-  CHECK(a.nodes_b == b.nodes_b);
 }
 
 void require_same(const scenario::Scenario& a, const scenario::Scenario& b) {
@@ -90,7 +76,7 @@ void require_same(const scenario::Scenario& a, const scenario::Scenario& b) {
   }
   REQUIRE(a.timeline.size() == b.timeline.size());
   for (size_t i = 0; i < a.timeline.size(); ++i)
-    require_same_action(a.timeline[i], b.timeline[i]);
+    test::check_same_action(a.timeline[i], b.timeline[i]);
 }
 
 uint64_t fingerprint(const scenario::Scenario& sc) {
