@@ -7,6 +7,9 @@ scsim_packages=(
   catch2 libfccp-dev libyaml-cpp-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth
   clang-format
+  zlib1g-dev libboost-math-dev
+  libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin libboost-mpi-dev
+  nlohmann-json3-dev libjs-chart.js chromium
 )
 
 scsim_install_missing() {
