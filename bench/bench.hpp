@@ -34,6 +34,8 @@ int run_model(const Options& opt);
 int run_mmc(const Options& opt);
 int run_cluster(const Options& opt);
 int run_swarm(const Options& opt);
+// scsim sweep: --jobs 1 vs 2, mpirun -n 1 vs 2, the database's share of a run.
+int run_sweep(const Options& opt);
 // The child process of run_cluster: one scaled run, prints "RESULT ev/s wall events calls rss".
 int run_cluster_child(int copies, int days);
 int run_scale(const Options& opt);

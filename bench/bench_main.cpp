@@ -42,6 +42,8 @@ void usage(FILE* out) {
       "           K = 1, peak RSS; observers as `scsim run` (results to a scratch dir)\n"
       "  swarm    scsim swarm's work on one thread (2000 seeds: generate, run with the\n"
       "           invariant checker, check liveness): seeds/s and events/s\n"
+      "  sweep    a 64-run campaign (scsim sweep) with --jobs 1 and 2, and mpirun -n 1\n"
+      "           and 2 when built with MPI: runs/s and speed-ups; database time per run\n"
       "\n"
       "Options:\n"
       "  --quick     small sizes (a smoke run, a second or so)\n"
@@ -105,6 +107,7 @@ int main(int argc, char** argv) {
   if (what == "cluster") return scsim::bench::run_cluster(opt);
   if (what == "swarm") return scsim::bench::run_swarm(opt);
   if (what == "scale") return scsim::bench::run_scale(opt);
+  if (what == "sweep") return scsim::bench::run_sweep(opt);
   std::fprintf(stderr, "scsim-bench: unknown benchmark '%s'\n\n", what.c_str());
   usage(stderr);
   return 2;

@@ -17,4 +17,7 @@ int cmd_swarm(const std::vector<std::string>& args);
 // scsim shrink FILE --until invariant|liveness|fingerprint:HEX|outcome:CALL=OUTCOME [--out F]
 int cmd_shrink(const std::vector<std::string>& args);
 
+// scsim sweep CAMPAIGN.yaml [--jobs J] [--out DIR] [--resume] [--dry-run] [--mpi]
+int cmd_sweep(const std::vector<std::string>& args);
+
 }  // namespace scsim::cli

@@ -79,6 +79,8 @@ const char* const kTopHelp =
     "  scsim swarm --seeds N [options]  random scenarios checked against DOMAIN's invariants\n"
     "                                 and liveness; failing ones written to results/swarm/\n"
     "  scsim shrink FILE --until P    delta-debug a scenario to a smaller one with property P\n"
+    "  scsim sweep CAMPAIGN [options] a campaign: grid of settings x replications x routing\n"
+    "                                 modes on every core or MPI ranks, into one SQLite file\n"
     "  scsim COMMAND --help           the options of a command, with examples\n"
     "  scsim --help                   this text\n"
     "  scsim --version                version and git commit\n"
@@ -666,6 +668,7 @@ int main_impl(int argc, char** argv) {
     if (!rest.empty() && rest[0] == "erlang") return cmd_erlang({"--help"});
     if (!rest.empty() && rest[0] == "swarm") return cmd_swarm({"--help"});
     if (!rest.empty() && rest[0] == "shrink") return cmd_shrink({"--help"});
+    if (!rest.empty() && rest[0] == "sweep") return cmd_sweep({"--help"});
     std::cout << kTopHelp;
     return kOk;
   }
@@ -679,9 +682,10 @@ int main_impl(int argc, char** argv) {
   if (first == "erlang") return cmd_erlang(rest);
   if (first == "swarm") return cmd_swarm(rest);
   if (first == "shrink") return cmd_shrink(rest);
+  if (first == "sweep") return cmd_sweep(rest);
   throw UsageError(
       "unknown command \"" + first +
-      "\" (commands: run, validate, compare, erlang, swarm, shrink; see scsim --help)");
+      "\" (commands: run, validate, compare, erlang, swarm, shrink, sweep; see scsim --help)");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ value() { grep -E "^[^,]*,[^,]*,run,$2," "$1/run.csv" | cut -d, -f5; }
   echo "scenario,seed,events,fingerprint"
   for f in "$root"/scenarios/*.yaml; do
     n="$(basename "$f" .yaml)"
+    case "$n" in campaign-*) continue ;; esac  # campaign files (scsim sweep), not scenarios
     if ! "$scsim" run "$f" --quiet --out "$work/$n" >"$work/$n.log" 2>&1; then
       echo "golden: $n: scsim run failed:" >&2
       sed 's/^/    /' "$work/$n.log" >&2
