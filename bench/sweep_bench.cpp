@@ -1,5 +1,5 @@
 // scsim-bench sweep (issue 13): one 64-run campaign (8 grid points x 4 replications x 2 modes of
-// global-vs-local, each run 40 simulated minutes) timed as `scsim sweep --jobs 1` and
+// global-vs-local, each run two simulated hours) timed as `scsim sweep --jobs 1` and
 // `--jobs 2`, and, when scsim was built with MPI and mpirun is present, `mpirun -n 1` and
 // `-n 2 --mpi`, each in its own process in one session; then, in this process on one thread,
 // the time the database takes per run (insert, plus the final copy and CSVs spread over the
@@ -28,7 +28,7 @@ std::string campaign_text(bool quick) {
              "/scenarios/global-vs-local.yaml\n"
              "seed: 3\n") +
          (quick ? "replications: 1\nuntil: \"00:20:00\"\n"
-                : "replications: 4\nuntil: \"00:40:00\"\n") +
+                : "replications: 4\nuntil: \"02:00:00\"\n") +
          "modes: [auto, local_node]\n"
          "vary:\n"
          "  addp_timeout_s: [5, 30]\n"
