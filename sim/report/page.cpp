@@ -74,9 +74,12 @@ function section(title, what) {
   return s;
 }
 function none(parent, what) { parent.appendChild(el('p', { 'class': 'none' }, what + ': not recorded in these results.')); }
+// Simulated time as hh:mm, or hh:mm:ss for runs shorter than six hours.
+var SHORT = (D.end || 0) < 6 * 3600;
+function two(n) { return (n < 10 ? '0' : '') + n; }
 function hhmm(s) {
   s = Math.round(s); var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
-  return (h < 10 ? '0' : '') + h + ':' + (m < 10 ? '0' : '') + m;
+  return two(h) + ':' + two(m) + (SHORT ? ':' + two(s % 60) : '');
 }
 function f(v, d) { return (v === null || v === undefined || isNaN(v)) ? '–' : Number(v).toFixed(d === undefined ? 3 : d); }
 function table(parent, head, rows, cap) {
@@ -127,7 +130,7 @@ var shade = {
   }
 };
 function timeAxis(end) {
-  return { type: 'linear', min: 0, max: end || undefined, ticks: { callback: function (v) { return hhmm(v); }, maxTicksLimit: 13 }, title: { display: true, text: 'simulated time (hh:mm)' } };
+  return { type: 'linear', min: 0, max: end || undefined, ticks: { callback: function (v) { return hhmm(v); }, maxTicksLimit: 13 }, title: { display: true, text: SHORT ? 'simulated time (hh:mm:ss)' : 'simulated time (hh:mm)' } };
 }
 function lines(t, series, ylabel, end, ymax) {
   var ds = [], i = 0;
@@ -199,6 +202,7 @@ function runReport() {
     chart(g2, lines(D.service.t, pick('abandonment_rate'), 'abandonment rate', end));
   } else none(s, 'intervals.csv (calls per interval)');
   if (D.queue && Object.keys(D.queue.scopes).length) chart(g2, lines(D.queue.t, D.queue.scopes, 'calls waiting (mean)', end));
+  else if (D.queue) s.appendChild(el('p', { 'class': 'none' }, 'No call waited in this run.'));
   else none(s, 'calls.csv (queue length)');
 
   // 3. Availability
@@ -270,7 +274,7 @@ function compareReport() {
   s.appendChild(el('p', { 'class': 'sentence' }, D.sentence));
   var rows = [];
   (D.differences || []).forEach(function (d) {
-    var k = KP.filter(function (x) { return x[0] === d.kpi; })[0]; if (!k) return;
+    var k = KP.filter(function (x) { return x[0] === d.kpi; })[0]; if (!k || (d.mean_a === null && d.mean_b === null)) return;
     rows.push([d.scope, { text: k[1], cls: 'l' }, d.a + ' ' + f(d.mean_a, k[2]), d.b + ' ' + f(d.mean_b, k[2]),
       { text: (d.diff >= 0 ? '+' : '') + f(d.diff, k[2]) + (d.low !== null ? ' [' + f(d.low, k[2]) + ', ' + f(d.high, k[2]) + ']' : ''), cls: d.significant === 'yes' ? 'sig' : '' }]);
   });

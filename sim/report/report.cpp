@@ -341,6 +341,7 @@ void calls_of(const fs::path& dir, const Bins& bins, json& queue, json& outcomes
     std::string per = t->at(r, c_per);
     oc[per.empty() ? "n/a" : per][out] += 1;
   }
+  outcomes = json::object();
   json qs = json::object();
   for (auto& [k, v] : q)
     qs[k] = rounded(v, 0.01);
@@ -373,32 +374,42 @@ void routing_of(const fs::path& dir, json& results, json& exclusions) {
 // DN-seconds per view (summary.csv).
 json availability_of(const fs::path& dir, const Bins& bins) {
   json out = json::object();
-  if (auto t = Table::load(dir, "dn_views")) {
-    std::map<std::string, std::vector<double>> insrv, elig;
-    const int c_lvl = t->index("level"), c_node = t->index("node"), c_from = t->index("from"),
-              c_to = t->index("to"), c_srv = t->index("service"), c_el = t->index("eligible");
-    for (size_t r = 0; r < t->rows(); ++r) {
-      const std::string& lvl = t->at(r, c_lvl);
-      std::string view;
-      if (lvl == "truth") {
-        view = "truth";
-      } else if (lvl == "stat") {
-        view = "SS_" + t->at(r, c_node);
-      } else {
-        continue;
-      }
-      double from = std::atof(t->at(r, c_from).c_str()), to = std::atof(t->at(r, c_to).c_str());
-      if (t->at(r, c_srv) == "InSrv") {
-        auto& v = insrv[view];
-        if (v.empty()) v.assign(bins.n, 0.0);
-        bins.spread(v, from, to, 1.0);
-      }
-      if (t->at(r, c_el) == "true") {
-        auto& v = elig[view];
-        if (v.empty()) v.assign(bins.n, 0.0);
-        bins.spread(v, from, to, 1.0);
-      }
-    }
+  std::map<std::string, std::vector<double>> insrv, elig;
+  int c_lvl = -1, c_node = -1, c_from = -1, c_to = -1, c_srv = -1, c_el = -1;
+  const std::string empty;
+  auto at = [&](const std::vector<std::string>& row, int c) -> const std::string& {
+    return c >= 0 && size_t(c) < row.size() ? row[size_t(c)] : empty;
+  };
+  bool found =
+      Table::scan(dir, "dn_views", [&](const Table& t, const std::vector<std::string>& row) {
+        if (c_lvl < 0) {
+          c_lvl = t.index("level"), c_node = t.index("node"), c_from = t.index("from");
+          c_to = t.index("to"), c_srv = t.index("service"), c_el = t.index("eligible");
+        }
+        const std::string& lvl = at(row, c_lvl);
+        std::string view;
+        if (lvl == "truth") {
+          view = "truth";
+        } else if (lvl == "stat") {
+          view = "SS_" + at(row, c_node);
+        } else {
+          return;
+        }
+        const bool up = at(row, c_srv) == "InSrv", el = at(row, c_el) == "true";
+        if (!up && !el) return;
+        double from = std::atof(at(row, c_from).c_str()), to = std::atof(at(row, c_to).c_str());
+        if (up) {
+          auto& v = insrv[view];
+          if (v.empty()) v.assign(bins.n, 0.0);
+          bins.spread(v, from, to, 1.0);
+        }
+        if (el) {
+          auto& v = elig[view];
+          if (v.empty()) v.assign(bins.n, 0.0);
+          bins.spread(v, from, to, 1.0);
+        }
+      });
+  if (found) {
     json a = json::object(), b = json::object();
     for (auto& [k, v] : insrv)
       a[k] = rounded(v, 0.01);

@@ -15,10 +15,14 @@ namespace fs = std::filesystem;
 std::string read_file_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path.string() + ": cannot be opened");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw std::runtime_error(path.string() + ": read error");
-  std::string raw = ss.str();
+  std::string raw;
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (!ec) raw.resize(size);
+  in.read(raw.data(), std::streamsize(raw.size()));
+  if (in.bad() || size_t(in.gcount()) != raw.size()) {
+    throw std::runtime_error(path.string() + ": read error");
+  }
   if (path.extension() != ".gz") return raw;
 
   z_stream z{};
@@ -59,6 +63,24 @@ std::string read_file_bytes(const fs::path& path) {
 Table Table::parse(std::string_view text, const std::string& source) {
   Table t;
   t.source_ = source;
+  parse_into(t, text, nullptr);
+  return t;
+}
+
+bool Table::scan(const fs::path& dir, const std::string& name, const Sink& row) {
+  fs::path plain = dir / (name + ".csv");
+  fs::path gz = dir / (name + ".csv.gz");
+  std::error_code ec;
+  fs::path p = fs::is_regular_file(plain, ec) ? plain : gz;
+  if (!fs::is_regular_file(p, ec)) return false;
+  Table t;
+  t.source_ = p.string();
+  parse_into(t, read_file_bytes(p), &row);
+  return true;
+}
+
+void Table::parse_into(Table& t, std::string_view text, const Sink* sink) {
+  const std::string& source = t.source_;
   std::vector<std::string> row;
   std::string field;
   size_t line = 1, row_line = 1;
@@ -69,7 +91,11 @@ Table Table::parse(std::string_view text, const std::string& source) {
     if (t.header_.empty() && t.rows_.empty()) {
       t.header_ = std::move(row);
     } else if (!(row.size() == 1 && row[0].empty())) {
-      t.rows_.push_back(std::move(row));
+      if (sink) {
+        (*sink)(t, row);
+      } else {
+        t.rows_.push_back(std::move(row));
+      }
     }
     row.clear();
     any = false;
@@ -113,7 +139,6 @@ Table Table::parse(std::string_view text, const std::string& source) {
                              ": unterminated quoted field");
   }
   if (any || !field.empty() || !row.empty()) end_row();
-  return t;
 }
 
 std::optional<Table> Table::load(const fs::path& dir, const std::string& name) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,12 @@ class Table {
   // Throws std::runtime_error naming the file when it exists but cannot be read or inflated.
   static std::optional<Table> load(const std::filesystem::path& dir, const std::string& name);
 
+  // Streams DIR/NAME.csv(.gz) row by row without keeping the rows (for the large files:
+  // dn_views, calls, routing): `row` gets this table (its header, no rows) and the fields.
+  // Returns false if neither file exists.
+  static bool scan(const std::filesystem::path& dir, const std::string& name,
+                   const std::function<void(const Table&, const std::vector<std::string>&)>& row);
+
   size_t rows() const { return rows_.size(); }
   bool has(std::string_view column) const { return index(column) >= 0; }
   // The field of row r in `column`; "" when the column is absent or the row is short.
@@ -33,6 +40,8 @@ class Table {
   const std::string& source() const { return source_; }
 
  private:
+  using Sink = std::function<void(const Table&, const std::vector<std::string>&)>;
+  static void parse_into(Table& t, std::string_view text, const Sink* sink);
   std::string source_;
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
