@@ -81,6 +81,7 @@ function hhmm(s) {
   s = Math.round(s); var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
   return two(h) + ':' + two(m) + (SHORT ? ':' + two(s % 60) : '');
 }
+function dur(s) { return s < 120 ? f(s, 1) + ' s' : s < 7200 ? f(s / 60, 1) + ' min' : f(s / 3600, 1) + ' h'; }
 function f(v, d) { return (v === null || v === undefined || isNaN(v)) ? '–' : Number(v).toFixed(d === undefined ? 3 : d); }
 function table(parent, head, rows, cap) {
   var t = el('table'), tr = el('tr');
@@ -182,7 +183,7 @@ function runReport() {
   if (m.description) s.appendChild(el('p', { 'class': 'what' }, m.description));
   if (D.periods) {
     var rows = D.periods.filter(function (r) { return r.offered !== null; }).map(function (r) {
-      return [r.period, { text: r.scope, cls: 'l' }, hhmm(r.time_s || 0), f(r.offered, 0), f(r.sl), f(r.asa_s, 2), f(r.abandonment_rate), f(r.routing_failure_rate), f(r.remote_share)];
+      return [r.period, { text: r.scope, cls: 'l' }, dur(r.time_s || 0), f(r.offered, 0), f(r.sl), f(r.asa_s, 2), f(r.abandonment_rate), f(r.routing_failure_rate), f(r.remote_share)];
     });
     table(s, ['period', 'scope', 'time', 'calls', 'SL', 'ASA s', 'abandoned', 'routing failures', 'remote share'], rows);
     var scopes = {}, per = sortPeriods(D.periods.map(function (r) { return r.period; }).filter(function (v, i, a) { return a.indexOf(v) === i; }));

@@ -107,6 +107,14 @@ std::string fmt(double v, const char* f = "%.2f") {
   return b;
 }
 
+// A duration for people: 10.4 s, 29.9 min, 23.5 h.
+std::string duration_text(double s) {
+  if (std::isnan(s)) return "n/a";
+  if (s < 120) return fmt(s, "%.1f s");
+  if (s < 7200) return fmt(s / 60, "%.1f min");
+  return fmt(s / 3600, "%.1f h");
+}
+
 std::string hhmm(double s) {
   long t = long(std::llround(s));
   char b[32];
@@ -661,7 +669,7 @@ std::vector<std::string> terminal_summary(const fs::path& dir) {
   for (size_t r = 0; r < t->rows(); ++r) {
     if (scope_of(*t, r) != "all") continue;
     std::snprintf(b, sizeof b, "  %-12s %10s %8.0f %8s %8s %10s", t->get(r, "period").c_str(),
-                  hhmm(t->num(r, "time_s")).c_str(), t->num(r, "offered"),
+                  duration_text(t->num(r, "time_s", NAN)).c_str(), t->num(r, "offered"),
                   fmt(t->num(r, "sl", NAN), "%.3f").c_str(),
                   fmt(t->num(r, "asa_s", NAN), "%.1f").c_str(),
                   fmt(t->num(r, "abandonment_rate", NAN), "%.3f").c_str());
