@@ -637,6 +637,19 @@ void write_report(const fs::path& dir, const fs::path& out, const Options& o) {
                              ": Chart.js not found (install the Debian package libjs-chart.js, "
                              "or give its file with --chartjs FILE)");
   }
+  // Never overwrite a file that scsim report did not write.
+  if (fs::exists(out, ec)) {
+    std::ifstream old(out, std::ios::binary);
+    std::string head(1024, '\0');
+    old.read(head.data(), std::streamsize(head.size()));
+    head.resize(size_t(old.gcount()));
+    if (!fs::is_regular_file(out, ec) ||
+        head.find("<title>scsim report</title>") == std::string::npos) {
+      throw std::runtime_error(out.string() +
+                               ": exists and is not a report written by scsim; not overwritten "
+                               "(choose another file with -o)");
+    }
+  }
   std::string chartjs = read_file_bytes(o.chartjs);
   std::string html = render_page(safe, chartjs);
   fs::path tmp = out;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -116,4 +117,21 @@ TEST_CASE("report: a directory that is no results directory is refused with its 
   CHECK(scsim::report::kind_of(d) == scsim::report::Kind::unknown);
   CHECK(error_of([&] { (void)scsim::report::build_json(d); }).find("not a results directory") !=
         std::string::npos);
+}
+
+TEST_CASE("report: a file that scsim report did not write is never overwritten") {
+  auto d = fresh_dir("keep");
+  write(d / "run.csv", "seed,scenario,section,name,value\n1,s,run,end_time,60\n");
+  write(d / "mine.html", "my notes");
+  scsim::report::Options o;
+  o.chartjs = d / "run.csv";  // any file: the page is not opened here
+  CHECK(error_of([&] {
+          scsim::report::write_report(d, d / "mine.html", o);
+        }).find("not overwritten") != std::string::npos);
+  std::ifstream f(d / "mine.html");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  CHECK(text == "my notes");
+  scsim::report::write_report(d, d / "report.html", o);
+  scsim::report::write_report(d, d / "report.html", o);  // its own report: replaced
+  CHECK(fs::file_size(d / "report.html") > 1000);
 }
