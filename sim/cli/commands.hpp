@@ -19,5 +19,12 @@ int cmd_shrink(const std::vector<std::string>& args);
 
 // scsim sweep CAMPAIGN.yaml [--jobs J] [--out DIR] [--resume] [--dry-run] [--mpi]
 int cmd_sweep(const std::vector<std::string>& args);
+// scsim report DIR [-o FILE.html] [--chartjs FILE] [--quiet]
+int cmd_report(const std::vector<std::string>& args);
+// Writes DIR's HTML report to `out` (scsim run --report, scsim compare --report, scsim
+// report); `name` is the results' name shown in the page. Prints the file, its size and the
+// time it took unless quiet. Returns false (after printing why on stderr) on failure.
+bool write_html_report(const std::string& dir, const std::string& out, const std::string& name,
+                       bool quiet, const std::string& chartjs = "");
 
 }  // namespace scsim::cli

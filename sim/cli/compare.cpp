@@ -485,6 +485,9 @@ int cmd_compare(const std::vector<std::string>& args) {
        "worker threads (default: the number of cores, at most R)")  //
       ("max-events", po::value<std::string>()->value_name("N"),
        "event limit per run (default 200000000)")  //
+      ("report", po::bool_switch(),
+       "also write report.html with the results: one self-contained HTML page with the"
+       " table, the generated sentence and charts (see scsim report --help)")  //
       ("quiet,q", po::bool_switch(), "print nothing on success");
   po::variables_map vm = parse_command(args, d);
   if (vm.count("help")) {
@@ -626,10 +629,19 @@ int cmd_compare(const std::vector<std::string>& args) {
   // Group names as the model numbers them (CallRecord::group).
   std::vector<std::string> group_names = stats::routing_groups(sc.cluster);
   write_results(results.temp(), sc, o, reps, group_names);
+  if (vm["report"].as<bool>() &&
+      !write_html_report(results.temp().string(), (results.temp() / "report.html").string(),
+                         sc.name + " (compare)", true)) {
+    std::cerr << "scsim: results not written (" << target.string() << " left as it was)\n";
+    return kRunFailed;
+  }
   results.commit();
   if (!quiet) {
     print_table(sc, o, reps);
     std::printf("\nresults: %s\n", target.string().c_str());
+    if (vm["report"].as<bool>()) {
+      std::printf("report: %s\n", (target / "report.html").string().c_str());
+    }
   }
   return kOk;
 }

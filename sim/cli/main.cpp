@@ -33,6 +33,7 @@
 #include "cli/wallclock.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
+#include "report/report.hpp"
 #include "run/lint.hpp"
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
@@ -81,6 +82,8 @@ const char* const kTopHelp =
     "  scsim shrink FILE --until P    delta-debug a scenario to a smaller one with property P\n"
     "  scsim sweep CAMPAIGN [options] a campaign: grid of settings x replications x routing\n"
     "                                 modes on every core or MPI ranks, into one SQLite file\n"
+    "  scsim report DIR [-o FILE]     one self-contained HTML page (charts, tables) of a run's\n"
+    "                                 or a compare's results; opens offline in any browser\n"
     "  scsim COMMAND --help           the options of a command, with examples\n"
     "  scsim --help                   this text\n"
     "  scsim --version                version and git commit\n"
@@ -238,6 +241,7 @@ struct RunOptions {
   bool check_liveness = false;
   bool strict = false;  // warnings exit 2
   bool quiet = false;
+  bool report = false;  // also write report.html with the results
   std::optional<uint64_t> abort_after_events;
   bool several = false;  // several FILEs: --out is a parent directory
 };
@@ -429,6 +433,14 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
   info.version = SCSIM_VERSION;
   info.git_commit = SCSIM_GIT_COMMIT;
   sim.write_run_csv(results.temp(), info);
+  // The report goes into the results before they are renamed into place: a run that fails to
+  // write it leaves no half-written results.
+  if (o.report && !write_html_report(results.temp().string(),
+                                     (results.temp() / "report.html").string(), sc.name, true)) {
+    std::cerr << "scsim: " << sc.file << ": results not written (" << target.string()
+              << " left as it was)\n";
+    return kRunFailed;
+  }
   results.commit();
 
   if (!o.quiet) {
@@ -440,6 +452,11 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
               << " conflicts, " << recorder.staleness_windows() << " staleness windows"
               << (checker ? ", invariants ok" : "") << "\n"
               << "results: " << target.string() << "\n";
+    for (const auto& line : report::terminal_summary(target))
+      std::cout << line << "\n";
+    if (o.report) {
+      std::cout << "report: " << (target / "report.html").string() << "\n";
+    }
   }
   return o.strict && warnings.size() > before_run ? kBadInput : kOk;
 }
@@ -507,7 +524,12 @@ po::options_description run_options() {
        "at the end of the run, check that every live node's view and Stat Server agree with"
        " the truth (owner, service, agent state): for scenarios that heal everything and end"
        " quietly, such as those `scsim swarm` writes; exit code 1 if not")  //
-      ("quiet,q", po::bool_switch(), "print nothing on success (errors still go to stderr)");
+      ("report", po::bool_switch(),
+       "also write report.html in the results directory: one self-contained HTML page with"
+       " charts (see scsim report --help)")  //
+      ("quiet,q", po::bool_switch(),
+       "print nothing on success (errors still go to stderr); without it, the run ends with"
+       " its calls, SL, ASA and abandonment per period");
   return d;
 }
 
@@ -579,6 +601,7 @@ int cmd_run(const std::vector<std::string>& args) {
   o.check_liveness = vm["check-liveness"].as<bool>();
   o.strict = vm["strict"].as<bool>();
   o.quiet = vm["quiet"].as<bool>();
+  o.report = vm["report"].as<bool>();
   o.several = files.size() > 1;
   auto sets = parse_sets(vm);
 
@@ -669,6 +692,7 @@ int main_impl(int argc, char** argv) {
     if (!rest.empty() && rest[0] == "swarm") return cmd_swarm({"--help"});
     if (!rest.empty() && rest[0] == "shrink") return cmd_shrink({"--help"});
     if (!rest.empty() && rest[0] == "sweep") return cmd_sweep({"--help"});
+    if (!rest.empty() && rest[0] == "report") return cmd_report({"--help"});
     std::cout << kTopHelp;
     return kOk;
   }
@@ -683,6 +707,7 @@ int main_impl(int argc, char** argv) {
   if (first == "swarm") return cmd_swarm(rest);
   if (first == "shrink") return cmd_shrink(rest);
   if (first == "sweep") return cmd_sweep(rest);
+  if (first == "report") return cmd_report(rest);
   throw UsageError(
       "unknown command \"" + first +
       "\" (commands: run, validate, compare, erlang, swarm, shrink, sweep; see scsim --help)");

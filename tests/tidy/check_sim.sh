@@ -34,5 +34,11 @@ hits=$(grep -rnE '#include *"(stats|run|cli)/' sim/scenario/ 2>/dev/null || true
 hits=$(grep -rnE '#include *"cli/' sim/run/ 2>/dev/null || true)
 [ -n "$hits" ] && report "run/ must not include cli/" "$hits"
 
+hits=$(grep -rnE '#include *"(model|stats|scenario|run|cli)/' sim/report/ 2>/dev/null || true)
+[ -n "$hits" ] && report "report/ reads result files only: it must not include model/, stats/, scenario/, run/ or cli/" "$hits"
+
+hits=$(grep -rnE '#include *"report/' sim/ --include='*.hpp' --include='*.cpp' | grep -vE '^sim/(cli|report)/' || true)
+[ -n "$hits" ] && report "only cli/ may include report/ (the report is above the simulation)" "$hits"
+
 if [ "$fail" -eq 0 ]; then echo "tidy: sim/ is clean"; fi
 exit "$fail"
