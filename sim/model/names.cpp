@@ -1,5 +1,7 @@
 // Every readable name of the model's enums (to_string), the TC message kinds and the event
 // kinds: one table per enum, in one place.
+#include <string>
+
 #include "model/cluster_impl.hpp"
 
 namespace scsim::model {
@@ -197,6 +199,78 @@ const char* to_string(RoutingFailureCause c) {
       return "redirection_limit";
   }
   return "?";
+}
+
+namespace {
+std::string node_name(int n) {
+  return "N" + std::to_string(n + 1);
+}
+std::string pair_name(uint32_t target, int width, const char* sep) {
+  return node_name(int(target) / width) + sep + node_name(int(target) % width);
+}
+}  // namespace
+
+std::string describe_event(const Cluster& c, const Event& e) {
+  const int N = c.node_count(), D = c.dn_count();
+  const uint32_t t = e.target;
+  const uint64_t arg = e.arg;
+  std::string s = Cluster::event_name(e.kind);
+  auto gen = [&](const char* what) { return std::string(" ") + what + " " + std::to_string(arg); };
+  switch (Ev(e.kind)) {
+    case Ev::action:
+      return s + " #" + std::to_string(t);
+    case Ev::tc_deliver:
+      return s + " " + pair_name(t, N, "->") + gen("epoch");
+    case Ev::ss_deliver:
+    case Ev::proxy_detect:
+    case Ev::proxy_take_back:
+      return s + " " + node_name(int(t)) + gen("epoch");
+    case Ev::reg_expiry:
+      return s + " " + node_name(int(t) / D) + " dn " + std::to_string(int(t) % D) + gen("gen");
+    case Ev::addp_declare:
+    case Ev::tc_retry:
+    case Ev::grace_expire:
+    case Ev::retry_reach:
+      return s + " " + pair_name(t, N, " end to ") + gen("gen");
+    case Ev::link_up:
+      return s + " " + pair_name(t, N, "-") + gen("gen");
+    case Ev::phone_refresh:
+    case Ev::dn_probe:
+    case Ev::wwe_window_end:
+    case Ev::agent_relogin:
+      return s + " dn " + std::to_string(t) + gen("gen");
+    case Ev::gws_reconnect:
+      return s + " gws " + std::to_string(t) + gen("gen");
+    case Ev::gws_declare: {
+      const GwsDeclareArg x = unpack_gws_declare(arg);
+      return s + " gws " + std::to_string(t) + (x.side == 0 ? " gws end" : " node end ") +
+             (x.side == 0 ? std::string() : node_name(x.node)) + " cut " +
+             std::to_string(x.cut_gen);
+    }
+    case Ev::route:
+      return s + " " + node_name(int(t));
+    case Ev::held_end:
+      return s + " " + pair_name(t, N, " from ");
+    case Ev::acw_end:
+      return s + " dn " + std::to_string(t) + " owner " + node_name(int(arg >> 32)) + " gen " +
+             std::to_string(uint32_t(arg));
+    case Ev::stream_arrival:
+      return s + " stream " + std::to_string(t);
+    case Ev::trace_arrival:
+      return s + " trace " + std::to_string(t);
+    case Ev::request_arrive:
+      return s + " slot " + std::to_string(t);
+    case Ev::offer_arrive:
+    case Ev::offer_fail:
+    case Ev::offer_timeout:
+    case Ev::answer:
+    case Ev::call_end:
+    case Ev::patience:
+    case Ev::router_timeout:
+      return s + " call slot " + std::to_string(t) + " gen " + std::to_string(arg >> 32) +
+             " step " + std::to_string(uint32_t(arg));
+  }
+  return s + " " + std::to_string(t) + " " + std::to_string(arg);
 }
 
 }  // namespace scsim::model

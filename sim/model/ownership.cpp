@@ -359,4 +359,42 @@ void Cluster::Impl::arrive_request(const Request& r) {
   agent_request(d, r.kind, r.ready);
 }
 
+void Cluster::Impl::act_agent(const Action& a) {
+  // Agent login, logout, Ready, NotReady from a SIP desktop: a request to the DN's owner (R16).
+  const int d = a.agent;
+  if (a.kind == ActionKind::agent_ready || a.kind == ActionKind::agent_not_ready ||
+      a.kind == ActionKind::agent_login) {
+    sessions[d].ready =
+        a.kind == ActionKind::agent_login ? a.ready : a.kind == ActionKind::agent_ready;
+  }
+  Request r;
+  r.kind = a.kind;
+  r.dn = d;
+  r.ready = a.ready;
+  r.sent = sched.now();
+  post_request(r);
+}
+
+void Cluster::Impl::act_tregister(const Action& a) {
+  // R5/R6: a client's TRegisterAddress to a named node.
+  Request r;
+  r.kind = ActionKind::tregister;
+  r.dn = a.agent;
+  r.node = a.node;
+  r.client = a.client;
+  r.register_dn = true;
+  r.sent = sched.now();
+  post_request(r);
+}
+
+void Cluster::Impl::agent_relogin(int d) {
+  // R18: the agent logs in again, Ready.
+  Request r;
+  r.kind = ActionKind::agent_login;
+  r.dn = d;
+  r.ready = true;
+  r.sent = sched.now();
+  post_request(r);
+}
+
 }  // namespace scsim::model

@@ -22,12 +22,13 @@ bool Cluster::Impl::tc_usable(int from, int to) const {
          end(to, from).state != LinkEndState::declared_lost;
 }
 
-void Cluster::Impl::schedule_declare(int n, int p) {
-  LinkEnd& e = end(n, p);
+Time Cluster::Impl::addp_detect_at(Time from, const char* stream, uint64_t id) {
+  // The one ADDP detection draw (R31, R39, R44): addp_timeout x (1 + u), u by
+  // addp_detection_model (uniform: one draw from the end's own stream; min: 0; max: 1).
   double u = 0;
   switch (P.addp_detection_model) {
     case AddpDetection::uniform:
-      u = rng("addp", uint64_t(n) * 4096 + uint64_t(p)).uniform01();
+      u = rng(stream, id).uniform01();
       break;
     case AddpDetection::min:
       u = 0;
@@ -36,8 +37,13 @@ void Cluster::Impl::schedule_declare(int n, int p) {
       u = 1;
       break;
   }
-  Time at = sched.now() + seconds(P.addp_timeout.to_seconds() * (1.0 + u));
-  sched.schedule_at(at, kTimer, Event{uint32_t(Ev::addp_declare), uint32_t(n * N + p), e.gen});
+  return from + seconds(P.addp_timeout.to_seconds() * (1.0 + u));
+}
+
+void Cluster::Impl::schedule_declare(int n, int p) {
+  Time at = addp_detect_at(sched.now(), "addp", uint64_t(n) * 4096 + uint64_t(p));
+  sched.schedule_at(at, kTimer,
+                    Event{uint32_t(Ev::addp_declare), uint32_t(n * N + p), end(n, p).gen});
 }
 
 void Cluster::Impl::schedule_retry(int n, int p, Time at) {
@@ -156,13 +162,7 @@ void Cluster::Impl::declare(int n, int p) {
     sched.schedule_after(P.oos_grace_after_link_loss, kTimer,
                          Event{uint32_t(Ev::grace_expire), uint32_t(n * N + p), e.gen});
   } else {
-    for (int d = 0; d < D; ++d) {
-      DnView v = nodes[n].view[d];
-      if (v.owner == p && v.in_service) {
-        v.in_service = false;
-        set_view(n, d, v);
-      }
-    }
+    grace_expire(n, p);
   }
   schedule_retry(n, p, now + P.tc_reconnect_interval);
   // R38: agents held by calls of a crashed node are freed when it is declared lost.
@@ -222,6 +222,44 @@ void Cluster::Impl::tc_retry_now(int n, int p) {
     int a = std::min(n, p), b = std::max(n, p);
     sched.schedule_at(now + d(n, p) + d(p, n), kDelivery,
                       Event{uint32_t(Ev::link_up), uint32_t(a * N + b), pr.gen});
+  }
+}
+
+void Cluster::Impl::act_cut_heal(const Action& a) {
+  // A cut or heal of the TC links between the nodes of nodes_a and those of nodes_b.
+  bool cut = a.kind == ActionKind::cut;
+  ++cut_changes;
+  std::vector<std::pair<int, int>> touched;
+  for (int x : a.nodes_a) {
+    for (int y : a.nodes_b) {
+      if (x == y) continue;
+      Pair& pr = pair(x, y);
+      auto set_dir = [&](int from, int to) {
+        if (from < to) {
+          pr.cut_ab = cut;
+        } else {
+          pr.cut_ba = cut;
+        }
+      };
+      set_dir(x, y);
+      if (!a.one_way) set_dir(y, x);
+      touched.emplace_back(std::min(x, y), std::max(x, y));
+    }
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (auto [x, y] : touched)
+    update_pair(x, y);
+}
+
+void Cluster::Impl::grace_expire(int n, int p) {
+  // R21/R22: the grace after n declared p lost is over: p's DNs go OOS in view_n.
+  for (int d = 0; d < D; ++d) {
+    DnView v = nodes[n].view[d];
+    if (v.owner == p && v.in_service) {
+      v.in_service = false;
+      set_view(n, d, v);
+    }
   }
 }
 

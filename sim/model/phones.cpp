@@ -55,4 +55,94 @@ void Cluster::Impl::phone_send_register(int d, bool expires0) {
   }
 }
 
+void Cluster::Impl::schedule_probe(int d) {
+  // R15: the owner probes the phone at the next dn_oos_check boundary.
+  if (P.dn_oos_check <= Time::zero()) return;
+  ++probe_gen[d];
+  sched.schedule_at(ceil_multiple(sched.now(), P.dn_oos_check), kTimer,
+                    Event{uint32_t(Ev::dn_probe), uint32_t(d), probe_gen[d]});
+}
+
+void Cluster::Impl::act_phone_on(int d) {
+  phones[d].on = true;
+  phone_send_register(d, false);
+  schedule_probe(d);
+}
+
+void Cluster::Impl::act_phone_off(int d) {
+  phones[d].on = false;
+  ++phones[d].gen;  // no more REGISTERs
+  schedule_probe(d);
+}
+
+void Cluster::Impl::act_phone_move(int d, int dc) {
+  Phone& ph = phones[d];
+  ph.dc = dc;
+  ph.sticky = -1;
+  ph.on = true;
+  phone_send_register(d, false);
+}
+
+void Cluster::Impl::act_phone_unregister(int d) {
+  phones[d].on = false;
+  phone_send_register(d, true);
+  ++phones[d].gen;
+}
+
+void Cluster::Impl::proxy_detect(int n) {
+  // R41: the proxy notices the dead node at its next OOS check.
+  Proxy& px = proxies[nodes[n].dc];
+  for (size_t i = 0; i < px.nodes.size(); ++i) {
+    if (px.nodes[i] == n) px.believed_alive[i] = false;
+  }
+  if (P.proxy_replays_registrations) {
+    // R42 variant: the proxy replays the bindings of the dead node's phones elsewhere.
+    for (int d = 0; d < D; ++d) {
+      if (phones[d].on && phones[d].sticky == n && phones[d].dc == nodes[n].dc) {
+        phones[d].sticky = -1;
+        phone_send_register(d, false);
+      }
+    }
+  }
+}
+
+void Cluster::Impl::proxy_take_back(int n) {
+  Proxy& px = proxies[nodes[n].dc];
+  for (size_t i = 0; i < px.nodes.size(); ++i) {
+    if (px.nodes[i] == n) px.believed_alive[i] = true;
+  }
+  if (P.failback_on_restart) {
+    for (int d = 0; d < D; ++d) {
+      if (phones[d].first_node == n && phones[d].dc == nodes[n].dc) phones[d].sticky = n;
+    }
+  }
+}
+
+void Cluster::Impl::dn_probe(int d) {
+  // R15: the owner probes the phone; OOS keeps the registration and the owner.
+  for (int n = 0; n < N; ++n) {
+    Claim& c = claim(n, d);
+    if (!c.active || !nodes[n].alive) continue;
+    bool on = phones[d].on;
+    if (!on && !c.probe_oos) {
+      c.probe_oos = true;
+      with_truth(d, OwnershipCause::registration, [&] {
+        DnView v = nodes[n].view[d];
+        v.in_service = false;
+        if (P.logout_on_oos && !is_busy(v.agent)) v.agent = AgentState::logged_out;
+        set_view(n, d, v);
+        announce(n, d);
+      });
+    } else if (on && c.probe_oos) {
+      c.probe_oos = false;
+      with_truth(d, OwnershipCause::registration, [&] {
+        DnView v = nodes[n].view[d];
+        v.in_service = true;
+        set_view(n, d, v);
+        announce(n, d);
+      });
+    }
+  }
+}
+
 }  // namespace scsim::model

@@ -293,4 +293,18 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
   index_dn(n, d);  // the routing indexes follow the cleared Stat Server
 }
 
+void Cluster::Impl::tc_deliver(int from, int to) {
+  // The message at the head of channel from->to reaches `to` (R26: in sending order).
+  Channel& ch = chan(from, to);
+  Msg m = std::move(ch.q.front());
+  ch.q.pop_front();
+  assert(!m.held && m.deliver_at == sched.now());
+  if (!observers.empty()) {
+    TcApply ap{sched.now(), from, to, m.seq, msg_kind_name(m.kind)};
+    for (Observer* o : observers)
+      o->on_tc_apply(ap);
+  }
+  on_tc(from, to, m);
+}
+
 }  // namespace scsim::model
