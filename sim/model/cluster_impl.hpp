@@ -14,50 +14,45 @@
 
 #include "core/node_pool.hpp"
 #include "model/cluster.hpp"
+#include "model/events.hpp"
 
 namespace scsim::model {
 
 // A duration with a mean and a law (DOMAIN §4's exponential means, §5's fixed values).
 Time draw_law(DurationLaw law, Time mean, Rng& r);
 
-// Event kinds, dispatched in Cluster::Impl::dispatch. Priorities follow DOMAIN "same instant".
-enum class Ev : uint32_t {
-  action,           // target: index into actions_ (scenario timeline)
-  tc_deliver,       // target: channel; arg: channel epoch
-  ss_deliver,       // target: node; arg: node epoch
-  request_arrive,   // target: index into requests_
-  reg_expiry,       // target: node*D+dn; arg: claim generation
-  addp_declare,     // target: end index (node-node or gws ends); arg: cut generation
-  tc_retry,         // target: node*N+peer; arg: end generation
-  link_up,          // target: pair index; arg: pair generation
-  phone_refresh,    // target: dn; arg: phone generation
-  proxy_detect,     // target: node; arg: node incarnation
-  proxy_take_back,  // target: node; arg: node incarnation
-  dn_probe,         // target: dn; arg: probe generation
-  grace_expire,     // target: node*N+peer; arg: end generation
-  gws_reconnect,    // target: gws; arg: gws generation
-  wwe_window_end,   // target: dn; arg: session generation
-  agent_relogin,    // target: dn; arg: relogin generation
-  retry_reach,      // target: node*N+peer (the end that declares); arg: pair generation
-  gws_declare,      // target: gws; arg: side << 32 | node << 40 | cut generation
-  // Calls (calls.cpp). Call events: target = call slot, arg = slot generation << 32 | step.
-  stream_arrival,  // target: arrival stream index
-  trace_arrival,   // target: trace index
-  route,           // target: node: one routing pass of URS_N at this instant
-  offer_arrive,    // the offer reaches the DN's owner
-  offer_fail,      // the offer failed; the call is back in its queue now
-  offer_timeout,   // R60: sip_invite_timeout after sending
-  answer,          // agent_answer_delay after ringing
-  call_end,        // handle time over
-  acw_end,         // target: dn; arg: owner << 32 | acw generation
-  patience,        // the caller hangs up
-  router_timeout,  // R63; arg: slot generation << 32 | router step
-  held_end,        // R28/R36: a held call end reaches the owner; target: owner*N+from
-};
-
-enum Prio : uint8_t { kFault = 0, kDelivery = 1, kTimer = 2, kAction = 3, kRouting = 4 };
-
 enum class MsgKind { update, release, drop, snapshot, claim_request, retained };
+const char* msg_kind_name(MsgKind k);  // names.cpp
+
+// The first multiple of step at or after t (periodic checks: R15, R41, R42).
+inline Time ceil_multiple(Time t, Time step) {
+  if (step <= Time::zero()) return t;
+  int64_t s = step.micros();
+  int64_t k = (t.micros() + s - 1) / s;
+  return micros(k * s);
+}
+
+// Actions of the fault class run first at an instant (DOMAIN "same instant").
+inline bool is_fault(ActionKind k) {
+  switch (k) {
+    case ActionKind::cut:
+    case ActionKind::heal:
+    case ActionKind::crash:
+    case ActionKind::restart:
+    case ActionKind::phone_on:
+    case ActionKind::phone_off:
+    case ActionKind::phone_move:
+    case ActionKind::gws_fail:
+    case ActionKind::gws_restart:
+    case ActionKind::gws_cut:
+    case ActionKind::gws_heal:
+    case ActionKind::wwe_disconnect:
+    case ActionKind::wwe_reconnect:
+      return true;
+    default:
+      return false;
+  }
+}
 
 struct SnapEntry {
   int dn;
@@ -470,6 +465,42 @@ struct Cluster::Impl {
   void gws_update_cut(int g);
   void wwe_relogin_via_nginx(int d, Time at, int lost_gws);
 
+  // ---- ADDP (partition.cpp): the one detection draw, from `from`
+  Time addp_detect_at(Time from, const char* stream, uint64_t id);
+  void grace_expire(int n, int p);
+  void tc_deliver(int from, int to);
+
+  // ---- action handlers (one per ActionKind; actions.cpp holds the switch)
+  void act_phone_on(int d);
+  void act_phone_off(int d);
+  void act_phone_move(int d, int dc);
+  void act_phone_unregister(int d);
+  void schedule_probe(int d);
+  void act_agent(const Action& a);
+  void act_tregister(const Action& a);
+  void act_wwe_login(int d, bool ready);
+  void act_wwe_logout(int d);
+  void act_wwe_disconnect(int d);
+  void act_wwe_reconnect(int d);
+  void act_cut_heal(const Action& a);
+  void act_crash(int n, CrashKind kind);
+  void act_restart(int n);
+  void act_gws_fail(int g);
+  void act_gws_restart(int g);
+  void act_gws_cut(int g);
+  void act_gws_heal(int g);
+  void act_call(const Action& a);
+  bool gws_request(int g, Request r);
+  void relogin_via_nginx_after_delay(int d, int lost_gws);
+
+  // ---- timer handlers (called by dispatch after its generation check)
+  void proxy_detect(int n);
+  void proxy_take_back(int n);
+  void dn_probe(int d);
+  void gws_declare(int g, uint32_t side, int n);
+  void wwe_window_end(int d);
+  void agent_relogin(int d);
+
   // ---- dispatch
   void dispatch(const FiredEvent& f);
   void run_action(const Action& a);
@@ -478,5 +509,26 @@ struct Cluster::Impl {
   void agent_request(int d, ActionKind k, bool ready);
   void schedule_relogin(int d, Time from);
 };
+
+// The truth before and after f; emits the truth and ownership changes it made.
+template <class F>
+void Cluster::Impl::with_truth(int d, OwnershipCause cause, F&& f) {
+  DnView before = truth_view(d);
+  f();
+  DnView after = truth_view(d);
+  truth_owner_cache[d] = after.owner;
+  last_agent[d] = after.agent;
+  last_ready_since[d] = after.ready_since;
+  if (before == after) return;
+  Time now = sched.now();
+  for (Observer* o : observers)
+    o->on_dn_view(DnViewChange{now, ViewLevel::truth, -1, d, before, after});
+  if (before.owner != after.owner) {
+    OwnershipCause c = cause;
+    if (after.owner < 0 && (c != OwnershipCause::expiry)) c = OwnershipCause::release;
+    for (Observer* o : observers)
+      o->on_ownership(OwnershipChange{now, d, before.owner, after.owner, c});
+  }
+}
 
 }  // namespace scsim::model

@@ -1,5 +1,7 @@
 #include "stats/recorder.hpp"
 
+#include "model/events.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -327,7 +329,7 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
   if (options_.trace) {
     events_ = std::make_unique<CsvWriter>(
         dir / "events.csv", std::vector<std::string>{std::to_string(label_.seed), label_.scenario});
-    events_->header({"time", "seq", "priority", "kind", "target", "arg"});
+    events_->header({"time", "seq", "priority", "kind", "target", "arg", "event"});
   }
 
   const int64_t now = cluster.now().micros();
@@ -509,7 +511,8 @@ void Recorder::on_event(const FiredEvent& f) {
         .field(static_cast<int>(f.priority))
         .field(static_cast<uint64_t>(f.event.kind))
         .field(static_cast<uint64_t>(f.event.target))
-        .field(f.event.arg);
+        .field(f.event.arg)
+        .field(model::describe_event(cluster_, f.event));
     events_->end_row();
   }
   if (staleness_) {

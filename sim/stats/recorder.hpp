@@ -8,7 +8,8 @@
 //   staleness.csv  per SS_M, DN and level (service, eligibility): windows where SS_M disagrees
 //                  with the truth as seen from M (DOMAIN end of §3), false-up or false-down,
 //                  remote or local, dropping those under staleness_min_window
-//   events.csv     only when tracing: every executed event (time, seq, priority, kind, target)
+//   events.csv     only when tracing: every executed event (time, seq, priority, kind, target,
+//                  arg, and the event readable: Cluster::describe_event)
 //   summary.csv    per view level and node: seconds InSrv, OOS, eligible summed over DNs;
 //                  ownership changes per cause; conflicts; per link end: seconds per state and
 //                  declaration/resync counts; staleness count, total and longest

@@ -1,0 +1,111 @@
+// Dispatch: the one place where events get their meaning. Each case decodes the event's
+// target and argument, drops it if its generation is stale, and calls one handler; no rule
+// logic here (the handlers live in the file of their DOMAIN section).
+#include <algorithm>
+#include <cassert>
+
+#include "model/cluster_impl.hpp"
+
+namespace scsim::model {
+
+void Cluster::Impl::dispatch(const FiredEvent& f) {
+  const uint32_t t = f.event.target;
+  const uint64_t arg = f.event.arg;
+  switch (Ev(f.event.kind)) {
+    case Ev::action:
+      run_action(actions[t]);
+      break;
+    case Ev::tc_deliver: {
+      const auto [from, to] = split_pair(t, N);
+      if (arg == chan(from, to).epoch && !chan(from, to).q.empty()) tc_deliver(from, to);
+      break;
+    }
+    case Ev::ss_deliver:
+      if (arg == nodes[t].epoch && nodes[t].alive) deliver_stat(int(t));
+      break;
+    case Ev::request_arrive: {
+      Request r = std::move(requests[t]);
+      free_requests.push_back(t);
+      arrive_request(r);
+      break;
+    }
+    case Ev::reg_expiry: {
+      const auto [n, d] = split_pair(t, D);
+      const Claim& c = claim(n, d);
+      if (c.active && c.gen == arg) end_registration(n, d);
+      break;
+    }
+    case Ev::addp_declare: {
+      const auto [n, p] = split_pair(t, N);
+      if (end(n, p).gen == arg) declare(n, p);
+      break;
+    }
+    case Ev::retry_reach: {
+      const auto [n, p] = split_pair(t, N);
+      if (pair(n, p).gen == arg && !broken(n, p)) declare(n, p);
+      break;
+    }
+    case Ev::tc_retry: {
+      const auto [n, p] = split_pair(t, N);
+      const LinkEnd& e = end(n, p);
+      if (e.gen != arg || e.state != LinkEndState::declared_lost || !nodes[n].alive) break;
+      tc_retry_now(n, p);
+      schedule_retry(n, p, sched.now() + P.tc_reconnect_interval);
+      break;
+    }
+    case Ev::link_up: {
+      const auto [a, b] = split_pair(t, N);
+      if (pair(a, b).gen == arg) link_up(a, b);
+      break;
+    }
+    case Ev::phone_refresh:
+      if (phones[t].gen == arg && phones[t].on) phone_send_register(int(t), false);
+      break;
+    case Ev::proxy_detect:
+      if (nodes[t].epoch == arg && !nodes[t].alive) proxy_detect(int(t));
+      break;
+    case Ev::proxy_take_back:
+      if (nodes[t].epoch == arg && nodes[t].alive) proxy_take_back(int(t));
+      break;
+    case Ev::dn_probe:
+      if (probe_gen[t] == arg) dn_probe(int(t));
+      break;
+    case Ev::grace_expire: {
+      const auto [n, p] = split_pair(t, N);
+      if (end(n, p).gen == arg) grace_expire(n, p);
+      break;
+    }
+    case Ev::gws_reconnect: {
+      const Gws& gw = gws[t];
+      if (gw.gen == arg && gw.alive && gw.node < 0) gws_connect(int(t));
+      break;
+    }
+    case Ev::gws_declare: {
+      const GwsDeclareArg x = unpack_gws_declare(arg);
+      if (x.cut_gen == gws[t].cut_gen) gws_declare(int(t), x.side, x.node);
+      break;
+    }
+    case Ev::wwe_window_end:
+      if (sessions[t].gen == arg && !sessions[t].connected) wwe_window_end(int(t));
+      break;
+    case Ev::stream_arrival:
+    case Ev::trace_arrival:
+    case Ev::route:
+    case Ev::offer_arrive:
+    case Ev::offer_fail:
+    case Ev::offer_timeout:
+    case Ev::answer:
+    case Ev::call_end:
+    case Ev::acw_end:
+    case Ev::patience:
+    case Ev::router_timeout:
+    case Ev::held_end:
+      dispatch_call(Ev(f.event.kind), t, arg);
+      break;
+    case Ev::agent_relogin:
+      if (relogin_gen[t] == arg) agent_relogin(int(t));
+      break;
+  }
+}
+
+}  // namespace scsim::model
