@@ -6,6 +6,7 @@
 
 #include "run/simulation.hpp"
 #include "scenario/writer.hpp"
+#include "stats/periods.hpp"
 #include "stats/recorder.hpp"
 #include "stats/results_dir.hpp"
 
@@ -141,33 +142,11 @@ struct Session::Watch : model::Observer {
              " split brain: " + node_name(c, ch.winner) + " wins over " + node_name(c, ch.loser) +
              " (since " + format_time(ch.since) + ")"});
   }
-  // §6.4, as stats::CallStats::classify: partitioned if a link end between two live nodes is
-  // declared lost, else undetected if one is cut but undeclared, else resyncing if one is.
+  // §6.4: the one classifier CallStats uses too.
   stats::Period classify() const {
-    bool undetected = false, resyncing = false;
-    const int n_nodes = c.node_count();
-    for (int n = 0; n < n_nodes; ++n) {
-      if (!c.node_alive(n)) continue;
-      for (int p = 0; p < n_nodes; ++p) {
-        if (p == n || !c.node_alive(p)) continue;
-        switch (c.link_end(n, p)) {
-          case model::LinkEndState::declared_lost:
-            return stats::Period::partitioned;
-          case model::LinkEndState::cut_undeclared:
-            undetected = true;
-            break;
-          case model::LinkEndState::resyncing:
-            resyncing = true;
-            break;
-          case model::LinkEndState::up:
-          case model::LinkEndState::peer_down:
-            break;
-        }
-      }
-    }
-    if (undetected) return stats::Period::undetected;
-    if (resyncing) return stats::Period::resyncing;
-    return stats::Period::connected;
+    return stats::classify_period(
+        c.node_count(), [this](int n, int p) { return c.link_end(n, p); },
+        [this](int n) { return c.node_alive(n); });
   }
   void on_event(const FiredEvent& f) override {
     flush(f.time);

@@ -1,22 +1,6 @@
-// `scsim compare FILE`: global versus local routing (DOMAIN §6.4, 2). Runs the scenario under
-// each routing_mode with R replications and writes results/<name>/compare/:
-//   means.csv        scope x KPI x mode: mean, sd and n over the replications
-//   differences.csv  scope x KPI x (first mode, other mode): the paired difference (first -
-//                    other) over the replications with its 95 % Student-t confidence interval
-//   kpis.csv         every replication x mode x scope x KPI (the raw values)
-//   runs.csv         every replication x mode: seed, events, fingerprint, calls
-//   call_diff.csv    per replication, the calls (matched by id) whose outcome, wait (beyond
-//                    --tolerance) or answering node differ between the first mode and another
-// and prints a short table. Scopes: `all` (the run's KPIs, warm-up excluded) and the §6.4
-// periods at arrival (connected, undetected, partitioned, resyncing), from stats::CallStats.
-//
-// Common random numbers: replication r runs every mode with the same seed, so the model's named
-// streams give each call the same arrival, patience and handle time in every mode (§6.4): the
-// differences are paired. Replication seeds are derived from --seed by a fixed hash.
-//
-// Determinism: replications run on worker threads (both cores by default); each result goes to
-// its own slot and everything is written after all have finished, in replication order, so the
-// files do not depend on thread timing.
+// `scsim compare FILE`: global versus local routing (DOMAIN §6.4, 2): the command line and the
+// printed table. The experiment runner and its result files are run/compare.hpp; the
+// statistics over replications stats/replication_stats.hpp.
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,10 +25,10 @@
 #include "core/random.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
-#include "run/simulation.hpp"
+#include "run/compare.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
-#include "stats/csv.hpp"
+#include "stats/replication_stats.hpp"
 #include "stats/results_dir.hpp"
 
 namespace po = boost::program_options;
@@ -78,145 +62,10 @@ const char* const kCompareHelp =
     "  scsim compare scenarios/global-vs-local.yaml --modes auto,local_node,local_dc "
     "--replications 10 --seed 7\n";
 
-// Two-sided 95 % Student t quantile t_{0.975, dof}: exact table to 30 degrees of freedom, then
-// the Cornish-Fisher expansion in 1/dof (error below 1e-5 from 30 on).
-double t975(int dof) {
-  static const double table[31] = {
-      0,           12.70620474, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
-      2.364624252, 2.306004135, 2.262157163, 2.228138852, 2.200985160, 2.178812830, 2.160368656,
-      2.144786688, 2.131449546, 2.119905299, 2.109815578, 2.100922040, 2.093024054, 2.085963447,
-      2.079613845, 2.073873068, 2.068657610, 2.063898562, 2.059538553, 2.055529439, 2.051830516,
-      2.048407142, 2.045229642, 2.042272456};
-  if (dof < 1) return NAN;
-  if (dof <= 30) return table[dof];
-  const double z = 1.959963984540054, v = dof;
-  const double z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z, z9 = z7 * z * z;
-  return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) +
-         (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v) +
-         (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v);
-}
-
-struct Sample {
-  double mean = NAN, sd = NAN, half = NAN;
-  int n = 0;
-};
-Sample summarize(const std::vector<double>& xs) {
-  Sample s;
-  double sum = 0;
-  for (double x : xs) {
-    if (std::isnan(x)) continue;
-    sum += x;
-    ++s.n;
-  }
-  if (s.n == 0) return s;
-  s.mean = sum / s.n;
-  if (s.n < 2) return s;
-  double ss = 0;
-  for (double x : xs) {
-    if (!std::isnan(x)) ss += (x - s.mean) * (x - s.mean);
-  }
-  s.sd = std::sqrt(ss / (s.n - 1));
-  s.half = t975(s.n - 1) * s.sd / std::sqrt(double(s.n));
-  return s;
-}
-
-std::string fmt(double v, int decimals = 6) {
-  if (std::isnan(v)) return "";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-// A compact call outcome, kept per replication and mode for call_diff.csv.
-struct CallBrief {
-  uint64_t id = 0;
-  Time arrival;
-  int dc = 0, node = -1, group = 0;
-  model::CallOutcome outcome = model::CallOutcome::in_progress;
-  Time wait;
-  int dn = -1, owner = -1;
-};
-
-class CallCollector : public model::Observer {
- public:
-  bool wants_node_views() const override { return false; }
-  void on_call(const model::CallRecord& c) override {
-    if (c.id == 0) return;
-    if (calls.size() < c.id) calls.resize(c.id);
-    CallBrief& b = calls[c.id - 1];
-    b.id = c.id;
-    b.arrival = c.arrival;
-    b.dc = c.dc;
-    b.node = c.node;
-    b.group = c.group;
-    b.outcome = c.outcome;
-    b.wait = c.wait;
-    bool answered = c.outcome == model::CallOutcome::answered_local ||
-                    c.outcome == model::CallOutcome::answered_remote;
-    b.dn = answered ? c.dn : -1;
-    b.owner = answered ? c.dn_owner : -1;
-  }
-  std::vector<CallBrief> calls;  // index = id - 1
-};
-
-constexpr int kScopes = 1 + stats::kPeriods;
-const char* scope_name(int s) {
-  return s == 0 ? "all" : stats::to_string(stats::Period(s - 1));
-}
-
-struct ModeRun {
-  uint64_t events = 0, fingerprint = 0, calls = 0;
-  StopReason reason = StopReason::empty;
-  std::vector<stats::Kpis> kpis;  // per scope
-  std::vector<CallBrief> calls_brief;
-};
-
-struct Replication {
-  uint64_t seed = 0;
-  std::vector<ModeRun> modes;
-  std::string error;
-};
-
-struct CompareOptions {
-  std::vector<std::string> modes;
-  int replications = 5;
-  uint64_t seed = 0;
-  Time end;
-  uint64_t max_events = 200'000'000;
-  Time tolerance = seconds(1);
-  int jobs = 2;
-  fs::path work;  // per-run CallStats files (removed after each run)
-};
-
-ModeRun run_mode(const scenario::Scenario& base, const std::string& mode, uint64_t seed,
-                 const CompareOptions& o, const fs::path& scratch) {
-  scenario::Scenario sc = base;
-  std::string err = model::set_param(sc.cluster.params, "routing_mode", mode);
-  if (!err.empty()) throw std::runtime_error(err);
-  run::RunLimits limits;
-  limits.max_events = o.max_events;
-  fs::create_directories(scratch);
-  ModeRun out;
-  {
-    run::Simulation sim(sc, seed, o.end, limits);
-    sim.record_to(scratch, false, /*calls_only=*/true);
-    CallCollector cc;
-    sim.observe(&cc);
-    out.reason = sim.run();
-    sim.finish();
-    const stats::CallStats& cs = *sim.call_stats();
-    out.kpis.push_back(cs.kpis());
-    for (int p = 0; p < stats::kPeriods; ++p)
-      out.kpis.push_back(cs.period_kpis(stats::Period(p)));
-    out.calls_brief = std::move(cc.calls);
-    out.events = sim.cluster().scheduler().executed();
-    out.fingerprint = sim.cluster().scheduler().fingerprint();
-    out.calls = sim.cluster().calls_arrived();
-  }
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
-  return out;
-}
+using run::CompareOptions;
+using run::kScopes;
+using run::Replication;
+using run::scope_name;
 
 std::vector<std::string> split_modes(const std::string& s) {
   std::vector<std::string> out;
@@ -246,159 +95,46 @@ std::optional<uint64_t> parse_u64(const std::string& s) {
   return v;
 }
 
-const char* outcome_name(model::CallOutcome o) {
-  return model::to_string(o);
-}
-
-void write_results(const fs::path& dir, const scenario::Scenario& sc, const CompareOptions& o,
-                   const std::vector<Replication>& reps,
-                   const std::vector<std::string>& group_names) {
-  const std::vector<std::string> label = {std::to_string(o.seed), sc.name};
-  const std::vector<std::string> prefix = {"base_seed", "scenario"};
+// DOMAIN 6.4 item 2: the capacity R36 held in the partitioned scope, per DC and mode, so that
+// a gap between auto and local routing is attributed.
+void print_r36(const scenario::Scenario& sc, const CompareOptions& o,
+               const std::vector<Replication>& reps, bool r36) {
   const size_t M = o.modes.size();
-  // Names of the KPIs (fixed order from stats::kpi_fields).
-  std::vector<std::string> names;
-  for (const auto& f : stats::kpi_fields(stats::Kpis{}))
-    names.push_back(f.name);
-  auto value = [&](const ModeRun& m, int scope, size_t k) {
-    return stats::kpi_fields(m.kpis[size_t(scope)])[k].value;
-  };
-
-  {
-    stats::CsvWriter w(dir / "runs.csv", label, prefix);
-    w.header({"replication", "seed", "mode", "events", "fingerprint", "calls", "stop_reason"});
-    for (size_t r = 0; r < reps.size(); ++r) {
-      for (size_t m = 0; m < M; ++m) {
-        const ModeRun& mr = reps[r].modes[m];
-        w.field(uint64_t(r)).field(reps[r].seed).field(o.modes[m]).field(mr.events);
-        w.field(stats::hex64(mr.fingerprint)).field(mr.calls).field(to_string(mr.reason));
-        w.end_row();
-      }
+  const int scope = 1 + int(stats::Period::partitioned);
+  bool any = false;
+  for (size_t row = 1; row <= sc.cluster.dcs.size(); ++row) {
+    for (size_t m = 0; m < M; ++m) {
+      std::vector<double> xs;
+      for (const auto& rep : reps)
+        xs.push_back(run::kpi_value(rep.modes[m], scope, int(row), "held_by_r36_s"));
+      const double mean = stats::summarize(xs).mean;
+      if (!(mean > 0)) continue;
+      any = true;
+      std::printf(
+          "R36 (stuck_busy_until_resync=true) held %.0f agent-minutes in %s during the "
+          "partition under %s\n",
+          mean / 60, sc.cluster.dcs[row - 1].name.c_str(), o.modes[m].c_str());
     }
-    w.close();
   }
-  {
-    stats::CsvWriter w(dir / "kpis.csv", label, prefix);
-    w.header({"replication", "seed", "mode", "scope", "kpi", "value"});
-    for (size_t r = 0; r < reps.size(); ++r) {
-      for (size_t m = 0; m < M; ++m) {
-        for (int s = 0; s < kScopes; ++s) {
-          auto fields = stats::kpi_fields(reps[r].modes[m].kpis[size_t(s)]);
-          for (const auto& f : fields) {
-            w.field(uint64_t(r)).field(reps[r].seed).field(o.modes[m]).field(scope_name(s));
-            w.field(f.name).field(stats::format_kpi(f));
-            w.end_row();
-          }
-        }
-      }
-    }
-    w.close();
-  }
-  {
-    stats::CsvWriter w(dir / "means.csv", label, prefix);
-    w.header({"scope", "kpi", "mode", "mean", "sd", "ci95_half_width", "n"});
-    for (int s = 0; s < kScopes; ++s) {
-      for (size_t k = 0; k < names.size(); ++k) {
-        for (size_t m = 0; m < M; ++m) {
-          std::vector<double> xs;
-          for (const auto& rep : reps)
-            xs.push_back(value(rep.modes[m], s, k));
-          Sample sm = summarize(xs);
-          w.field(scope_name(s)).field(names[k]).field(o.modes[m]).field(fmt(sm.mean));
-          w.field(fmt(sm.sd)).field(fmt(sm.half)).field(sm.n);
-          w.end_row();
-        }
-      }
-    }
-    w.close();
-  }
-  {
-    stats::CsvWriter w(dir / "differences.csv", label, prefix);
-    w.header({"scope", "kpi", "mode_a", "mode_b", "mean_a", "mean_b", "diff_mean", "diff_sd",
-              "ci95_low", "ci95_high", "n", "significant"});
-    for (int s = 0; s < kScopes; ++s) {
-      for (size_t k = 0; k < names.size(); ++k) {
-        for (size_t m = 1; m < M; ++m) {
-          std::vector<double> a, b, d;
-          for (const auto& rep : reps) {
-            double x = value(rep.modes[0], s, k), y = value(rep.modes[m], s, k);
-            a.push_back(x);
-            b.push_back(y);
-            d.push_back(std::isnan(x) || std::isnan(y) ? NAN : x - y);
-          }
-          Sample sa = summarize(a), sb = summarize(b), sd = summarize(d);
-          bool sig =
-              sd.n >= 2 && !std::isnan(sd.half) && (sd.mean - sd.half > 0 || sd.mean + sd.half < 0);
-          w.field(scope_name(s)).field(names[k]).field(o.modes[0]).field(o.modes[m]);
-          w.field(fmt(sa.mean)).field(fmt(sb.mean)).field(fmt(sd.mean)).field(fmt(sd.sd));
-          w.field(fmt(sd.mean - sd.half)).field(fmt(sd.mean + sd.half)).field(sd.n);
-          w.field(sd.n >= 2 ? (sig ? "yes" : "no") : "");
-          w.end_row();
-        }
-      }
-    }
-    w.close();
-  }
-  {
-    stats::CsvWriter w(dir / "call_diff.csv", label, prefix);
-    w.header({"replication", "seed", "call", "arrival", "dc", "node", "group", "mode_a", "mode_b",
-              "outcome_a", "outcome_b", "wait_a", "wait_b", "wait_diff", "answer_node_a",
-              "answer_node_b", "dn_a", "dn_b", "differs"});
-    const auto& nodes = sc.cluster.nodes;
-    const auto& dcs = sc.cluster.dcs;
-    const auto& agents = sc.cluster.agents;
-    auto node_name = [&](int n) {
-      return n >= 0 && size_t(n) < nodes.size() ? nodes[size_t(n)].name : std::string();
-    };
-    for (size_t r = 0; r < reps.size(); ++r) {
-      const auto& A = reps[r].modes[0].calls_brief;
-      for (size_t m = 1; m < M; ++m) {
-        const auto& B = reps[r].modes[m].calls_brief;
-        size_t n = std::min(A.size(), B.size());
-        for (size_t i = 0; i < n; ++i) {
-          const CallBrief& a = A[i];
-          const CallBrief& b = B[i];
-          if (a.id == 0 || b.id == 0) continue;
-          std::string why;
-          if (a.outcome != b.outcome) why += "outcome";
-          Time dw = a.wait - b.wait;
-          if (dw > o.tolerance || -dw > o.tolerance) why += why.empty() ? "wait" : ";wait";
-          if (a.owner >= 0 && b.owner >= 0 && a.owner != b.owner) {
-            why += why.empty() ? "node" : ";node";
-          }
-          if (why.empty()) continue;
-          w.field(uint64_t(r)).field(reps[r].seed).field(a.id).field(a.arrival);
-          w.field(a.dc >= 0 && size_t(a.dc) < dcs.size() ? dcs[size_t(a.dc)].name : "");
-          w.field(node_name(a.node));
-          w.field(a.group >= 0 && size_t(a.group) < group_names.size()
-                      ? group_names[size_t(a.group)]
-                      : std::to_string(a.group));
-          w.field(o.modes[0]).field(o.modes[m]);
-          w.field(outcome_name(a.outcome)).field(outcome_name(b.outcome));
-          w.field(a.wait).field(b.wait).field(dw);
-          w.field(node_name(a.owner)).field(node_name(b.owner));
-          w.field(a.dn >= 0 && size_t(a.dn) < agents.size() ? agents[size_t(a.dn)].dn : "");
-          w.field(b.dn >= 0 && size_t(b.dn) < agents.size() ? agents[size_t(b.dn)].dn : "");
-          w.field(why);
-          w.end_row();
-        }
-      }
-    }
-    w.close();
+  if (any) {
+    std::printf(
+        "  (mean per replication: agents whose call ended across the cut stay busy at their "
+        "owner until the resync;\n   auto loses capacity that local routing keeps. Rerun with "
+        "--set stuck_busy_until_resync=false\n   to see the routing effect alone.)\n");
+  } else if (r36) {
+    std::printf("R36 (stuck_busy_until_resync=true) held no agent time in this scope\n");
+  } else {
+    std::printf("R36 off (stuck_busy_until_resync=false): no agent is held busy past its call\n");
   }
 }
 
 void print_table(const scenario::Scenario& sc, const CompareOptions& o,
                  const std::vector<Replication>& reps) {
   const size_t M = o.modes.size();
-  static const char* const shown[] = {"offered",
-                                      "sl",
-                                      "asa_s",
-                                      "abandonment_rate",
-                                      "routing_failure_rate",
-                                      "remote_share",
-                                      "misroute_rate",
-                                      "occupancy"};
+  static const char* const shown[] = {
+      "arrivals",      "offered",          "in_progress_at_end",   "sl",
+      "asa_s",         "abandonment_rate", "routing_failure_rate", "remote_share",
+      "misroute_rate", "occupancy",        "held_by_r36_s"};
   std::vector<std::string> names;
   for (const auto& f : stats::kpi_fields(stats::Kpis{}))
     names.push_back(f.name);
@@ -427,17 +163,17 @@ void print_table(const scenario::Scenario& sc, const CompareOptions& o,
       std::vector<std::vector<double>> per(M);
       for (const auto& rep : reps) {
         for (size_t m = 0; m < M; ++m)
-          per[m].push_back(stats::kpi_fields(rep.modes[m].kpis[size_t(s)])[k].value);
+          per[m].push_back(stats::kpi_fields(rep.modes[m].kpis[size_t(s)][0])[k].value);
       }
       for (size_t m = 0; m < M; ++m)
-        std::printf(" %12.4f", summarize(per[m]).mean);
+        std::printf(" %12.4f", stats::summarize(per[m]).mean);
       for (size_t m = 1; m < M; ++m) {
         std::vector<double> d;
         for (size_t r = 0; r < reps.size(); ++r) {
           double x = per[0][r], y = per[m][r];
           d.push_back(std::isnan(x) || std::isnan(y) ? NAN : x - y);
         }
-        Sample sd = summarize(d);
+        stats::Sample sd = stats::summarize(d);
         char buf[80];
         if (std::isnan(sd.half)) {
           std::snprintf(buf, sizeof buf, "%+.4f", sd.mean);
@@ -449,15 +185,7 @@ void print_table(const scenario::Scenario& sc, const CompareOptions& o,
       }
       std::printf("\n");
     }
-    if (s == 1 + int(stats::Period::partitioned) && r36 &&
-        std::find(o.modes.begin(), o.modes.end(), "auto") != o.modes.end()) {
-      std::printf(
-          "note: R36 (stuck_busy_until_resync=true, Q12): agents talking on calls from across "
-          "the cut stay busy at\n      their owner until the resync, so auto loses capacity "
-          "that local routing keeps: part of\n      the difference here is that model choice, "
-          "not routing. Rerun with\n      --set stuck_busy_until_resync=false to see the "
-          "routing effect alone.\n");
-    }
+    if (s == 1 + int(stats::Period::partitioned)) print_r36(sc, o, reps, r36);
   }
 }
 
@@ -558,12 +286,6 @@ int cmd_compare(const std::vector<std::string>& args) {
                                     : fs::path("results") / stats::dir_name(sc.name) / "compare";
   const bool quiet = vm["quiet"].as<bool>();
 
-  // Replication seeds: replication 0 uses the base seed itself, the others a hash of it.
-  std::vector<Replication> reps(size_t(o.replications));
-  for (size_t r = 0; r < reps.size(); ++r) {
-    reps[r].seed = r == 0 ? o.seed : Rng(o.seed, "compare-replication", r).next_u64();
-  }
-
   std::optional<stats::ResultsDir> maybe_results;
   try {
     maybe_results.emplace(target);
@@ -577,38 +299,14 @@ int cmd_compare(const std::vector<std::string>& args) {
       std::cerr << "scsim: " << line << "\n";
   }
   const fs::path scratch = results.temp() / ".runs";
-  std::atomic<size_t> next{0};
-  std::atomic<int> done{0};
   const bool tty = isatty(STDERR_FILENO) && !quiet;
-  auto worker = [&] {
-    while (true) {
-      size_t r = next.fetch_add(1);
-      if (r >= reps.size()) return;
-      Replication& rep = reps[r];
-      try {
-        for (const auto& m : o.modes) {
-          rep.modes.push_back(
-              run_mode(sc, m, rep.seed, o, scratch / ("r" + std::to_string(r) + "-" + m)));
-        }
-      } catch (const std::exception& e) {
-        rep.error = e.what();
-      }
-      int k = ++done;
-      if (tty) {
-        std::fprintf(stderr, "\rcompare: %d/%d replications done ", k, o.replications);
-        std::fflush(stderr);
-      }
-    }
+  auto progress = [&](int k) {
+    if (!tty) return;
+    std::fprintf(stderr, "\rcompare: %d/%d replications done ", k, o.replications);
+    std::fflush(stderr);
   };
-  std::vector<std::thread> threads;
-  for (int j = 1; j < o.jobs; ++j)
-    threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads)
-    t.join();
+  const std::vector<Replication> reps = run::run_replications(sc, o, scratch, progress);
   if (tty) std::fprintf(stderr, "\r%40s\r", "");
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
 
   for (size_t r = 0; r < reps.size(); ++r) {
     if (!reps[r].error.empty()) {
@@ -626,9 +324,7 @@ int cmd_compare(const std::vector<std::string>& args) {
       }
     }
   }
-  // Group names as the model numbers them (CallRecord::group).
-  std::vector<std::string> group_names = stats::routing_groups(sc.cluster);
-  write_results(results.temp(), sc, o, reps, group_names);
+  run::write_compare_results(results.temp(), sc, o, reps);
   if (vm["report"].as<bool>() &&
       !write_html_report(results.temp().string(), (results.temp() / "report.html").string(),
                          sc.name + " (compare)", true)) {

@@ -128,6 +128,7 @@ void Cluster::Impl::call_arrives(int dc, int node, int group, Time patience, Tim
   rec.group = group;
   rec.patience = patience;
   rec.handle = handle;
+  rec.acw = acw;
   if (node < 0) {
     // R56: the DC's proxy gives the call to a node it believes alive.
     Proxy& px = proxies[size_t(dc)];

@@ -89,6 +89,7 @@ struct CallRecord {
   bool dropped_after_answer = false;
   Time patience = Time::max();
   Time handle;
+  Time acw;  // the after-call work drawn for it (aht_s)
 };
 
 // One routing decision of URS_N (routing.csv).

@@ -118,7 +118,8 @@ uint64_t RunEstimate::default_max_events() const {
 Simulation::Simulation(const scenario::Scenario& sc, uint64_t seed, std::optional<Time> end,
                        const RunLimits& limits, const std::vector<model::Action>* timeline)
     : sc_(sc), seed_(seed), end_(end.value_or(sc.duration)), limits_(limits) {
-  cluster_ = build_cluster(sc_, seed_, timeline ? *timeline : sc_.timeline, end_, limits_);
+  timeline_ = timeline ? *timeline : sc_.timeline;
+  cluster_ = build_cluster(sc_, seed_, timeline_, end_, limits_);
 }
 
 // The observers hold references to the cluster: they go first.
@@ -137,6 +138,7 @@ void Simulation::record_to(const std::filesystem::path& dir, bool trace, bool ca
     cluster_->add_observer(recorder_.get());
   }
   call_stats_ = std::make_unique<stats::CallStats>(*cluster_, dir, label);
+  call_stats_->add_action_faults(timeline_, sc_.cluster);
   cluster_->add_observer(call_stats_.get());
   // routing.csv's `stale` column needs the detailed decisions (only with a workload); they only
   // count: the events and the fingerprint are the same with or without them.

@@ -123,6 +123,7 @@ class Simulation {
 
  private:
   scenario::Scenario sc_;
+  std::vector<model::Action> timeline_;  // the actions scheduled
   uint64_t seed_;
   Time end_;
   RunLimits limits_;

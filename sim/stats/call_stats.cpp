@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <stdexcept>
 
 #include "model/params.hpp"
@@ -32,21 +33,22 @@ int64_t ceil_div(int64_t a, int64_t b) {
   return -floor_div(-a, b);
 }
 
-}  // namespace
-
-const char* to_string(Period p) {
-  switch (p) {
-    case Period::connected:
-      return "connected";
-    case Period::undetected:
-      return "undetected";
-    case Period::partitioned:
-      return "partitioned";
-    case Period::resyncing:
-      return "resyncing";
-  }
-  return "?";
+// "hh:mm:ss" of an instant (hours past 24 keep counting: "25:00:00" is 01:00 the next day).
+std::string clock_text(int64_t us) {
+  const int64_t s = floor_div(us, kUsPerSecond);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  return buf;
 }
+
+// The KPI columns of a row; agent time is left empty on rows of calls (nodes, none).
+void put_kpis(CsvWriter& w, const Kpis& k, bool agent_time) {
+  for (const auto& f : kpi_fields(k))
+    w.field(f.agent_time && !agent_time ? std::string() : format_kpi(f));
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------- aggregates and KPIs
 
@@ -61,6 +63,7 @@ void CallAggregate::add(const CallRecord& c, Time sl_threshold, Time short_aband
     case CallOutcome::answered_remote:
       ++answered;
       answered_wait_us += c.wait.micros();
+      answered_work_us += c.handle.micros() + c.acw.micros();
       if (c.wait <= sl_threshold) ++answered_within_t;
       if (c.outcome == CallOutcome::answered_local) {
         ++answered_local;
@@ -109,12 +112,15 @@ void CallAggregate::merge(const CallAggregate& o) {
   for (int i = 0; i < model::kFailCauses; ++i)
     failed_offers[i] += o.failed_offers[i];
   in_progress += o.in_progress;
+  ended_by_fault += o.ended_by_fault;
   answered_wait_us += o.answered_wait_us;
+  answered_work_us += o.answered_work_us;
 }
 
 Kpis compute_kpis(const CallAggregate& a, const OccupancyAggregate& occ) {
   Kpis k;
   auto d = [](uint64_t v) { return static_cast<double>(v); };
+  k.arrivals = d(a.offered + a.in_progress);
   k.offered = d(a.offered);
   k.answered = d(a.answered);
   k.answered_local = d(a.answered_local);
@@ -130,9 +136,11 @@ Kpis compute_kpis(const CallAggregate& a, const OccupancyAggregate& occ) {
   k.misrouted = d(a.misrouted);
   k.dropped_after_answer = d(a.dropped_after_answer);
   k.in_progress = d(a.in_progress);
+  k.ended_by_fault = d(a.ended_by_fault);
   // §6.2: SL(T) = answered with wait <= T / (offered - abandoned with wait < short threshold).
   k.sl = ratio(d(a.answered_within_t), d(a.offered) - d(a.short_abandons));
   k.asa = ratio(static_cast<double>(a.answered_wait_us) / 1e6, d(a.answered));
+  k.aht = ratio(static_cast<double>(a.answered_work_us) / 1e6, d(a.answered));
   k.abandonment_rate = ratio(d(a.abandoned), d(a.offered));
   k.short_abandon_rate = ratio(d(a.short_abandons), d(a.offered));
   k.routing_failure_rate = ratio(d(a.routing_failures), d(a.offered));
@@ -147,6 +155,7 @@ Kpis compute_kpis(const CallAggregate& a, const OccupancyAggregate& occ) {
   k.busy_s = static_cast<double>(occ.busy_us) / 1e6;
   k.available_s = static_cast<double>(occ.available_us) / 1e6;
   k.ready_oos_s = static_cast<double>(occ.ready_oos_us) / 1e6;
+  k.held_by_r36_s = static_cast<double>(occ.held_r36_us) / 1e6;
   k.occupancy = ratio(static_cast<double>(occ.busy_us),
                       static_cast<double>(occ.busy_us) + static_cast<double>(occ.available_us));
   return k;
@@ -154,6 +163,7 @@ Kpis compute_kpis(const CallAggregate& a, const OccupancyAggregate& occ) {
 
 std::vector<KpiField> kpi_fields(const Kpis& k) {
   return {
+      {"arrivals", k.arrivals, true},
       {"offered", k.offered, true},
       {"answered", k.answered, true},
       {"answered_local", k.answered_local, true},
@@ -169,8 +179,10 @@ std::vector<KpiField> kpi_fields(const Kpis& k) {
       {"misrouted", k.misrouted, true},
       {"dropped_after_answer", k.dropped_after_answer, true},
       {"in_progress_at_end", k.in_progress, true},
+      {"ended_by_fault", k.ended_by_fault, true},
       {"sl", k.sl, false},
       {"asa_s", k.asa, false},
+      {"aht_s", k.aht, false},
       {"abandonment_rate", k.abandonment_rate, false},
       {"short_abandon_rate", k.short_abandon_rate, false},
       {"routing_failure_rate", k.routing_failure_rate, false},
@@ -184,10 +196,11 @@ std::vector<KpiField> kpi_fields(const Kpis& k) {
       {"failed_race", k.failed_offers[1], true},
       {"failed_collision", k.failed_offers[2], true},
       {"failed_no_answer", k.failed_offers[3], true},
-      {"occupancy", k.occupancy, false},
-      {"busy_s", k.busy_s, false},
-      {"available_s", k.available_s, false},
-      {"ready_oos_s", k.ready_oos_s, false},
+      {"occupancy", k.occupancy, false, true},
+      {"busy_s", k.busy_s, false, true},
+      {"available_s", k.available_s, false, true},
+      {"ready_oos_s", k.ready_oos_s, false, true},
+      {"held_by_r36_s", k.held_by_r36_s, false, true},
   };
 }
 
@@ -230,6 +243,7 @@ CallStatsSetup call_stats_setup(const model::Cluster& cluster) {
   s.group_names = cluster.groups();
   for (const auto& a : spec.agents) {
     s.dn_numbers.push_back(a.dn);
+    s.dn_dc.push_back(a.dc);
     std::vector<int> gs;
     for (const auto& name : a.groups) {
       int g = cluster.group_index(name);
@@ -276,6 +290,7 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
       nodes_(static_cast<int>(setup_.node_names.size())),
       groups_(static_cast<int>(setup_.group_names.size())),
       dns_(static_cast<int>(setup_.dn_numbers.size())),
+      dcs_(std::max(1, static_cast<int>(setup_.dc_names.size()))),
       interval_us_(std::max<int64_t>(1, setup_.stats_interval.micros())),
       warmup_us_(std::max<int64_t>(0, setup_.warmup.micros())),
       start_us_(setup_.start.micros()),
@@ -286,9 +301,14 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
   periods_ = std::make_unique<CsvWriter>(dir / "periods.csv", prefix);
   episodes_out_ = std::make_unique<CsvWriter>(dir / "episodes.csv", prefix);
   summary_ = std::make_unique<CsvWriter>(dir / "call_summary.csv", prefix);
+  occupancy_ = std::make_unique<CsvWriter>(dir / "occupancy.csv", prefix);
+  if (setup_.dc_names.empty()) setup_.dc_names.push_back("DC1");
 
   setup_.node_dc.resize(static_cast<size_t>(nodes_), 0);
   setup_.dn_groups.resize(static_cast<size_t>(dns_));
+  setup_.dn_dc.resize(static_cast<size_t>(dns_), 0);
+  call_end_.assign(static_cast<size_t>(dns_), -1);
+  occ_run_.resize(static_cast<size_t>(occ_cells()));
   setup_.initial_truth.resize(static_cast<size_t>(dns_));
   const size_t nn = static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_);
   if (setup_.initial_links.size() != nn) setup_.initial_links.assign(nn, LinkEndState::up);
@@ -329,6 +349,31 @@ const std::string& CallStats::node_name(int node) const {
 int CallStats::slot_of_node(int node) const {
   return node < 0 || node >= nodes_ ? all_node() : node;
 }
+int CallStats::dc_of_node(int node) const {
+  if (node < 0 || node >= nodes_) return 0;
+  return clamp_dc(setup_.node_dc[static_cast<size_t>(node)]);
+}
+int CallStats::dc_of_slot(int slot) const {
+  if (slot < nodes_) return dc_of_node(slot);
+  if (slot < nodes_ + dcs_) return slot - nodes_;
+  if (slot < nodes_ + 2 * dcs_) return slot - nodes_ - dcs_;
+  return -1;
+}
+
+std::vector<CallStats::RowSlot> CallStats::row_slots(bool all_first) const {
+  std::vector<RowSlot> rows;
+  if (all_first) rows.push_back(RowSlot{all_node(), "all", "all", true});
+  for (int d = 0; d < dcs_; ++d) {
+    const std::string& dc = setup_.dc_names[static_cast<size_t>(d)];
+    for (int n = 0; n < nodes_; ++n) {
+      if (dc_of_node(n) == d) rows.push_back(RowSlot{n, dc, node_name(n), false});
+    }
+    rows.push_back(RowSlot{none_slot(d), dc, "none", false});
+    rows.push_back(RowSlot{dc_slot(d), dc, "all", true});
+  }
+  if (!all_first) rows.push_back(RowSlot{all_node(), "all", "all", true});
+  return rows;
+}
 int CallStats::slot_of_group(int group) const {
   return group < 0 || group >= groups_ ? groups_ : group;
 }
@@ -350,31 +395,11 @@ const CallStats::Cell* CallStats::interval_cell_if(int64_t interval, int node_sl
   return &v[static_cast<size_t>(node_slot * group_slots() + group_slot)];
 }
 
-// §6.4: partitioned > undetected > resyncing > connected, over link ends between live nodes.
+// §6.4, by the one classifier (stats/periods.hpp).
 Period CallStats::classify() const {
-  bool undetected = false, resyncing = false;
-  for (int n = 0; n < nodes_; ++n) {
-    if (!alive_[static_cast<size_t>(n)]) continue;
-    for (int p = 0; p < nodes_; ++p) {
-      if (p == n || !alive_[static_cast<size_t>(p)]) continue;
-      switch (links_[static_cast<size_t>(n * nodes_ + p)]) {
-        case LinkEndState::declared_lost:
-          return Period::partitioned;
-        case LinkEndState::cut_undeclared:
-          undetected = true;
-          break;
-        case LinkEndState::resyncing:
-          resyncing = true;
-          break;
-        case LinkEndState::up:
-        case LinkEndState::peer_down:
-          break;
-      }
-    }
-  }
-  if (undetected) return Period::undetected;
-  if (resyncing) return Period::resyncing;
-  return Period::connected;
+  return classify_period(
+      nodes_, [this](int n, int p) { return links_[static_cast<size_t>(n * nodes_ + p)]; },
+      [this](int n) { return alive_[static_cast<size_t>(n)] != 0; });
 }
 
 void CallStats::set_period(int64_t t, Period p) {
@@ -437,6 +462,71 @@ void CallStats::on_node(const model::NodeChange& c) {
   }
 }
 
+void CallStats::add_action_faults(const std::vector<model::Action>& timeline,
+                                  const model::ClusterSpec& spec) {
+  using model::ActionKind;
+  auto gws_nodes = [&](int g) -> uint64_t {
+    if (g < 0 || static_cast<size_t>(g) >= spec.gws.size()) return 0;
+    int n = spec.gws[static_cast<size_t>(g)].node;
+    if (n < 0) {
+      for (size_t i = 0; i < spec.nodes.size(); ++i) {
+        if (spec.nodes[i].dc == spec.gws[static_cast<size_t>(g)].dc) {
+          n = static_cast<int>(i);
+          break;
+        }
+      }
+    }
+    return n >= 0 && n < 64 ? uint64_t(1) << n : 0;
+  };
+  // Open faults by (kind, GWS or agent): the index of their ActionFault.
+  std::vector<std::pair<std::pair<unsigned, int>, size_t>> open;
+  auto start = [&](unsigned kind, int who, int64_t t, uint64_t nodes) {
+    for (const auto& o : open) {
+      if (o.first == std::make_pair(kind, who)) return;  // already in force
+    }
+    open.push_back({{kind, who}, action_faults_.size()});
+    action_faults_.push_back(ActionFault{t, -1, kind, nodes});
+  };
+  auto stop = [&](unsigned kind, int who, int64_t t) {
+    for (auto it = open.begin(); it != open.end(); ++it) {
+      if (it->first == std::make_pair(kind, who)) {
+        action_faults_[it->second].end = t;
+        open.erase(it);
+        return;
+      }
+    }
+  };
+  for (const auto& a : timeline) {
+    const int64_t t = a.at.micros();
+    switch (a.kind) {
+      case ActionKind::gws_fail:
+        start(kFaultGwsFail, a.gws, t, gws_nodes(a.gws));
+        break;
+      case ActionKind::gws_restart:
+        stop(kFaultGwsFail, a.gws, t);
+        break;
+      case ActionKind::gws_cut:
+        start(kFaultGwsCut, a.gws, t, gws_nodes(a.gws));
+        break;
+      case ActionKind::gws_heal:
+        stop(kFaultGwsCut, a.gws, t);
+        break;
+      case ActionKind::wwe_disconnect: {
+        const int g = a.agent >= 0 && static_cast<size_t>(a.agent) < spec.agents.size()
+                          ? spec.agents[static_cast<size_t>(a.agent)].gws
+                          : -1;
+        start(kFaultWweDisconnect, a.agent, t, gws_nodes(g));
+        break;
+      }
+      case ActionKind::wwe_reconnect:
+        stop(kFaultWweDisconnect, a.agent, t);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 void CallStats::on_link(const model::LinkChange& c) {
   if (finished_ || c.node < 0 || c.node >= nodes_ || c.peer < 0 || c.peer >= nodes_) return;
   links_[static_cast<size_t>(c.node * nodes_ + c.peer)] = c.after;
@@ -451,21 +541,27 @@ void CallStats::on_link(const model::LinkChange& c) {
 // ---- occupancy
 
 void CallStats::add_occupancy(const DnState& s, int dn, int64_t from, int64_t to) {
-  int kind;  // 0 busy, 1 available, 2 ready but not routable
   if (model::is_busy(s.agent)) {
-    kind = 0;
+    add_agent_time(dn, s.owner, &OccupancyAggregate::busy_us, from, to);
   } else if (s.agent == AgentState::ready) {
-    kind = s.in_service && s.owner >= 0 ? 1 : 2;
-  } else {
-    return;
+    add_agent_time(dn, s.owner,
+                   s.in_service && s.owner >= 0 ? &OccupancyAggregate::available_us
+                                                : &OccupancyAggregate::ready_oos_us,
+                   from, to);
   }
+}
+
+// Agent time of DN `dn` in [from, to) (after warm-up), split by interval and period: in the KPI
+// cells of its agent's DC and "all", and in occupancy.csv's cells by DC x truth owner x group.
+void CallStats::add_agent_time(int dn, int owner, int64_t OccupancyAggregate::*field, int64_t from,
+                               int64_t to) {
   from = std::max(from, warmup_us_);
   if (from >= to) return;
-  const int ns = s.owner >= 0 && s.owner < nodes_ ? s.owner : none_node();
+  const int dc = clamp_dc(setup_.dn_dc[static_cast<size_t>(dn)]);
+  const int os = owner >= 0 && owner < nodes_ ? owner : nodes_;
   const auto& groups = setup_.dn_groups[static_cast<size_t>(dn)];
-  auto add = [kind](OccupancyAggregate& o, int64_t dur) {
-    (kind == 0 ? o.busy_us : kind == 1 ? o.available_us : o.ready_oos_us) += dur;
-  };
+  const int gsl = group_slots();
+  auto occ_index = [&](int d, int o, int g) { return ((d * (nodes_ + 2) + o) * gsl + g); };
   // The span in force at `from`.
   auto it = std::upper_bound(timeline_.begin(), timeline_.end(), from,
                              [](int64_t v, const Span& sp) { return v < sp.start; });
@@ -479,15 +575,29 @@ void CallStats::add_occupancy(const DnState& s, int dn, int64_t from, int64_t to
     if (k + 1 < timeline_.size()) next = std::min(next, timeline_[k + 1].start);
     const int64_t dur = next - x;
     const Period p = timeline_[k].kind;
-    for (int node_slot : {ns, all_node()}) {
+    for (int node_slot : {dc_slot(dc), all_node()}) {
       for (int g : groups) {
-        add(interval_cell(iv, node_slot, g).occ, dur);
-        add(run_cells_[static_cast<size_t>(node_slot * group_slots() + g)].occ, dur);
+        interval_cell(iv, node_slot, g).occ.*field += dur;
+        run_cells_[static_cast<size_t>(node_slot * gsl + g)].occ.*field += dur;
       }
-      add(interval_cell(iv, node_slot, groups_).occ, dur);
-      add(run_cells_[static_cast<size_t>(node_slot * group_slots() + groups_)].occ, dur);
-      add(period_cells_[static_cast<size_t>(static_cast<int>(p) * node_slots() + node_slot)].occ,
-          dur);
+      interval_cell(iv, node_slot, groups_).occ.*field += dur;
+      run_cells_[static_cast<size_t>(node_slot * gsl + groups_)].occ.*field += dur;
+      period_cells_[static_cast<size_t>(static_cast<int>(p) * node_slots() + node_slot)].occ.*
+          field += dur;
+    }
+    const auto i = static_cast<size_t>(iv);
+    if (i >= occ_intervals_.size()) occ_intervals_.resize(i + 1);
+    auto& cells = occ_intervals_[i];
+    if (cells.empty()) cells.resize(static_cast<size_t>(occ_cells()));
+    for (int d : {dc, dcs_}) {
+      for (int o : {os, nodes_ + 1}) {
+        for (int g : groups) {
+          cells[static_cast<size_t>(occ_index(d, o, g))].*field += dur;
+          occ_run_[static_cast<size_t>(occ_index(d, o, g))].*field += dur;
+        }
+        cells[static_cast<size_t>(occ_index(d, o, groups_))].*field += dur;
+        occ_run_[static_cast<size_t>(occ_index(d, o, groups_))].*field += dur;
+      }
     }
     x = next;
   }
@@ -504,6 +614,17 @@ void CallStats::account_dn(int dn, int64_t to) {
 void CallStats::on_dn_view(const model::DnViewChange& c) {
   if (finished_ || c.level != model::ViewLevel::truth || c.dn < 0 || c.dn >= dns_) return;
   account_dn(c.dn, c.at.micros());
+  // R36: an agent still talking after its call ended is held busy until its owner releases it.
+  int64_t& ended = call_end_[static_cast<size_t>(c.dn)];
+  if (ended >= 0 && c.after.agent != AgentState::talking) {
+    if (c.at.micros() > ended) {
+      held_.push_back(
+          HeldSpan{clamp_dc(setup_.dn_dc[static_cast<size_t>(c.dn)]), ended, c.at.micros()});
+      add_agent_time(c.dn, dn_[static_cast<size_t>(c.dn)].owner, &OccupancyAggregate::held_r36_us,
+                     ended, c.at.micros());
+    }
+    ended = -1;
+  }
   DnState& s = dn_[static_cast<size_t>(c.dn)];
   s.owner = c.after.owner;
   s.in_service = c.after.in_service;
@@ -551,6 +672,14 @@ void CallStats::write_call_row(const CallRecord& c, Period p, bool counted) {
 void CallStats::on_call(const CallRecord& c) {
   if (finished_) return;
   ++calls_seen_;
+  const bool answered =
+      c.outcome == CallOutcome::answered_local || c.outcome == CallOutcome::answered_remote;
+  if (answered && !c.dropped_after_answer && c.ended != Time::max() && c.dn >= 0 && c.dn < dns_) {
+    const DnState& d = dn_[static_cast<size_t>(c.dn)];
+    if (d.agent == AgentState::talking && d.owner >= 0 && d.owner < nodes_ &&
+        alive_[static_cast<size_t>(d.owner)])
+      call_end_[static_cast<size_t>(c.dn)] = c.ended.micros();
+  }
   const Period p = period_at(c.arrival);
   const int64_t arrival = c.arrival.micros();
   const bool after_warmup = arrival >= warmup_us_;
@@ -559,10 +688,25 @@ void CallStats::on_call(const CallRecord& c) {
 
   const Time T = setup_.service_level_threshold;
   const Time S = setup_.short_abandon_threshold;
-  const int ns = c.node >= 0 && c.node < nodes_ ? c.node : none_node();
+  const int dc = c.node >= 0 && c.node < nodes_ ? dc_of_node(c.node) : clamp_dc(c.dc);
+  const int ns = c.node >= 0 && c.node < nodes_ ? c.node : none_slot(dc);
   const int gs = c.group >= 0 && c.group < groups_ ? c.group : -1;
   const int64_t iv = arrival / interval_us_;
-  for (int node_slot : {ns, all_node()}) {
+  const bool by_fault = (c.dropped_after_answer || c.outcome == CallOutcome::lost_node_failure) &&
+                        c.ended != Time::max();
+  for (int node_slot : {ns, dc_slot(dc), all_node()}) {
+    if (by_fault) {
+      // Counted where the fault ended it: its interval and period.
+      const int64_t e = c.ended.micros();
+      if (gs >= 0) ++interval_cell(e / interval_us_, node_slot, gs).calls.ended_by_fault;
+      ++interval_cell(e / interval_us_, node_slot, groups_).calls.ended_by_fault;
+      ++period_cells_[static_cast<size_t>(static_cast<int>(period_at(c.ended)) * node_slots() +
+                                          node_slot)]
+            .calls.ended_by_fault;
+      if (gs >= 0)
+        ++run_cells_[static_cast<size_t>(node_slot * group_slots() + gs)].calls.ended_by_fault;
+      ++run_cells_[static_cast<size_t>(node_slot * group_slots() + groups_)].calls.ended_by_fault;
+    }
     if (gs >= 0) {
       interval_cell(iv, node_slot, gs).calls.add(c, T, S);
       run_cells_[static_cast<size_t>(node_slot * group_slots() + gs)].calls.add(c, T, S);
@@ -575,10 +719,7 @@ void CallStats::on_call(const CallRecord& c) {
   if (c.outcome == CallOutcome::in_progress) return;
 
   // Per second of arrival, for the episode windows; fault-ended calls also by their end.
-  if ((c.dropped_after_answer || c.outcome == CallOutcome::lost_node_failure) &&
-      c.ended != Time::max()) {
-    ++second_bin(c.ended.micros(), ns).ended_by_fault;
-  }
+  if (by_fault) ++second_bin(c.ended.micros(), ns).ended_by_fault;
   SecondBin& b = second_bin(arrival, ns);
   ++b.offered;
   switch (c.outcome) {
@@ -588,6 +729,7 @@ void CallStats::on_call(const CallRecord& c) {
       if (c.outcome == CallOutcome::answered_remote) ++b.answered_remote;
       if (c.wait <= T) ++b.within_t;
       b.wait_us += c.wait.micros();
+      b.work_us += c.handle.micros() + c.acw.micros();
       break;
     case CallOutcome::abandoned:
       ++b.abandoned;
@@ -603,12 +745,13 @@ void CallStats::on_call(const CallRecord& c) {
       break;
   }
   if (c.misrouted) ++b.misrouted;
+  if (c.dropped_after_answer) ++b.dropped;
 }
 
 CallStats::SecondBin& CallStats::second_bin(int64_t at_us, int node_slot) {
-  const size_t per_second = static_cast<size_t>(nodes_ + 1);
+  const size_t per_second = static_cast<size_t>(nodes_ + dcs_);
   const size_t idx = static_cast<size_t>(std::max<int64_t>(at_us, 0) / kUsPerSecond) * per_second +
-                     static_cast<size_t>(std::min(node_slot, nodes_));
+                     static_cast<size_t>(std::min(node_slot, nodes_ + dcs_ - 1));
   if (idx >= seconds_.size()) seconds_.resize((idx / per_second + 1) * per_second);
   return seconds_[idx];
 }
@@ -636,16 +779,22 @@ void CallStats::on_decision(const model::RoutingDecision& d) {
 
 // ---- results
 
-Kpis CallStats::kpis(int node, int group) const {
-  const Cell& c =
-      run_cells_[static_cast<size_t>(slot_of_node(node) * group_slots() + slot_of_group(group))];
+Kpis CallStats::run_kpis_at(int slot, int group) const {
+  const Cell& c = run_cells_[static_cast<size_t>(slot * group_slots() + slot_of_group(group))];
   return compute_kpis(c.calls, c.occ);
 }
 
-Kpis CallStats::period_kpis(Period p, int node) const {
-  const Cell& c =
-      period_cells_[static_cast<size_t>(static_cast<int>(p) * node_slots() + slot_of_node(node))];
+Kpis CallStats::period_kpis_at(Period p, int slot) const {
+  const Cell& c = period_cells_[static_cast<size_t>(static_cast<int>(p) * node_slots() + slot)];
   return compute_kpis(c.calls, c.occ);
+}
+
+Kpis CallStats::kpis(int node, int group) const {
+  return run_kpis_at(slot_of_node(node), group);
+}
+
+Kpis CallStats::period_kpis(Period p, int node) const {
+  return period_kpis_at(p, slot_of_node(node));
 }
 
 Kpis CallStats::interval_kpis(int64_t interval, int node, int group) const {
@@ -674,32 +823,21 @@ Time CallStats::period_counted_time(Period p) const {
   return Time::from_micros(total);
 }
 
-uint64_t CallStats::episode_ended_by_fault(size_t episode, Window w, int node) const {
-  if (episode >= episodes_.size()) return 0;
-  const Episode& e = episodes_[episode];
-  const auto wi = static_cast<size_t>(w);
-  const size_t per_second = static_cast<size_t>(nodes_ + 1);
-  uint64_t n_ended = 0;
-  for (int64_t s = e.from_s[wi]; s < e.to_s[wi]; ++s) {
-    for (int n = 0; n <= nodes_; ++n) {
-      if (node >= 0 && node < nodes_ && n != node) continue;
-      size_t idx = static_cast<size_t>(s) * per_second + static_cast<size_t>(n);
-      if (idx >= seconds_.size()) break;
-      n_ended += seconds_[idx].ended_by_fault;
-    }
-  }
-  return n_ended;
-}
-
-Kpis CallStats::episode_kpis(size_t episode, Window w, int node) const {
+// Sums the per-second bins of a window over the slots of `node` (>= 0), of DC `dc` (>= 0:
+// its nodes and its none slot), or all.
+CallAggregate CallStats::episode_sum(size_t episode, Window w, int node, int dc,
+                                     uint64_t* ended) const {
   CallAggregate a;
-  if (episode >= episodes_.size()) return compute_kpis(a);
+  if (ended) *ended = 0;
+  if (episode >= episodes_.size()) return a;
   const Episode& e = episodes_[episode];
   const auto wi = static_cast<size_t>(w);
-  const size_t per_second = static_cast<size_t>(nodes_ + 1);
+  const int slots = nodes_ + dcs_;
+  const size_t per_second = static_cast<size_t>(slots);
   for (int64_t s = e.from_s[wi]; s < e.to_s[wi]; ++s) {
-    for (int n = 0; n <= nodes_; ++n) {
-      if (node >= 0 && node < nodes_ && n != node) continue;
+    for (int n = 0; n < slots; ++n) {
+      if (node >= 0 && node < slots && n != node) continue;
+      if (dc >= 0 && dc_of_slot(n) != dc) continue;
       size_t idx = static_cast<size_t>(s) * per_second + static_cast<size_t>(n);
       if (idx >= seconds_.size()) break;
       const SecondBin& b = seconds_[idx];
@@ -709,14 +847,74 @@ Kpis CallStats::episode_kpis(size_t episode, Window w, int node) const {
       a.answered_local += b.answered - b.answered_remote;
       a.answered_within_t += b.within_t;
       a.answered_wait_us += b.wait_us;
+      a.answered_work_us += b.work_us;
       a.abandoned += b.abandoned;
       a.short_abandons += b.short_abandons;
       a.routing_failures += b.routing_failures;
       a.lost_node_failures += b.lost_node;
       a.misrouted += b.misrouted;
+      a.dropped_after_answer += b.dropped;
+      a.ended_by_fault += b.ended_by_fault;
+      if (ended) *ended += b.ended_by_fault;
     }
   }
-  return compute_kpis(a);
+  return a;
+}
+
+uint64_t CallStats::episode_ended_by_fault(size_t episode, Window w, int node) const {
+  uint64_t n = 0;
+  episode_sum(episode, w, node, -1, &n);
+  return n;
+}
+
+Kpis CallStats::episode_kpis(size_t episode, Window w, int node) const {
+  return compute_kpis(episode_sum(episode, w, node, -1, nullptr));
+}
+
+Kpis CallStats::episode_dc_kpis(size_t episode, Window w, int dc) const {
+  OccupancyAggregate occ;
+  occ.held_r36_us = static_cast<int64_t>(std::llround(episode_held_s(episode, w, dc) * 1e6));
+  return compute_kpis(episode_sum(episode, w, -1, clamp_dc(dc), nullptr), occ);
+}
+
+// Agent-seconds held by R36 within a window, of agents of DC `dc` (-1: all).
+double CallStats::episode_held_s(size_t episode, Window w, int dc) const {
+  if (episode >= episodes_.size()) return 0;
+  const Episode& e = episodes_[episode];
+  const auto wi = static_cast<size_t>(w);
+  const int64_t from = std::max(e.from_s[wi] * kUsPerSecond, warmup_us_);
+  const int64_t to = e.to_s[wi] * kUsPerSecond;
+  int64_t us = 0;
+  for (const auto& h : held_) {
+    if (dc >= 0 && h.dc != dc) continue;
+    const int64_t a = std::max(h.start, from), b = std::min(h.end, to);
+    if (b > a) us += b - a;
+  }
+  return static_cast<double>(us) / 1e6;
+}
+
+Kpis CallStats::dc_kpis(int dc, int group) const {
+  return run_kpis_at(dc_slot(dc), group);
+}
+
+Kpis CallStats::none_kpis(int dc, int group) const {
+  return run_kpis_at(none_slot(dc), group);
+}
+
+Kpis CallStats::period_dc_kpis(Period p, int dc) const {
+  return period_kpis_at(p, dc_slot(dc));
+}
+
+Kpis CallStats::occupancy_kpis(int64_t interval, int dc, int owner, int group) const {
+  const int d = dc >= 0 && dc < dcs_ ? dc : dcs_;
+  const int o = owner >= 0 && owner < nodes_ ? owner : owner == -2 ? nodes_ : nodes_ + 1;
+  const size_t idx =
+      static_cast<size_t>((d * (nodes_ + 2) + o) * group_slots() + slot_of_group(group));
+  if (interval < 0) return compute_kpis({}, occ_run_[idx]);
+  if (static_cast<size_t>(interval) >= occ_intervals_.size() ||
+      occ_intervals_[static_cast<size_t>(interval)].empty())
+    return compute_kpis({}, {});
+  return compute_kpis({}, occ_intervals_[static_cast<size_t>(interval)][idx]);
 }
 
 // ---- finish
@@ -752,6 +950,10 @@ void CallStats::build_episodes(int64_t end) {
     if (c.start >= end) continue;
     faults.push_back(
         Fault{c.start, c.end < 0 ? end : std::min(c.end, end), kFaultCrash, uint64_t(1) << c.node});
+  }
+  for (const auto& f : action_faults_) {
+    if (f.start >= end) continue;
+    faults.push_back(Fault{f.start, f.end < 0 ? end : std::min(f.end, end), f.kind, f.nodes});
   }
   std::stable_sort(faults.begin(), faults.end(),
                    [](const Fault& x, const Fault& y) { return x.start < y.start; });
@@ -804,7 +1006,7 @@ void CallStats::build_episodes(int64_t end) {
 }
 
 void CallStats::write_intervals(int64_t end) {
-  std::vector<std::string> h{"interval", "from", "to", "node", "group"};
+  std::vector<std::string> h{"interval", "from", "to", "from_clock", "dc", "node", "group"};
   const auto names = kpi_fields(Kpis{});
   for (const auto& f : names)
     h.emplace_back(f.name);
@@ -812,19 +1014,19 @@ void CallStats::write_intervals(int64_t end) {
   int64_t count = std::max<int64_t>(ceil_div(std::max<int64_t>(end, 0), interval_us_),
                                     static_cast<int64_t>(intervals_cells_.size()));
   const Cell empty{};
+  const auto rows = row_slots();
   for (int64_t i = 0; i < count; ++i) {
     const int64_t from = i * interval_us_;
     const int64_t to = std::max(from, std::min((i + 1) * interval_us_, end));
-    for (int ns = 0; ns < node_slots(); ++ns) {
-      if (ns == none_node()) continue;
+    const std::string clock = clock_text(from);
+    for (const auto& r : rows) {
       for (int g = 0; g < group_slots(); ++g) {
-        const Cell* c = interval_cell_if(i, ns, g);
+        const Cell* c = interval_cell_if(i, r.slot, g);
         if (!c) c = &empty;
         intervals_->field(i).field(Time::from_micros(from)).field(Time::from_micros(to));
-        intervals_->field(ns == all_node() ? "all" : node_name(ns));
+        intervals_->field(clock).field(r.dc).field(r.node);
         intervals_->field(g == groups_ ? "all" : setup_.group_names[static_cast<size_t>(g)]);
-        for (const auto& f : kpi_fields(compute_kpis(c->calls, c->occ)))
-          intervals_->field(format_kpi(f));
+        put_kpis(*intervals_, compute_kpis(c->calls, c->occ), r.agent_time);
         intervals_->end_row();
       }
     }
@@ -832,26 +1034,22 @@ void CallStats::write_intervals(int64_t end) {
 }
 
 void CallStats::write_periods() {
-  std::vector<std::string> h{"period", "node", "time_s", "counted_time_s", "spans"};
+  std::vector<std::string> h{"period", "dc", "node", "time_s", "counted_time_s", "spans"};
   for (const auto& f : kpi_fields(Kpis{}))
     h.emplace_back(f.name);
   periods_->header(h);
+  const auto rows = row_slots(true);
   for (int p = 0; p < kPeriods; ++p) {
     const auto period = static_cast<Period>(p);
     uint64_t spans = 0;
     for (const auto& s : timeline_) {
       if (s.kind == period && (end_us_ < 0 || s.start < end_us_)) ++spans;
     }
-    std::vector<int> slots{all_node()};
-    for (int n = 0; n < nodes_; ++n)
-      slots.push_back(n);
-    for (int ns : slots) {
-      periods_->field(to_string(period));
-      periods_->field(ns == all_node() ? "all" : node_name(ns));
+    for (const auto& r : rows) {
+      periods_->field(to_string(period)).field(r.dc).field(r.node);
       periods_->field(period_time(period)).field(period_counted_time(period)).field(spans);
-      const Cell& c = period_cells_[static_cast<size_t>(p * node_slots() + ns)];
-      for (const auto& f : kpi_fields(compute_kpis(c.calls, c.occ)))
-        periods_->field(format_kpi(f));
+      const Cell& c = period_cells_[static_cast<size_t>(p * node_slots() + r.slot)];
+      put_kpis(*periods_, compute_kpis(c.calls, c.occ), r.agent_time);
       periods_->end_row();
     }
   }
@@ -866,29 +1064,55 @@ void CallStats::write_episodes() {
                                       "routing_failures",
                                       "lost_node_failures",
                                       "misrouted",
+                                      "dropped_after_answer",
                                       "sl",
                                       "asa_s",
+                                      "aht_s",
                                       "abandonment_rate",
                                       "routing_failure_rate",
                                       "lost_node_rate",
                                       "remote_share",
-                                      "misroute_rate"};
-  std::vector<std::string> h{"episode",       "start",         "end",
-                             "duration",      "open_at_end",   "kinds",
-                             "periods",       "nodes_touched", "dcs_touched",
-                             "undetected_s",  "partitioned_s", "resyncing_s",
-                             "crashed_s",     "node",          "window",
-                             "window_from",   "window_to",     "window_complete",
+                                      "misroute_rate",
+                                      "held_by_r36_s"};
+  std::vector<std::string> h{"episode",
+                             "start",
+                             "end",
+                             "start_clock",
+                             "end_clock",
+                             "duration",
+                             "open_at_end",
+                             "kinds",
+                             "periods",
+                             "nodes_touched",
+                             "dcs_touched",
+                             "undetected_s",
+                             "partitioned_s",
+                             "resyncing_s",
+                             "crashed_s",
+                             "dc",
+                             "node",
+                             "window",
+                             "window_from",
+                             "window_to",
+                             "window_complete",
                              "ended_by_fault"};
   for (const char* c : kCols)
     h.emplace_back(c);
   episodes_out_->header(h);
   static const char* const kWindows[] = {"before", "during", "after"};
+  const auto rows = row_slots(true);
   for (size_t i = 0; i < episodes_.size(); ++i) {
     const Episode& e = episodes_[i];
     std::string kinds, periods, touched, dcs;
-    if (e.faults & kFaultCut) kinds = "cut";
-    if (e.faults & kFaultCrash) kinds += kinds.empty() ? "crash" : "+crash";
+    static const std::pair<unsigned, const char*> kKinds[] = {
+        {kFaultCut, "cut"},
+        {kFaultCrash, "crash"},
+        {kFaultGwsFail, "gws_fail"},
+        {kFaultGwsCut, "gws_cut"},
+        {kFaultWweDisconnect, "wwe_disconnect"}};
+    for (const auto& [bit, name] : kKinds) {
+      if (e.faults & bit) kinds += (kinds.empty() ? "" : "+") + std::string(name);
+    }
     for (int p = 0; p < kPeriods; ++p) {
       if (!(e.kinds & (1u << static_cast<unsigned>(p)))) continue;
       if (!periods.empty()) periods += "+";
@@ -905,29 +1129,34 @@ void CallStats::write_episodes() {
     for (size_t d = 0; d < setup_.dc_names.size() && d < 64; ++d) {
       if (dc_mask >> d & 1) dcs += (dcs.empty() ? "" : "+") + setup_.dc_names[d];
     }
-    std::vector<int> nodes{-1};
-    for (int n = 0; n < nodes_; ++n)
-      nodes.push_back(n);
-    for (int n : nodes) {
+    for (const auto& r : rows) {
       for (int w = 0; w < 3; ++w) {
-        Kpis k = episode_kpis(i, static_cast<Window>(w), n);
-        auto fields = kpi_fields(k);
+        const auto win = static_cast<Window>(w);
+        const int dc = dc_of_slot(r.slot);
+        const bool total = r.agent_time;  // a DC or "all" row
+        uint64_t ended = 0;
+        CallAggregate a = episode_sum(i, win, total ? -1 : r.slot, total ? dc : -1, &ended);
+        OccupancyAggregate occ;
+        if (total)
+          occ.held_r36_us = static_cast<int64_t>(std::llround(episode_held_s(i, win, dc) * 1e6));
+        auto fields = kpi_fields(compute_kpis(a, occ));
         episodes_out_->field(static_cast<uint64_t>(i + 1)).field(e.start).field(e.end);
+        episodes_out_->field(clock_text(e.start.micros())).field(clock_text(e.end.micros()));
         episodes_out_->field(e.end - e.start).field(e.open_at_end).field(kinds);
         episodes_out_->field(periods).field(touched).field(dcs);
         episodes_out_->field(e.time_in[static_cast<int>(Period::undetected)])
             .field(e.time_in[static_cast<int>(Period::partitioned)])
             .field(e.time_in[static_cast<int>(Period::resyncing)])
             .field(e.crashed);
-        episodes_out_->field(n < 0 ? "all" : node_name(n)).field(kWindows[w]);
+        episodes_out_->field(r.dc).field(r.node).field(kWindows[w]);
         episodes_out_->field(Time::from_micros(e.from_s[w] * kUsPerSecond))
             .field(Time::from_micros(e.to_s[w] * kUsPerSecond))
             .field(e.complete[w])
-            .field(episode_ended_by_fault(i, static_cast<Window>(w), n));
+            .field(ended);
         for (const char* col : kCols) {
           for (const auto& f : fields) {
             if (std::string_view(f.name) == col) {
-              episodes_out_->field(format_kpi(f));
+              episodes_out_->field(f.agent_time && !total ? std::string() : format_kpi(f));
               break;
             }
           }
@@ -938,31 +1167,65 @@ void CallStats::write_episodes() {
   }
 }
 
+void CallStats::write_occupancy(int64_t end) {
+  std::vector<std::string> h{"interval", "from", "to", "from_clock", "dc", "owner", "group"};
+  for (const auto& f : kpi_fields(Kpis{})) {
+    if (f.agent_time) h.emplace_back(f.name);
+  }
+  occupancy_->header(h);
+  const int64_t count = std::max<int64_t>(ceil_div(std::max<int64_t>(end, 0), interval_us_),
+                                          static_cast<int64_t>(occ_intervals_.size()));
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t from = i * interval_us_;
+    const int64_t to = std::max(from, std::min((i + 1) * interval_us_, end));
+    const std::string clock = clock_text(from);
+    for (int d = 0; d <= dcs_; ++d) {
+      for (int o = 0; o < nodes_ + 2; ++o) {
+        for (int g = 0; g < group_slots(); ++g) {
+          occupancy_->field(i).field(Time::from_micros(from)).field(Time::from_micros(to));
+          occupancy_->field(clock).field(d == dcs_ ? "all"
+                                                   : setup_.dc_names[static_cast<size_t>(d)]);
+          occupancy_->field(o == nodes_ ? "none" : o == nodes_ + 1 ? "all" : node_name(o));
+          occupancy_->field(g == groups_ ? "all" : setup_.group_names[static_cast<size_t>(g)]);
+          const Kpis k = occupancy_kpis(i, d == dcs_ ? -1 : d,
+                                        o == nodes_       ? -2
+                                        : o == nodes_ + 1 ? -1
+                                                          : o,
+                                        g == groups_ ? -1 : g);
+          for (const auto& f : kpi_fields(k)) {
+            if (f.agent_time) occupancy_->field(format_kpi(f));
+          }
+          occupancy_->end_row();
+        }
+      }
+    }
+  }
+}
+
 void CallStats::write_summary(int64_t end) {
   CsvWriter& s = *summary_;
-  s.header({"node", "group", "metric", "value"});
-  auto row = [&s](const std::string& node, const std::string& group, const char* metric,
-                  const std::string& value) {
-    s.field(node).field(group).field(metric).field(value);
+  s.header({"dc", "node", "group", "metric", "value"});
+  auto row = [&s](const std::string& dc, const std::string& node, const std::string& group,
+                  const char* metric, const std::string& value) {
+    s.field(dc).field(node).field(group).field(metric).field(value);
     s.end_row();
   };
-  row("", "", "end_time", format_time(Time::from_micros(end)));
-  row("", "", "warmup_s", format_time(Time::from_micros(warmup_us_)));
-  row("", "", "calls", std::to_string(calls_seen_));
-  row("", "", "decisions", std::to_string(decisions_seen_));
-  std::vector<int> nslots{all_node()};
-  for (int n = 0; n < nodes_; ++n)
-    nslots.push_back(n);
+  row("", "", "", "end_time", format_time(Time::from_micros(end)));
+  row("", "", "", "warmup_s", format_time(Time::from_micros(warmup_us_)));
+  row("", "", "", "calls", std::to_string(calls_seen_));
+  row("", "", "", "decisions", std::to_string(decisions_seen_));
   std::vector<int> gslots{groups_};
   for (int g = 0; g < groups_; ++g)
     gslots.push_back(g);
-  for (int ns : nslots) {
+  const auto rows = row_slots(true);
+  for (const auto& r : rows) {
     for (int g : gslots) {
-      const Cell& c = run_cells_[static_cast<size_t>(ns * group_slots() + g)];
-      const std::string node = ns == all_node() ? "all" : node_name(ns);
+      const Cell& c = run_cells_[static_cast<size_t>(r.slot * group_slots() + g)];
       const std::string group = g == groups_ ? "all" : setup_.group_names[static_cast<size_t>(g)];
-      for (const auto& f : kpi_fields(compute_kpis(c.calls, c.occ)))
-        row(node, group, f.name, format_kpi(f));
+      for (const auto& f : kpi_fields(compute_kpis(c.calls, c.occ))) {
+        if (f.agent_time && !r.agent_time) continue;
+        row(r.dc, r.node, group, f.name, format_kpi(f));
+      }
     }
   }
 }
@@ -976,8 +1239,17 @@ void CallStats::finish(Time end) {
   if (finished_) return;
   const int64_t t = std::max(end.micros(), timeline_.back().start);
   if (cluster_) refresh(end);
-  for (int d = 0; d < dns_; ++d)
+  for (int d = 0; d < dns_; ++d) {
     account_dn(d, t);
+    // An agent still held by R36 at the end: held until the end.
+    int64_t& ended = call_end_[static_cast<size_t>(d)];
+    if (ended >= 0 && t > ended) {
+      held_.push_back(HeldSpan{clamp_dc(setup_.dn_dc[static_cast<size_t>(d)]), ended, t});
+      add_agent_time(d, dn_[static_cast<size_t>(d)].owner, &OccupancyAggregate::held_r36_us, ended,
+                     t);
+    }
+    ended = -1;
+  }
   finished_ = true;
   end_us_ = t;
   build_episodes(t);
@@ -985,12 +1257,14 @@ void CallStats::finish(Time end) {
   write_periods();
   write_episodes();
   write_summary(t);
+  write_occupancy(t);
   calls_.close();
   routing_.close();
   intervals_->close();
   periods_->close();
   episodes_out_->close();
   summary_->close();
+  occupancy_->close();
 }
 
 }  // namespace scsim::stats

@@ -4,14 +4,19 @@
 //                     wait, answering DN and its owner, local/remote and same/other DC, failed
 //                     offers per cause, misrouted, dropped_after_answer, period at arrival
 //   routing.csv       one row per routing decision of URS_N (issue 6, R50-R63)
-//   intervals.csv     interval (stats_interval_s) x node x group (each also "all"): the KPIs of
-//                     §6.2 over the calls that arrived in the interval, and occupancy from the
-//                     truth's agent states
-//   periods.csv       per §6.4 period (connected, undetected, partitioned, resyncing) x node:
+//   intervals.csv     interval (stats_interval_s) x row x group (each also "all"): the KPIs of
+//                     §6.2 over the calls that arrived in the interval
+//   periods.csv       per §6.4 period (connected, undetected, partitioned, resyncing) x row:
 //                     time spent in it and the KPIs of the calls that arrived in it
-//   episodes.csv      each fault episode (a maximal stretch that is not `connected`), per node
-//                     and window (the equal-length window before, during and after it): KPIs
-//   call_summary.csv  the run's KPIs per node x group (warm-up excluded), metric per row
+//   episodes.csv      each fault episode (DOMAIN §6.5: cuts, crashes, GWS failures and cuts,
+//                     WWE disconnects), per row and window (the equal-length window before,
+//                     during and after it): KPIs
+//   call_summary.csv  the run's KPIs per row x group (warm-up excluded), metric per row
+//   occupancy.csv     interval x agent DC x DN truth owner x group: agent time
+// Rows (issue 17 §1, DOMAIN §6.4 item 3): per DC, each node of arrival, `none` (calls that found
+// no live node at the DC's proxy) and the DC's total; then `all`. Counts are summed into each
+// row, ratios computed from the row's counts. Agent time (occupancy, held_by_r36_s) is on DC
+// and `all` rows only (by the agent's home DC), empty on node rows.
 // Every file has a header row and starts with the `seed` and `scenario` columns (CsvWriter);
 // times are seconds with six decimals (format_time); ratios are printed with six decimals and
 // left empty when undefined (0 / 0).
@@ -21,7 +26,7 @@
 // interval, period and second of its arrival. Occupancy (§6.2) is time-weighted over the truth
 // after `warmup_s`: busy = Reserved/Ringing/Talking/ACW; available = Ready with the DN InSrv
 // under a truth owner; Ready otherwise is `ready_oos_s`; a DN counts for each of its agent's
-// groups and, per node, under its truth owner (an ownerless DN only in the "all" rows).
+// groups, in its agent's DC, and in occupancy.csv under its truth owner (or `none`).
 //
 // Periods (§6.4) are evaluated after every link change and every executed event (node
 // liveness): partitioned if a link end between two live nodes is declared lost; else
@@ -50,14 +55,10 @@
 #include "model/calls.hpp"
 #include "model/cluster.hpp"
 #include "stats/csv.hpp"
+#include "stats/periods.hpp"
 #include "stats/recorder.hpp"
 
 namespace scsim::stats {
-
-// §6.4 periods, in the order of precedence of their test (partitioned first).
-enum class Period { connected = 0, undetected = 1, partitioned = 2, resyncing = 3 };
-inline constexpr int kPeriods = 4;
-const char* to_string(Period p);
 
 // Counts over calls (§6.1, §6.2). Calls in progress at the end are counted only in
 // `in_progress`; everything else counts ended calls that arrived after warm-up.
@@ -79,7 +80,11 @@ struct CallAggregate {
   uint64_t dropped_after_answer = 0;
   uint64_t failed_offers[model::kFailCauses] = {0, 0, 0, 0};
   uint64_t in_progress = 0;
+  // Answered calls dropped (R37, R38) and calls lost with their node, counted by the time the
+  // fault ended them (not by arrival): filled by CallStats, not by add().
+  uint64_t ended_by_fault = 0;
   int64_t answered_wait_us = 0;  // sum of waits of answered calls
+  int64_t answered_work_us = 0;  // sum of handle time + ACW of answered calls (aht_s)
 
   // Adds one call (already known to be counted, or in progress).
   void add(const model::CallRecord& c, Time sl_threshold, Time short_abandon_threshold);
@@ -91,22 +96,29 @@ struct OccupancyAggregate {
   int64_t busy_us = 0;
   int64_t available_us = 0;
   int64_t ready_oos_us = 0;
+  // Agent time held busy by R36 (stuck_busy_until_resync) after the real end of the call: from
+  // the call's end to the owner's release of the agent (part of busy_us).
+  int64_t held_r36_us = 0;
   void merge(const OccupancyAggregate& o) {
     busy_us += o.busy_us;
     available_us += o.available_us;
     ready_oos_us += o.ready_oos_us;
+    held_r36_us += o.held_r36_us;
   }
 };
 
 // The KPIs of §6.2 (NaN where a ratio is 0 / 0), usable by `scsim compare`.
 struct Kpis {
+  double arrivals =
+      0;  // offered + in progress at the end: equal in every mode (common random numbers)
   double offered = 0, answered = 0, answered_local = 0, answered_remote = 0;
   double abandoned = 0, short_abandons = 0, routing_failures = 0, lost_node_failures = 0;
-  double misrouted = 0, dropped_after_answer = 0, in_progress = 0;
+  double misrouted = 0, dropped_after_answer = 0, in_progress = 0, ended_by_fault = 0;
   double rf_no_target = 0, rf_redirection_limit = 0;
   double answered_remote_same_dc = 0, answered_remote_other_dc = 0;
   double sl = NAN;                    // answered within T / (offered - short abandons)
   double asa = NAN;                   // mean wait of answered calls, seconds
+  double aht = NAN;                   // mean handle time + ACW of answered calls, seconds
   double abandonment_rate = NAN;      // abandoned / offered
   double short_abandon_rate = NAN;    // short abandons / offered
   double routing_failure_rate = NAN;  // routing_failure / offered
@@ -119,6 +131,7 @@ struct Kpis {
   double failed_offers[model::kFailCauses] = {0, 0, 0, 0};
   double occupancy = NAN;  // busy / (busy + available)
   double busy_s = 0, available_s = 0, ready_oos_s = 0;
+  double held_by_r36_s = 0;  // agent-seconds held busy by R36 after their call ended
 };
 
 Kpis compute_kpis(const CallAggregate& calls, const OccupancyAggregate& occ = {});
@@ -126,7 +139,8 @@ Kpis compute_kpis(const CallAggregate& calls, const OccupancyAggregate& occ = {}
 struct KpiField {
   const char* name;
   double value;
-  bool count;  // printed as an integer
+  bool count;               // printed as an integer
+  bool agent_time = false;  // a property of agents (by their DC), not of calls: empty on node rows
 };
 std::vector<KpiField> kpi_fields(const Kpis& k);
 // Counts as integers, other values with six decimals, "" for NaN.
@@ -141,6 +155,7 @@ struct CallStatsSetup {
   std::vector<std::string> group_names;     // index = CallRecord::group
   std::vector<std::string> dn_numbers;      // per DN index
   std::vector<std::vector<int>> dn_groups;  // per DN index: group indices of its agent
+  std::vector<int> dn_dc;                   // per DN index: its agent's home DC (default 0)
   Time service_level_threshold = seconds(20);
   Time short_abandon_threshold = Time::zero();
   Time stats_interval = seconds(900);
@@ -189,10 +204,19 @@ class CallStats : public model::Observer {
   void finish(Time end);
 
   // ---- results (complete after finish(); the call counts are live)
-  // node: -1 = all nodes; group: -1 = all groups.
+  // node: -1 = all nodes; group: -1 = all groups. Rows of a node count the calls that arrived
+  // on it; agent time (occupancy, held_by_r36_s) is on DC and "all" rows only.
   Kpis kpis(int node = -1, int group = -1) const;
   Kpis period_kpis(Period p, int node = -1) const;
   Kpis interval_kpis(int64_t interval, int node = -1, int group = -1) const;
+  // The DC rows (calls arrived in the DC; agents whose home DC it is) and the DC's `none` row
+  // (calls that found no node: lost at the proxy).
+  Kpis dc_kpis(int dc, int group = -1) const;
+  Kpis none_kpis(int dc, int group = -1) const;
+  Kpis period_dc_kpis(Period p, int dc) const;
+  // occupancy.csv's cells: agents of `dc` (-1: all) whose DN's truth owner is `owner` (-1: any,
+  // -2: none), in `interval` (-1: the whole run after warm-up). Only the agent-time fields.
+  Kpis occupancy_kpis(int64_t interval, int dc = -1, int owner = -1, int group = -1) const;
   Time period_time(Period p) const;          // whole run
   Time period_counted_time(Period p) const;  // after warm-up
   Period period_at(Time t) const;
@@ -200,7 +224,8 @@ class CallStats : public model::Observer {
 
   enum class Window { before = 0, during = 1, after = 2 };
   // Fault kinds of an episode (DOMAIN §6.5).
-  static constexpr unsigned kFaultCut = 1, kFaultCrash = 2;
+  static constexpr unsigned kFaultCut = 1, kFaultCrash = 2, kFaultGwsFail = 4, kFaultGwsCut = 8,
+                            kFaultWweDisconnect = 16;
   struct Episode {
     Time start, end;
     bool open_at_end = false;
@@ -216,10 +241,17 @@ class CallStats : public model::Observer {
   };
   const std::vector<Episode>& episodes() const { return episodes_; }
   Kpis episode_kpis(size_t episode, Window w, int node = -1) const;
+  Kpis episode_dc_kpis(size_t episode, Window w, int dc) const;
   // Answered calls dropped (R37, R38) and calls lost with their node, by the second the fault
   // ended them: the calls a fault cost, counted in its window (DOMAIN §6.4 item 3).
   uint64_t episode_ended_by_fault(size_t episode, Window w, int node = -1) const;
   void on_node(const model::NodeChange& c) override;
+  // The faults a timeline schedules that no link or node change shows (DOMAIN §6.5): GWS
+  // failures (gws_fail to gws_restart), GWS-node cuts (gws_cut to gws_heal) and WWE
+  // disconnects (wwe_disconnect to wwe_reconnect of the same agent), each to the end of the run
+  // if not undone; they touch the GWS's (first) node. Call before the run ends.
+  void add_action_faults(const std::vector<model::Action>& timeline,
+                         const model::ClusterSpec& spec);
 
   uint64_t calls() const { return calls_seen_; }
   uint64_t decisions() const { return decisions_seen_; }
@@ -233,9 +265,14 @@ class CallStats : public model::Observer {
   // Per second of arrival and node slot: the few counts the episode windows need.
   struct SecondBin {
     uint32_t offered = 0, answered = 0, answered_remote = 0, within_t = 0, abandoned = 0,
-             short_abandons = 0, routing_failures = 0, lost_node = 0, misrouted = 0,
+             short_abandons = 0, routing_failures = 0, lost_node = 0, misrouted = 0, dropped = 0,
              ended_by_fault = 0;  // by the second of the call's end, not its arrival
-    int64_t wait_us = 0;
+    int64_t wait_us = 0, work_us = 0;
+  };
+  // R36 holds: agent time from a call's real end to its release, by the agent's home DC.
+  struct HeldSpan {
+    int dc;
+    int64_t start, end;
   };
   struct Span {
     int64_t start;
@@ -248,9 +285,31 @@ class CallStats : public model::Observer {
     int64_t since = 0;
   };
 
-  int node_slots() const { return nodes_ + 2; }  // nodes, "none" (node -1), "all"
-  int all_node() const { return nodes_ + 1; }
-  int none_node() const { return nodes_; }
+  // Row slots: nodes, then "none" per DC (calls with no node), then each DC, then "all".
+  int node_slots() const { return nodes_ + 2 * dcs_ + 1; }
+  int all_node() const { return nodes_ + 2 * dcs_; }
+  int none_slot(int dc) const { return nodes_ + clamp_dc(dc); }
+  int dc_slot(int dc) const { return nodes_ + dcs_ + clamp_dc(dc); }
+  int clamp_dc(int dc) const { return dc >= 0 && dc < dcs_ ? dc : 0; }
+  int dc_of_node(int node) const;
+  int dc_of_slot(int slot) const;  // the DC of a node, none or DC slot; -1 for "all"
+  // The rows of every KPI table, in order: per DC its nodes, its none row and its total; then
+  // "all". Each with its dc and node names.
+  struct RowSlot {
+    int slot;
+    std::string dc, node;
+    bool agent_time;  // DC and "all" rows carry agent time
+  };
+  std::vector<RowSlot> row_slots(bool all_first = false) const;
+  // occupancy.csv cells: [(dc * (nodes + 2) + owner) * group_slots + group], dc = dcs_ for
+  // all, owner = nodes_ for none and nodes_ + 1 for all.
+  int occ_cells() const { return (dcs_ + 1) * (nodes_ + 2) * group_slots(); }
+  void add_agent_time(int dn, int owner, int64_t OccupancyAggregate::*field, int64_t from,
+                      int64_t to);
+  Kpis run_kpis_at(int slot, int group) const;
+  Kpis period_kpis_at(Period p, int slot) const;
+  CallAggregate episode_sum(size_t episode, Window w, int node, int dc, uint64_t* ended) const;
+  double episode_held_s(size_t episode, Window w, int dc) const;
   int group_slots() const { return groups_ + 1; }  // groups, "all"
   int slot_of_node(int node) const;
   int slot_of_group(int group) const;
@@ -265,6 +324,7 @@ class CallStats : public model::Observer {
   void write_intervals(int64_t end);
   void write_periods();
   void write_episodes();
+  void write_occupancy(int64_t end);
   void write_summary(int64_t end);
   const std::string& node_name(int node) const;
 
@@ -272,11 +332,11 @@ class CallStats : public model::Observer {
   const model::Cluster* cluster_ = nullptr;
   uint64_t liveness_seen_ = 0;  // cluster_->liveness_changes() at the last refresh
   RunLabel label_;
-  int nodes_ = 0, groups_ = 0, dns_ = 0;
+  int nodes_ = 0, groups_ = 0, dns_ = 0, dcs_ = 1;
   int64_t interval_us_ = 1, warmup_us_ = 0, start_us_ = 0, end_us_ = -1;
 
   CsvWriter calls_, routing_;
-  std::unique_ptr<CsvWriter> intervals_, periods_, episodes_out_, summary_;
+  std::unique_ptr<CsvWriter> intervals_, periods_, episodes_out_, summary_, occupancy_;
 
   std::vector<model::LinkEndState> links_;  // node * nodes + peer
   std::vector<char> alive_;
@@ -287,6 +347,12 @@ class CallStats : public model::Observer {
     int64_t start, end;
   };
   std::vector<CrashSpan> crashes_;
+  struct ActionFault {
+    int64_t start, end;  // end -1: not undone
+    unsigned kind;
+    uint64_t nodes;
+  };
+  std::vector<ActionFault> action_faults_;
   // Link ends leaving `up` (on_link): when, and the two nodes, for the nodes an episode touches.
   std::vector<std::pair<int64_t, uint64_t>> link_faults_;
   SecondBin& second_bin(int64_t at_us, int node_slot);
@@ -294,7 +360,11 @@ class CallStats : public model::Observer {
   std::vector<std::vector<Cell>> intervals_cells_;  // [interval][node_slot * group_slots + g]
   std::vector<Cell> run_cells_;                     // [node_slot * group_slots + g]
   std::vector<Cell> period_cells_;                  // [period * node_slots + node_slot]
-  std::deque<SecondBin> seconds_;                   // [second * (nodes + 1) + node (none)]
+  std::deque<SecondBin> seconds_;                   // [second * (nodes + dcs) + slot]
+  std::vector<std::vector<OccupancyAggregate>> occ_intervals_;  // [interval][occ cell]
+  std::vector<OccupancyAggregate> occ_run_;                     // [occ cell]
+  std::vector<int64_t> call_end_;  // per DN: end of its last answered call while still talking
+  std::vector<HeldSpan> held_;
   std::vector<Episode> episodes_;
   uint64_t calls_seen_ = 0, decisions_seen_ = 0;
   bool finished_ = false;

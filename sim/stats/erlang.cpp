@@ -2,6 +2,7 @@
 #include "stats/erlang.hpp"
 
 #include <algorithm>
+#include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -136,13 +137,10 @@ ErlangResult erlang_a(double rate_per_s, double aht_s, int agents, double patien
     return k < below_peak.size() ? std::exp(below_peak[k]) : 0.0;
   };
 
-  // Negative binomial K ~ NegBin(x + 1, u0): pmf(0) = u0^(x+1),
-  // pmf(k+1) = pmf(k) (x + 1 + k) / (k + 1) (1 - u0), carried in logs.
+  // P(K > j), K ~ NegBin(x + 1, u0): the complement of the regularised incomplete beta
+  // I_u0(x + 1, j + 1), from Boost.Math's ibetac rather than a hand-summed pmf recursion.
   const bool zero_threshold = threshold_s == 0.0;
-  const double log_one_minus_u0 =
-      zero_threshold ? 0.0 : std::log(-std::expm1(-theta * threshold_s));
-  double log_pmf = -(x + 1.0) * theta * threshold_s;
-  double cdf = zero_threshold ? 1.0 : std::exp(log_pmf);
+  const double u0 = std::exp(-theta * threshold_s);
 
   double s0 = 0.0;        // sum t_j            (all relative to t_peak)
   double s1 = 0.0;        // sum j t_j
@@ -162,15 +160,13 @@ ErlangResult erlang_a(double rate_per_s, double aht_s, int agents, double patien
     }
     const double served = x / (x + jd + 1.0);
     harmonic += 1.0 / (x + jd + 1.0);
-    const double survival = zero_threshold ? 0.0 : std::max(0.0, 1.0 - cdf);
+    const double survival = zero_threshold ? 0.0
+                            : u0 == 0.0    ? 1.0
+                                           : boost::math::ibetac(x + 1.0, jd + 1.0, u0);
     s0 += rel;
     s1 += jd * rel;
     s_wait += rel * served * harmonic;
     s_sl += rel * served * survival;
-    if (!zero_threshold) {
-      log_pmf += std::log((x + 1.0 + jd) / (jd + 1.0)) + log_one_minus_u0;
-      cdf += std::exp(log_pmf);
-    }
     if (j < j_peak) continue;
     // Past the peak the ratios r_k = y / (x + k) fall, so the rest of the series is bounded
     // by geometric sums with ratio r = y / (x + j + 1) < 1:

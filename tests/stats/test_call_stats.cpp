@@ -232,11 +232,11 @@ TEST_CASE("CallStats: KPI formulas of §6.2 (SL with short abandons, ASA, rates,
   auto rows = read_csv(dir.path / "call_summary.csv");
   REQUIRE(!rows.empty());
   CHECK(rows[0] ==
-        std::vector<std::string>{"seed", "scenario", "node", "group", "metric", "value"});
+        std::vector<std::string>{"seed", "scenario", "dc", "node", "group", "metric", "value"});
   bool found = false;
   for (const auto& r : rows) {
-    if (r.size() == 6 && r[2] == "all" && r[3] == "all" && r[4] == "sl") {
-      CHECK(r[5] == "0.333333");
+    if (r.size() == 7 && r[2] == "all" && r[3] == "all" && r[4] == "all" && r[5] == "sl") {
+      CHECK(r[6] == "0.333333");
       CHECK(r[0] == "7");
       CHECK(r[1] == "kpis");
       found = true;
@@ -278,7 +278,8 @@ TEST_CASE("CallStats: warm-up exclusion and interval boundaries (calls by arriva
   // intervals.csv: 3 intervals x (3 nodes + all) x (2 groups + all); the last interval is cut
   // at the run's end.
   auto iv = read_csv(dir.path / "intervals.csv");
-  REQUIRE(iv.size() == 1 + 3 * 4 * 3);
+  // Rows: DC1 (N1, N3, none, all), DC2 (N2, none, all), all.
+  REQUIRE(iv.size() == 1 + 3 * 8 * 3);
   size_t from = col(iv[0], "from"), to = col(iv[0], "to"), node = col(iv[0], "node"),
          group = col(iv[0], "group"), offered = col(iv[0], "offered");
   CHECK(iv[1][from] == "0.000000");
@@ -325,9 +326,14 @@ TEST_CASE("CallStats: occupancy from a hand-made truth timeline (per group, node
     Kpis support = s.kpis(-1, SUPPORT);
     CHECK(support.occupancy == Approx(0.0));
     CHECK(support.available_s == Approx(100));
-    // Per node: under the truth owner.
-    CHECK(s.kpis(N1, SALES).occupancy == Approx(busy / (busy + avail0)));
-    CHECK(s.kpis(N2).busy_s == 0);
+    // DOMAIN 6.4 item 3: agent time is not on rows of calls (nodes); occupancy.csv has it by
+    // the agent's DC and the DN's truth owner.
+    CHECK(std::isnan(s.kpis(N1, SALES).occupancy));
+    CHECK(s.occupancy_kpis(-1, -1, N1, SALES).occupancy == Approx(busy / (busy + avail0)));
+    CHECK(s.occupancy_kpis(-1, -1, N2).busy_s == 0);
+    CHECK(s.occupancy_kpis(-1, 0, -1, SALES).busy_s == Approx(busy));  // all DNs in DC1
+    CHECK(s.dc_kpis(0, SALES).busy_s == Approx(busy));
+    CHECK(s.dc_kpis(1).busy_s == 0);
     // Per interval: [0, 100) and [100, 200).
     const double avail_iv0 = (10 - std::min(10.0, w)) + 50;  // DN 0 in [0, 100)
     CHECK(s.interval_kpis(0, -1, SALES).occupancy == Approx(busy / (busy + avail_iv0)));
@@ -431,12 +437,12 @@ TEST_CASE("CallStats: period classification of §6.4 from link changes and node 
   CHECK(s.episodes()[1].kinds == ((1u << 2) | (1u << 3)));
 
   auto periods = read_csv(dir.path / "periods.csv");
-  REQUIRE(periods.size() == 1 + 4 * 4);  // 4 periods x (all + 3 nodes)
+  REQUIRE(periods.size() == 1 + 4 * 8);  // 4 periods x (all, 3 nodes, 2 DCs, 2 none)
   CHECK(periods[1][col(periods[0], "period")] == "connected");
   CHECK(periods[1][col(periods[0], "node")] == "all");
   CHECK(periods[1][col(periods[0], "spans")] == "4");
   auto episodes = read_csv(dir.path / "episodes.csv");
-  REQUIRE(episodes.size() == 1 + 3 * 4 * 3);  // episodes x (all + 3 nodes) x windows
+  REQUIRE(episodes.size() == 1 + 3 * 8 * 3);  // episodes x rows x windows
   CHECK(episodes[1][col(episodes[0], "kinds")] == "cut");
   CHECK(episodes[1][col(episodes[0], "periods")] == "undetected+partitioned+resyncing");
   CHECK(episodes[1][col(episodes[0], "nodes_touched")] == "N1+N2");
@@ -542,7 +548,7 @@ TEST_CASE("CallStats: episode windows before, during and after, per node, in who
   CHECK(s.episode_kpis(1, W::after).offered == 0);
 
   auto rows = read_csv(dir.path / "episodes.csv");
-  REQUIRE(rows.size() == 1 + 2 * 4 * 3);
+  REQUIRE(rows.size() == 1 + 2 * 8 * 3);
   const auto& h = rows[0];
   CHECK(h[0] == "seed");
   CHECK(rows[1][col(h, "node")] == "all");
@@ -653,4 +659,85 @@ TEST_CASE("CallStats: equal observations give equal bytes; memory is per second,
       CHECK(all == first);
     }
   }
+}
+
+TEST_CASE("Issue 17: DC rows, none rows, ended_by_fault by the fault's interval, aht_s") {
+  TmpDir dir("dc-rows");
+  Fixture f;
+  f.setup.dn_dc = {0, 1, 0};
+  CallStats s(f.setup, dir.path, RunLabel{1, "dc"});
+  // N1 and N3 (DC1) and N2 (DC2); call 4 found no node in DC2 (R42: lost at the proxy).
+  CallRecord c1 = call(1, 10, N1, SALES, CallOutcome::answered_local, 5);
+  c1.handle = seconds(100);
+  c1.acw = seconds(20);
+  CallRecord c2 = call(2, 20, N3, SALES, CallOutcome::answered_local, 30);
+  c2.handle = seconds(40);
+  // Dropped at 150 by a crash (R38): arrived in interval 0, ended by the fault in interval 1.
+  CallRecord c3 = call(3, 30, N2, SUPPORT, CallOutcome::answered_local, 1);
+  c3.dropped_after_answer = true;
+  c3.ended = seconds(150);
+  CallRecord c4 = call(4, 40, -1, SALES, CallOutcome::lost_node_failure);
+  c4.dc = 1;
+  for (const auto& c : {c1, c2, c3, c4})
+    s.on_call(c);
+  s.finish(seconds(200));
+  CHECK(s.dc_kpis(0).offered == 2);
+  CHECK(s.dc_kpis(1).offered == 2);
+  CHECK(s.none_kpis(1).offered == 1);
+  CHECK(s.none_kpis(1).lost_node_failures == 1);
+  CHECK(s.none_kpis(0).offered == 0);
+  CHECK(s.kpis().offered == 4);
+  CHECK(s.dc_kpis(0).sl == Approx(0.5));  // ratios from the DC's counts
+  CHECK(s.dc_kpis(0).aht == Approx((120.0 + 40.0) / 2));
+  CHECK(s.interval_kpis(0).ended_by_fault == 1);  // call 4 at 40
+  CHECK(s.interval_kpis(1).ended_by_fault == 1);  // call 3 at 150
+  CHECK(s.interval_kpis(1, N2).ended_by_fault == 1);
+  CHECK(s.interval_kpis(1).offered == 0);
+  CHECK(s.interval_kpis(0).arrivals == 4);
+
+  auto iv = read_csv(dir.path / "intervals.csv");
+  const auto& h = iv[0];
+  bool saw_none = false;
+  for (size_t r = 1; r < iv.size(); ++r) {
+    if (iv[r][col(h, "interval")] != "0" || iv[r][col(h, "group")] != "all") continue;
+    CHECK(iv[r][col(h, "from_clock")] == "00:00:00");
+    if (iv[r][col(h, "node")] == "none" && iv[r][col(h, "dc")] == "DC2") {
+      CHECK(iv[r][col(h, "offered")] == "1");
+      CHECK(iv[r][col(h, "occupancy")] == "");  // agent time is not on rows of calls
+      saw_none = true;
+    }
+  }
+  CHECK(saw_none);
+}
+
+TEST_CASE("R36: agent time held busy after the call's real end, by the agent's DC") {
+  TmpDir dir("r36");
+  Fixture f;
+  f.setup.dn_dc = {0, 1, 0};
+  CallStats s(f.setup, dir.path, RunLabel{1, "r36"});
+  // DN 1 (DC2) owned by N2 answers a call from N1 at 10; the call ends at 70 but N2 misses the
+  // end (R36) and releases the agent only at 130 (the resync); DN 0 is freed at its call's end.
+  s.on_dn_view(truth(0, 1, N2, true, AgentState::ready));
+  s.on_dn_view(truth(0, 0, N1, true, AgentState::ready));
+  s.on_dn_view(truth(10, 1, N2, true, AgentState::talking));
+  s.on_dn_view(truth(10, 0, N1, true, AgentState::talking));
+  CallRecord held = call(1, 10, N1, SALES, CallOutcome::answered_remote, 0);
+  held.dn = 1;
+  held.dn_owner = N2;
+  held.ended = seconds(70);
+  CallRecord normal = call(2, 10, N1, SALES, CallOutcome::answered_local, 0);
+  normal.dn = 0;
+  normal.ended = seconds(70);
+  s.on_call(held);
+  s.on_call(normal);
+  s.on_dn_view(truth(70, 0, N1, true, AgentState::ready));
+  s.on_dn_view(truth(130, 1, N2, true, AgentState::acw));
+  s.finish(seconds(200));
+  CHECK(s.kpis().held_by_r36_s == Approx(60));
+  CHECK(s.dc_kpis(1).held_by_r36_s == Approx(60));
+  CHECK(s.dc_kpis(0).held_by_r36_s == 0);
+  CHECK(s.interval_kpis(0).held_by_r36_s == Approx(30));  // 70-100
+  CHECK(s.interval_kpis(1).held_by_r36_s == Approx(30));  // 100-130
+  CHECK(s.occupancy_kpis(-1, 1, N2).held_by_r36_s == Approx(60));
+  CHECK(std::isnan(s.kpis(N1).occupancy));
 }
