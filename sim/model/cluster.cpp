@@ -427,13 +427,29 @@ void Cluster::Impl::deliver_stat(int n) {
 
 void Cluster::Impl::send(int from, int to, Msg m) {
   if (from == to) return;
+  auto tell = [&](Time arrive, bool held, bool dropped) {
+    MessageSent s{sched.now(), from, to, m.seq, msg_kind_name(m.kind), m.dn};
+    s.in_service = m.state.in_service;
+    s.agent = m.state.agent;
+    s.epoch = chan(from, to).epoch;
+    s.entries = m.snapshot ? m.snapshot->size() : 0;
+    s.arrive = arrive;
+    s.held = held;
+    s.dropped = dropped;
+    for (Observer* o : message_observers)
+      o->on_message(s);
+  };
   // R28: once either end has declared the link lost, updates are lost for good.
-  if (!tc_usable(from, to)) return;
+  if (!tc_usable(from, to)) {
+    if (!message_observers.empty()) tell(Time::max(), false, true);
+    return;
+  }
   Channel& ch = chan(from, to);
   m.seq = ++ch.sent;
   bool blocked = dir_cut(from, to) || !nodes[from].alive || !nodes[to].alive;
   if (blocked || (!ch.q.empty() && ch.q.back().held)) {
     m.held = true;  // R28: held back (TCP retransmission)
+    if (!message_observers.empty()) tell(Time::max(), true, false);
     ch.q.push_back(std::move(m));
     return;
   }
@@ -445,6 +461,7 @@ void Cluster::Impl::send(int from, int to, Msg m) {
   Time at = std::max(sched.now() + d(from, to) + extra, ch.last_deliver);
   m.deliver_at = at;
   ch.last_deliver = at;
+  if (!message_observers.empty()) tell(at, false, false);
   ch.q.push_back(std::move(m));
   sched.schedule_at(at, kDelivery,
                     Event{uint32_t(Ev::tc_deliver), uint32_t(from * N + to), ch.epoch});
@@ -1204,6 +1221,22 @@ void Cluster::Impl::post_request(Request r) {
     slot = uint32_t(requests.size());
     requests.push_back(std::move(r));
   }
+  if (!message_observers.empty()) {
+    const Request& q = requests[slot];
+    const bool tregister = q.kind == ActionKind::tregister || q.kind == ActionKind::wwe_login;
+    MessageSent s{sched.now(),
+                  q.gws >= 0 ? -2 - q.gws : -1,
+                  q.node,
+                  0,
+                  q.register_dn  ? (q.unregister ? "REGISTER expires 0" : "REGISTER")
+                  : q.unregister ? "REGISTER expires 0"
+                  : tregister    ? "TRegisterAddress"
+                                 : to_string(q.kind),
+                  q.dn};
+    s.arrive = sched.now() + P.client_request_delay;
+    for (Observer* o : message_observers)
+      o->on_message(s);
+  }
   sched.schedule_after(P.client_request_delay, kDelivery,
                        Event{uint32_t(Ev::request_arrive), slot, 0});
 }
@@ -1856,6 +1889,7 @@ Cluster::~Cluster() = default;
 void Cluster::add_observer(Observer* o) {
   impl_->observers.push_back(o);
   if (o->wants_node_views()) impl_->view_observers.push_back(o);
+  if (o->wants_messages()) impl_->message_observers.push_back(o);
 }
 
 void Cluster::schedule(const Action& a) {
