@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "clock.hpp"
 #include "palette.hpp"
@@ -63,11 +64,20 @@ void ControlsPanel::timeline_strip(const Session& s, float x0, float x1) {
     const float a = xof(e.start), bx = std::max(xof(b), a + 2);
     dl->AddRectFilled(ImVec2(a, y0 + h * 0.5f), ImVec2(bx, y1), episode_color(e.kind).u32(200));
   }
+  // One tick per pixel column (20 000 DNs bring some 100 000 agent actions).
   const auto& tl = s.timeline();
+  const int cols = std::max(1, static_cast<int>(u1 - u0) + 1);
+  std::vector<unsigned char> col(static_cast<size_t>(cols), 0);  // bit 0 agent, bit 1 fault
   for (const auto& a : tl) {
-    const bool fault = is_fault_action(a.kind);
-    const float x = xof(a.at);
-    dl->AddLine(ImVec2(x, fault ? y0 - 3 : y1 - 3), ImVec2(x, y1),
+    const int x = std::clamp(static_cast<int>(xof(a.at) - u0 + 0.5f), 0, cols - 1);
+    col[static_cast<size_t>(x)] |= is_fault_action(a.kind) ? 2 : 1;
+  }
+  for (int x = 0; x < cols; ++x) {
+    const unsigned char m = col[static_cast<size_t>(x)];
+    if (m == 0) continue;
+    const float px = u0 + static_cast<float>(x);
+    const bool fault = (m & 2) != 0;
+    dl->AddLine(ImVec2(px, fault ? y0 - 3 : y1 - 3), ImVec2(px, y1),
                 fault ? IM_COL32(255, 255, 255, 230) : IM_COL32(170, 170, 170, 60), 1.0f);
   }
   if (ImGui::IsItemHovered()) {

@@ -274,6 +274,7 @@ Commands CallKpiPanel::draw(const Session& s) {
       const ImU32 col = episode_color(e.kind).u32(150);
       dl->AddRectFilled(ImVec2(a, p0.y), ImVec2(b, p1.y), episode_color(e.kind).u32(30));
       const float hgt = p1.y - p0.y;
+      dl->PushClipRect(ImVec2(a, p0.y), ImVec2(b, p1.y), true);  // hatches inside the episode
       for (float x = a - hgt; x < b; x += 7) {
         if (e.kind == CallSeries::Episode::Kind::wwe)
           dl->AddLine(ImVec2(x + hgt, p0.y), ImVec2(x + hgt, p1.y), col);
@@ -282,6 +283,7 @@ Commands CallKpiPanel::draw(const Session& s) {
         else
           dl->AddLine(ImVec2(x, p0.y), ImVec2(x + hgt, p1.y), col);
       }
+      dl->PopClipRect();
     }
     const float now_x = ax.x(now_s);
     dl->AddLine(ImVec2(now_x, p0.y), ImVec2(now_x, p1.y), IM_COL32(255, 255, 255, 70));
