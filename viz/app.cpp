@@ -206,13 +206,17 @@ void App::help_window() {
     ImGui::TextWrapped(
         "Every edit is recorded as a timeline action at the current simulated time, and the run "
         "is re-executed from 0 with it, so the window always shows exactly what `scsim run` "
-        "gives for the saved file. Link colours: green up, amber cut but not yet declared, red "
-        "declared lost, blue resyncing, grey a node down. DN board cells: green InSrv+Ready, "
-        "yellow NotReady, blue busy, slate logged out, dark red OOS; a magenta frame and '*' "
-        "mark a view that disagrees with the truth. KPI plots: SL, ASA and abandonment per bin "
-        "of arrival (a bin fills up as its calls end), queue length per node; the shading "
-        "behind them is the period: amber undetected cut, red partitioned, blue resyncing, "
-        "faint green connected. Routing decisions: elig = eligible DNs in SS_N, OOS / busy = "
+        "gives for the saved file. Link states (colour and pattern): solid bluish green up, "
+        "long orange dashes cut but not yet declared, short vermillion dashes with crosses "
+        "declared lost, sky-blue ladder resyncing, grey dots a node down. DN board cells: green "
+        "InSrv+Ready, yellow NotReady, blue busy, slate logged out, dark red OOS; a strong "
+        "magenta frame only inside a staleness window (DOMAIN 6.3: '+' false-up, double frame "
+        "and '-' false-down, against the truth as seen from that node); OOS across a network "
+        "cut is expected and plain (hover for why). KPI plots: SL, ASA and abandonment per bin "
+        "of arrival (a bin fills up as its calls end), queue length per node; shaded behind "
+        "them the periods (orange undetected cut, vermillion partitioned, sky blue resyncing) "
+        "and hatched fault episodes (crash, GWS, WWE). Routing decisions: elig = eligible DNs "
+        "in SS_N, OOS / busy = "
         "DNs of the group excluded, stale = eligible in SS_N but not available in the truth.");
   }
   ImGui::End();

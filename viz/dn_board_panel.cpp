@@ -198,16 +198,21 @@ Commands DnBoardPanel::draw(const Session& s) {
   const char* levels[] = {"SS + view", "SS only", "view only"};
   ImGui::Combo("##levels", &levels_, levels, 3);
   if (shown_.size() != static_cast<size_t>(n_nodes)) shown_.assign(static_cast<size_t>(n_nodes), 1);
+  int n_shown = 0;
+  for (char on : shown_)
+    n_shown += on ? 1 : 0;
   ImGui::SameLine();
-  ImGui::TextUnformatted("nodes:");
-  for (int n = 0; n < n_nodes; ++n) {
-    ImGui::SameLine(0, 4);
-    bool on = shown_[static_cast<size_t>(n)] != 0;
-    if (ImGui::Checkbox(("##shown" + std::to_string(n)).c_str(), &on))
-      shown_[static_cast<size_t>(n)] = on;
-    ImGui::SameLine(0, 2);
-    ImGui::TextUnformatted(spec.nodes[static_cast<size_t>(n)].name.c_str());
+  ImGui::SetNextItemWidth(110);
+  const std::string chooser = "nodes " + std::to_string(n_shown) + "/" + std::to_string(n_nodes);
+  if (ImGui::BeginCombo("##nodes", chooser.c_str())) {
+    for (int n = 0; n < n_nodes; ++n) {
+      bool on = shown_[static_cast<size_t>(n)] != 0;
+      if (ImGui::Checkbox(spec.nodes[static_cast<size_t>(n)].name.c_str(), &on))
+        shown_[static_cast<size_t>(n)] = on;
+    }
+    ImGui::EndCombo();
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("node chooser: the nodes whose columns are shown");
 
   // Filter pass: one comparison per DN and view, no allocation.
   rows_.clear();

@@ -398,7 +398,7 @@ Commands TopologyPanel::draw(const Session& s) {
       ImGui::Text("owns %d DNs; SS_%s: %d InSrv, %d eligible", sm.owned,
                   spec.nodes[static_cast<size_t>(n)].name.c_str(), sm.ss_in_service,
                   sm.ss_eligible);
-      ImGui::Text("stale vs truth: view %d, SS %d", sm.stale_view, sm.stale_ss);
+      ImGui::Text("differ from the truth (any field): view %d, SS %d", sm.stale_view, sm.stale_ss);
     }
     ImGui::TextDisabled("right-click: crash / restart");
     ImGui::EndTooltip();
