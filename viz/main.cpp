@@ -16,6 +16,7 @@
 #include <stb_image_write.h>
 
 #include <GLFW/glfw3.h>
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -66,6 +67,9 @@ const char* const kUsage =
     "                        in a cross) of the window --from T --to T as SVG; runs to --to\n"
     "                        unless --at is later\n"
     "  --from T, --to T      the sequence chart's window (clock time 12:00:00 or seconds)\n"
+    "  --bench-seek N        headless, no window: from --at T (default the end), seek back N\n"
+    "                        times to evenly spaced earlier times and forth again; print the\n"
+    "                        median and worst wall time of a backward seek\n"
     "\n"
     "Keys and mouse: see Help in the window (Space play/pause, . step, N next action,\n"
     "click a link to cut/heal it, Shift+click one way, right-click a node to crash/restart).\n";
@@ -85,6 +89,7 @@ struct Options {
   bool print_links = false;
   std::vector<std::string> tabs;
   std::string sequence_svg;
+  int bench_seek = 0;
   std::optional<Time> from, to;
   bool headless() const { return !screenshot.empty() || bench_frames > 0; }
 };
@@ -149,6 +154,9 @@ Options parse_args(int argc, char** argv) {
       if (t != "calls" && t != "kpis" && t != "dns" && t != "sequence" && t != "next")
         throw UsageError("--tab expects calls, kpis, dns, sequence or next, got \"" + t + "\"");
       o.tabs.push_back(t);
+    } else if (k == "--bench-seek") {
+      o.bench_seek = static_cast<int>(parse_u64(k, value()));
+      if (o.bench_seek < 1 || o.bench_seek > 1000) throw UsageError("--bench-seek expects 1..1000");
     } else if (k == "--sequence-svg") {
       o.sequence_svg = value();
     } else if (k == "--from" || k == "--to") {
@@ -220,6 +228,27 @@ int run_viz(const Options& o) {
   auto session = std::make_unique<viz::Session>(sc, seed);
   if (!actions.empty()) session->set_user_actions(actions);
   if (o.at) session->run_until(*o.at);
+  if (o.bench_seek > 0) {
+    // Wall time on purpose: this measures the GUI's seek, not the simulation.
+    const Time top = o.at.value_or(session->end());
+    session->run_until(top);
+    std::vector<double> ms;
+    for (int k = o.bench_seek; k >= 1; --k) {
+      const Time back = micros(top.micros() / (o.bench_seek + 1) * k);
+      const auto t0 = std::chrono::steady_clock::now();
+      session->run_until(back);
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      session->run_until(top);
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "bench-seek: %d DNs, %d backward seeks from %s: median %.0f ms, worst %.0f ms "
+        "(each re-executes the run from 00:00:00; no checkpoints yet)\n",
+        session->cluster().dn_count(), o.bench_seek, viz::clock_time(top).c_str(),
+        ms[ms.size() / 2], ms.back());
+    return 0;
+  }
   if (!o.sequence_svg.empty()) {
     if (session->now() < *o.to) session->run_until(*o.to);
     viz::SeqFilter all;
