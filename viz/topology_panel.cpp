@@ -180,6 +180,9 @@ Commands TopologyPanel::draw(const Session& s) {
     for (int n = 0; n < n_nodes; ++n)
       if (spec.nodes[static_cast<size_t>(n)].dc == j) members.push_back(n);
     const float centre = kPi + static_cast<float>(j) * sector;  // screen y grows downward
+    // Two DCs: DC1's arc is mirrored so that both DCs list their first node on top (N1
+    // opposite N2 on T4); with three, the arcs simply go round.
+    const float flip = n_dcs == 2 && j == 0 ? -1.0f : 1.0f;
     const float spread = sector * (n_dcs == 1 ? 1.0f : j % 2 ? 0.5f : 0.75f);
     for (size_t k = 0; k < members.size(); ++k) {
       const float f = members.size() == 1 ? 0.5f
@@ -189,15 +192,23 @@ Commands TopologyPanel::draw(const Session& s) {
       const float ang = n_dcs == 1 ? kPi + f * 2 * kPi : centre + (f - 0.5f) * spread;
       node_ang[static_cast<size_t>(members[k])] = ang;
       node_pos[static_cast<size_t>(members[k])] =
-          ImVec2(cx + rx * std::cos(ang), cy + ry * std::sin(ang) * (j % 2 ? 1.0f : -1.0f));
+          ImVec2(cx + rx * std::cos(ang), cy + ry * std::sin(ang) * flip);
     }
   }
-  // Mirror odd DCs vertically above (sin sign flip) keeps the DC's first node on top; recompute
-  // the angles the labels use from the positions.
+  // The angles the labels and GWS nodes use, from the positions (after the mirroring).
   for (int n = 0; n < n_nodes; ++n) {
     const ImVec2 q = node_pos[static_cast<size_t>(n)];
     node_ang[static_cast<size_t>(n)] = std::atan2((q.y - cy) / ry, (q.x - cx) / rx);
   }
+  // Nodes at the top or bottom of the ellipse get their label above or below them (outward),
+  // the others beside them; either way outside the ellipse, where no link goes.
+  const float lh = ImGui::GetTextLineHeight();
+  auto vertical = [&](int n) {
+    return std::abs(std::cos(node_ang[static_cast<size_t>(n)])) < 0.3f;
+  };
+  auto outward_y = [&](int n) {
+    return std::sin(node_ang[static_cast<size_t>(n)]) >= 0 ? 1.0f : -1.0f;
+  };
   // DC boxes: around their nodes, their labels and their GWS nodes.
   std::vector<int> gws_rank(spec.gws.size(), 0);
   for (size_t g = 0; g < spec.gws.size(); ++g) {
@@ -218,8 +229,10 @@ Commands TopologyPanel::draw(const Session& s) {
     const float sy = std::sin(ang) >= 0 ? 1.0f : -1.0f;
     const ImVec2 q = node_pos[static_cast<size_t>(n)];
     const float off = static_cast<float>(gws_rank[g]) * 44.0f;
-    gws_pos[g] = ImVec2(q.x + (std::cos(ang) >= 0 ? 1.0f : -1.0f) * (radius + 14 + off),
-                        q.y + sy * (radius + 26));
+    gws_pos[g] = vertical(n)
+                     ? ImVec2(q.x + (std::cos(ang) >= 0 ? 1.0f : -1.0f) * (radius + 32 + off), q.y)
+                     : ImVec2(q.x + (std::cos(ang) >= 0 ? 1.0f : -1.0f) * (radius + 14 + off),
+                              q.y + sy * (radius + 26));
   }
   for (int j = 0; j < n_dcs; ++j) {
     ImVec2 lo(1e9f, 1e9f), hi(-1e9f, -1e9f);
@@ -232,11 +245,66 @@ Commands TopologyPanel::draw(const Session& s) {
       const ImVec2 q = node_pos[static_cast<size_t>(n)];
       grow(q, radius + 8);
       const float side = std::cos(node_ang[static_cast<size_t>(n)]) >= 0 ? 1.0f : -1.0f;
-      grow(ImVec2(q.x + side * (radius + 8 + label_w), q.y), 10);
+      if (vertical(n))
+        grow(ImVec2(q.x, q.y + outward_y(n) * (radius + 4 + 2 * lh)), label_w / 2 + 4);
+      else
+        grow(ImVec2(q.x + side * (radius + 8 + label_w), q.y), 10);
     }
     for (size_t g = 0; g < spec.gws.size(); ++g)
       if (spec.gws[g].dc == j) grow(gws_pos[g], 24);
     if (lo.x > hi.x) continue;
+    if (n_dcs > 2) {  // arcs of three DCs: their convex hulls, which do not overlap
+      std::vector<ImVec2> pts;
+      for (int n = 0; n < n_nodes; ++n) {
+        if (spec.nodes[static_cast<size_t>(n)].dc != j) continue;
+        const ImVec2 q = node_pos[static_cast<size_t>(n)];
+        for (int k = 0; k < 8; ++k)
+          pts.push_back(ImVec2(q.x + (radius + 8) * std::cos(k * 0.785f),
+                               q.y + (radius + 8) * std::sin(k * 0.785f)));
+        const float side = std::cos(node_ang[static_cast<size_t>(n)]) >= 0 ? 1.0f : -1.0f;
+        if (vertical(n)) {
+          for (float dx : {-label_w / 2 - 4, label_w / 2 + 4})
+            pts.push_back(ImVec2(q.x + dx, q.y + outward_y(n) * (radius + 8 + 2 * lh)));
+        } else {
+          for (float dy : {-lh, lh})
+            pts.push_back(ImVec2(q.x + side * (radius + 12 + label_w), q.y + dy));
+        }
+      }
+      for (size_t g = 0; g < spec.gws.size(); ++g)
+        if (spec.gws[g].dc == j)
+          for (float dx : {-22.0f, 22.0f})
+            for (float dy : {-14.0f, 14.0f})
+              pts.push_back(ImVec2(gws_pos[g].x + dx, gws_pos[g].y + dy));
+      std::sort(pts.begin(), pts.end(),
+                [](ImVec2 a, ImVec2 b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+      auto cross = [](ImVec2 o, ImVec2 a, ImVec2 b) {
+        return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+      };
+      std::vector<ImVec2> hull(2 * pts.size());
+      size_t k = 0;
+      for (size_t i = 0; i < pts.size(); ++i) {  // Andrew's monotone chain
+        while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
+          --k;
+        hull[k++] = pts[i];
+      }
+      for (size_t i = pts.size() - 1, t = k + 1; i > 0; --i) {
+        while (k >= t && cross(hull[k - 2], hull[k - 1], pts[i - 1]) <= 0)
+          --k;
+        hull[k++] = pts[i - 1];
+      }
+      hull.resize(k > 0 ? k - 1 : 0);
+      if (hull.size() >= 3) {
+        dl->AddConvexPolyFilled(hull.data(), static_cast<int>(hull.size()), kDcBox.u32());
+        dl->AddPolyline(hull.data(), static_cast<int>(hull.size()), IM_COL32(110, 115, 130, 255),
+                        ImDrawFlags_Closed, 1.5f);
+        ImVec2 top = hull[0];
+        for (const auto& q : hull)
+          if (q.y < top.y) top = q;
+        dl->AddText(ImVec2(top.x - 10, top.y - ImGui::GetTextLineHeight() - 1),
+                    IM_COL32(200, 205, 215, 255), spec.dcs[static_cast<size_t>(j)].name.c_str());
+      }
+      continue;
+    }
     lo.y -= ImGui::GetTextLineHeight();
     lo.y = std::max(lo.y, p0.y + 1);
     hi.y = std::min(hi.y, p0.y + size.y - 1);
@@ -318,11 +386,14 @@ Commands TopologyPanel::draw(const Session& s) {
     std::string l2;
     if (static_cast<size_t>(n) < s.summary().size())
       l2 = std::to_string(s.summary()[static_cast<size_t>(n)].owned) + " owned";
-    float ly = p.y - ImGui::GetTextLineHeight() * (l1.empty() ? 0.5f : 1.0f);
+    const int lines = l1.empty() ? 1 : 2;
+    const bool vert = vertical(n);
+    float ly = vert ? (outward_y(n) > 0 ? p.y + radius + 4 : p.y - radius - 4 - lh * lines)
+                    : p.y - lh * (l1.empty() ? 0.5f : 1.0f);
     for (const std::string& l : {l1, l2}) {
       if (l.empty()) continue;
       const float w = ImGui::CalcTextSize(l.c_str()).x;
-      const float lx = side > 0 ? p.x + radius + 6 : p.x - radius - 6 - w;
+      const float lx = vert ? p.x - w / 2 : side > 0 ? p.x + radius + 6 : p.x - radius - 6 - w;
       dl->AddText(ImVec2(lx, ly), &l == &l1 ? kDownMark.u32() : IM_COL32(190, 195, 205, 255),
                   l.c_str());
       ly += ImGui::GetTextLineHeight();
