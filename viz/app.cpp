@@ -1,5 +1,7 @@
 #include "app.hpp"
 
+#include "clock.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -22,6 +24,8 @@ bool App::select_tab(const std::string& name) {
     select_tab_ = 1;
   } else if (name == "dns") {
     select_tab_ = 2;
+  } else if (name == "sequence") {
+    select_tab_ = 3;
   } else if (name == "next") {
     events_.select_next();
   } else {
@@ -61,7 +65,7 @@ void App::apply(const Commands& cmds) {
         break;
       case Command::Kind::remove_edit:
         s.remove_action(c.index);
-        status_ = "edit removed; run re-executed to " + format_time(s.now()) + " s";
+        status_ = "edit removed; run re-executed to " + clock_time(s.now());
         break;
       case Command::Kind::save_scenario: {
         std::string err = s.save(c.path);
@@ -202,13 +206,17 @@ void App::help_window() {
     ImGui::TextWrapped(
         "Every edit is recorded as a timeline action at the current simulated time, and the run "
         "is re-executed from 0 with it, so the window always shows exactly what `scsim run` "
-        "gives for the saved file. Link colours: green up, amber cut but not yet declared, red "
-        "declared lost, blue resyncing, grey a node down. DN board cells: green InSrv+Ready, "
-        "yellow NotReady, blue busy, slate logged out, dark red OOS; a magenta frame and '*' "
-        "mark a view that disagrees with the truth. KPI plots: SL, ASA and abandonment per bin "
-        "of arrival (a bin fills up as its calls end), queue length per node; the shading "
-        "behind them is the period: amber undetected cut, red partitioned, blue resyncing, "
-        "faint green connected. Routing decisions: elig = eligible DNs in SS_N, OOS / busy = "
+        "gives for the saved file. Link states (colour and pattern): solid bluish green up, "
+        "long orange dashes cut but not yet declared, short vermillion dashes with crosses "
+        "declared lost, sky-blue ladder resyncing, grey dots a node down. DN board cells: green "
+        "InSrv+Ready, yellow NotReady, blue busy, slate logged out, dark red OOS; a strong "
+        "magenta frame only inside a staleness window (DOMAIN 6.3: '+' false-up, double frame "
+        "and '-' false-down, against the truth as seen from that node); OOS across a network "
+        "cut is expected and plain (hover for why). KPI plots: SL, ASA and abandonment per bin "
+        "of arrival (a bin fills up as its calls end), queue length per node; shaded behind "
+        "them the periods (orange undetected cut, vermillion partitioned, sky blue resyncing) "
+        "and hatched fault episodes (crash, GWS, WWE). Routing decisions: elig = eligible DNs "
+        "in SS_N, OOS / busy = "
         "DNs of the group excluded, stale = eligible in SS_N but not available in the truth.");
   }
   ImGui::End();
@@ -231,7 +239,7 @@ void App::frame(double real_dt_s) {
 
   const ImVec2 disp = ImGui::GetIO().DisplaySize;
   const float top = ImGui::GetFrameHeight();
-  const float ctrl_h = 3 * ImGui::GetFrameHeightWithSpacing() + 14;
+  const float ctrl_h = 3 * ImGui::GetFrameHeightWithSpacing() + 32;  // + the action strip
   const float body_y = top + ctrl_h;
   const float body_h = std::max(100.0f, disp.y - body_y);
   const float left_w = std::floor(disp.x * 0.42f);
@@ -274,11 +282,15 @@ void App::frame(double real_dt_s) {
     place(left_w, body_y + board_h, disp.x - left_w, body_h - board_h);
     if (ImGui::Begin("Calls, routing and KPIs", nullptr, fixed) &&
         ImGui::BeginTabBar("calls_tabs")) {
-      const char* names[] = {"Calls and routing", "KPIs over time", "DNs per Stat Server"};
-      for (int i = 0; i < 3; ++i) {
+      const char* names[] = {"Calls and routing", "KPIs over time", "DNs per Stat Server",
+                             "Sequence chart"};
+      for (int i = 0; i < 4; ++i) {
         const ImGuiTabItemFlags f = select_tab_ == i ? ImGuiTabItemFlags_SetSelected : 0;
         if (!ImGui::BeginTabItem(names[i], nullptr, f)) continue;
-        Commands c = i == 0 ? calls_.draw(s) : i == 1 ? call_kpis_.draw(s) : kpis_.draw(s);
+        Commands c = i == 0   ? calls_.draw(s)
+                     : i == 1 ? call_kpis_.draw(s)
+                     : i == 2 ? kpis_.draw(s)
+                              : sequence_.draw(s);
         cmds.insert(cmds.end(), c.begin(), c.end());
         ImGui::EndTabItem();
       }

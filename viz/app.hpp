@@ -15,6 +15,7 @@
 #include "dn_board_panel.hpp"
 #include "events_panel.hpp"
 #include "kpi_panel.hpp"
+#include "sequence_panel.hpp"
 #include "session.hpp"
 #include "topology_panel.hpp"
 
@@ -33,7 +34,8 @@ class App {
   const TopologyPanel& topology() const { return topology_; }
   bool quit_requested() const { return quit_; }
   PlayState& play() { return play_; }
-  // Opens tabs (headless screenshots): "calls", "kpis" or "dns" in the bottom-right window,
+  // Opens tabs (headless screenshots): "calls", "kpis", "dns" or "sequence" in the bottom-right
+  // window,
   // "next" in the event log. False if the name is unknown.
   bool select_tab(const std::string& name);
 
@@ -52,7 +54,8 @@ class App {
   KpiPanel kpis_;
   CallsPanel calls_;
   CallKpiPanel call_kpis_;
-  int select_tab_ = -1;  // 0 calls, 1 call KPIs, 2 DNs per SS: selected at the next frame
+  SequencePanel sequence_;
+  int select_tab_ = -1;  // 0 calls, 1 call KPIs, 2 DNs per SS, 3 sequence: at the next frame
   bool show_help_ = false;
   bool show_kpis_ = true;
   bool open_save_ = false, open_results_ = false;

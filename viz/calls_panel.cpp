@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "clock.hpp"
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -96,8 +98,8 @@ Commands CallsPanel::draw(const Session& s) {
                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
   if (ImGui::BeginTable("decisions", 11, df)) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* h : {"time s", "call", "node", "group", "result", "elig", "OOS", "busy",
-                          "stale", "chosen DN", "owner"})
+    for (const char* h : {"time", "call", "node", "group", "result", "elig", "OOS", "busy", "stale",
+                          "chosen DN", "owner"})
       ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     ImGuiListClipper clip;
@@ -108,7 +110,8 @@ Commands CallsPanel::draw(const Session& s) {
         const auto& d = *rows[k];
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(format_time(d.at).c_str());
+        ImGui::TextUnformatted(clock_time(d.at).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s s", format_time(d.at).c_str());
         ImGui::TableNextColumn();
         ImGui::Text("%llu", static_cast<unsigned long long>(d.call));
         ImGui::TableNextColumn();
@@ -119,6 +122,26 @@ Commands CallsPanel::draw(const Session& s) {
                                    : "?");
         ImGui::TableNextColumn();
         const bool offer = std::strcmp(d.result, "offer") == 0;
+        const bool waiting =
+            std::strcmp(d.result, "queued") == 0 || std::strcmp(d.result, "wait") == 0;
+        if (waiting) {
+          ImGui::TextColored(ImVec4(0.75f, 0.8f, 0.95f, 1), "waiting");
+          if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "call %llu waits in the queue of %s for group %s: no DN of the group "
+                "is eligible (InSrv, Ready, free) in SS_%s now (R51); it is offered "
+                "when one becomes eligible, or leaves by abandonment or the router "
+                "timeout",
+                static_cast<unsigned long long>(d.call), node_name(d.node).c_str(),
+                d.group >= 0 && size_t(d.group) < groups.size() ? groups[size_t(d.group)].c_str()
+                                                                : "?",
+                node_name(d.node).c_str());
+          for (int k = 0; k < 6; ++k) {  // no DN eligible: nothing to count or choose
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled(k == 4 ? "(waits)" : "-");
+          }
+          continue;
+        }
         const bool failed = std::strstr(d.result, "no_target") ||
                             std::strstr(d.result, "redirection") || std::strstr(d.result, "fail");
         ImGui::TextColored(offer    ? ImVec4(0.5f, 0.9f, 0.6f, 1)

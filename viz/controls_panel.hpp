@@ -18,6 +18,8 @@ class ControlsPanel {
   Commands draw(const Session& s, const PlayState& play);
 
  private:
+  void timeline_strip(const Session& s, float x0, float x1);
+
   float seek_s_ = 0;
   bool seeking_ = false;
   char until_[32] = "";

@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "clock.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -18,7 +20,7 @@ std::string describe(const model::ClusterSpec& spec, const model::Action& a) {
   std::string clean;
   for (char ch : body)
     if (ch != '"') clean += ch;
-  return format_time(a.at) + " s  " + clean;
+  return clock_time(a.at) + "  " + clean;
 }
 
 Commands EventsPanel::draw(const Session& s) {
@@ -57,7 +59,8 @@ Commands EventsPanel::draw(const Session& s) {
                      : e.type == LogEntry::Type::ownership ? ImVec4(1, 0.85f, 0.5f, 1)
                      : e.type == LogEntry::Type::conflict  ? ImVec4(1, 0.5f, 0.5f, 1)
                                                            : ImVec4(0.8f, 0.8f, 0.8f, 1);
-        ImGui::TextColored(col, "%s  %s", format_time(e.at).c_str(), e.text.c_str());
+        ImGui::TextColored(col, "%s  %s", clock_time(e.at).c_str(), e.text.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s s", format_time(e.at).c_str());
       }
     }
     if (follow_ && ImGui::GetScrollY() < ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
@@ -70,7 +73,7 @@ Commands EventsPanel::draw(const Session& s) {
   if (ImGui::BeginTabItem("Next", nullptr, next_flags)) {
     auto next = s.next_event_time();
     ImGui::Text("next event at %s; %zu events pending",
-                next ? (format_time(*next) + " s").c_str() : "(none)",
+                next ? clock_and_seconds(*next).c_str() : "(none)",
                 s.cluster().scheduler().pending());
     ImGui::BeginChild("next");
     // The real next pending events, in execution order (Scheduler::peek does not run them).
@@ -78,13 +81,13 @@ Commands EventsPanel::draw(const Session& s) {
     const ImGuiTableFlags tf =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
     if (!pending.empty() && ImGui::BeginTable("pending", 5, tf)) {
-      for (const char* h : {"time s", "kind", "target", "arg", "class"})
+      for (const char* h : {"time", "kind", "target", "arg", "class"})
         ImGui::TableSetupColumn(h);
       ImGui::TableHeadersRow();
       for (const auto& f : pending) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(format_time(f.time).c_str());
+        ImGui::TextUnformatted(clock_time(f.time, 6).c_str());
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(model::Cluster::event_name(f.event.kind));
         ImGui::TableNextColumn();

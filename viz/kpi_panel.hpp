@@ -7,6 +7,8 @@
 //                 the KPIs per period with the calls answered locally vs remotely
 #pragma once
 
+#include <vector>
+
 #include "commands.hpp"
 #include "session.hpp"
 
@@ -25,6 +27,10 @@ class CallKpiPanel {
   Commands draw(const Session& s);
 
  private:
+  static std::vector<int> widths(const Session& s);  // bin widths offered, in base bins
+  static int auto_width(const Session& s, const std::vector<int>& ks);
+
+  int bin_k_ = 0;           // chosen bin width in base bins; 0: auto
   bool whole_run_ = false;  // x axis 0..end instead of first calls..now
   bool per_node_ = true;
 };

@@ -16,6 +16,7 @@
 #include <stb_image_write.h>
 
 #include <GLFW/glfw3.h>
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -27,9 +28,11 @@
 #include <vector>
 
 #include "app.hpp"
+#include "clock.hpp"
 #include "palette.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/writer.hpp"
+#include "sequence_panel.hpp"
 #include "session.hpp"
 #include "stats/csv.hpp"
 
@@ -57,8 +60,16 @@ const char* const kUsage =
     "  --save-scenario FILE  headless: write the scenario with the actions (as File > Save)\n"
     "  --write-results DIR   headless: write the results of a run to the end (as scsim run)\n"
     "  --print-links         headless: print each TC link's midpoint pixel and state\n"
-    "  --tab NAME            open a tab: calls, kpis, dns (calls/KPI window), next (event log)\n"
-    "                        (repeatable; headless screenshots)\n"
+    "  --tab NAME            open a tab: calls, kpis, dns, sequence (calls/KPI window), next\n"
+    "                        (event log) (repeatable; headless screenshots)\n"
+    "  --sequence-svg FILE   headless: write the sequence chart (TC messages, snapshots,\n"
+    "                        REGISTERs, TRegisterAddress, ADDP declarations; lost messages end\n"
+    "                        in a cross) of the window --from T --to T as SVG; runs to --to\n"
+    "                        unless --at is later\n"
+    "  --from T, --to T      the sequence chart's window (clock time 12:00:00 or seconds)\n"
+    "  --bench-seek N        headless, no window: from --at T (default the end), seek back N\n"
+    "                        times to evenly spaced earlier times and forth again; print the\n"
+    "                        median and worst wall time of a backward seek\n"
     "\n"
     "Keys and mouse: see Help in the window (Space play/pause, . step, N next action,\n"
     "click a link to cut/heal it, Shift+click one way, right-click a node to crash/restart).\n";
@@ -77,6 +88,9 @@ struct Options {
   std::string write_results;
   bool print_links = false;
   std::vector<std::string> tabs;
+  std::string sequence_svg;
+  int bench_seek = 0;
+  std::optional<Time> from, to;
   bool headless() const { return !screenshot.empty() || bench_frames > 0; }
 };
 
@@ -137,9 +151,18 @@ Options parse_args(int argc, char** argv) {
       o.write_results = value();
     } else if (k == "--tab") {
       std::string t = value();
-      if (t != "calls" && t != "kpis" && t != "dns" && t != "next")
-        throw UsageError("--tab expects calls, kpis, dns or next, got \"" + t + "\"");
+      if (t != "calls" && t != "kpis" && t != "dns" && t != "sequence" && t != "next")
+        throw UsageError("--tab expects calls, kpis, dns, sequence or next, got \"" + t + "\"");
       o.tabs.push_back(t);
+    } else if (k == "--bench-seek") {
+      o.bench_seek = static_cast<int>(parse_u64(k, value()));
+      if (o.bench_seek < 1 || o.bench_seek > 1000) throw UsageError("--bench-seek expects 1..1000");
+    } else if (k == "--sequence-svg") {
+      o.sequence_svg = value();
+    } else if (k == "--from" || k == "--to") {
+      auto t = parse_time(value());
+      if (!t.value) throw UsageError(k + ": " + t.error);
+      (k == "--from" ? o.from : o.to) = *t.value;
     } else if (k == "--print-links") {
       o.print_links = true;
     } else if (!k.empty() && k[0] == '-') {
@@ -151,6 +174,8 @@ Options parse_args(int argc, char** argv) {
     }
   }
   if (o.file.empty()) throw UsageError("no scenario FILE given (see --help)");
+  if (!o.sequence_svg.empty() && (!o.from || !o.to || *o.to <= *o.from))
+    throw UsageError("--sequence-svg needs --from T and --to T with T(from) < T(to)");
   return o;
 }
 
@@ -203,6 +228,39 @@ int run_viz(const Options& o) {
   auto session = std::make_unique<viz::Session>(sc, seed);
   if (!actions.empty()) session->set_user_actions(actions);
   if (o.at) session->run_until(*o.at);
+  if (o.bench_seek > 0) {
+    // Wall time on purpose: this measures the GUI's seek, not the simulation.
+    const Time top = o.at.value_or(session->end());
+    session->run_until(top);
+    std::vector<double> ms;
+    for (int k = o.bench_seek; k >= 1; --k) {
+      const Time back = micros(top.micros() / (o.bench_seek + 1) * k);
+      const auto t0 = std::chrono::steady_clock::now();
+      session->run_until(back);
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      session->run_until(top);
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "bench-seek: %d DNs, %d backward seeks from %s: median %.0f ms, worst %.0f ms "
+        "(each re-executes the run from 00:00:00; no checkpoints yet)\n",
+        session->cluster().dn_count(), o.bench_seek, viz::clock_time(top).c_str(),
+        ms[ms.size() / 2], ms.back());
+    return 0;
+  }
+  if (!o.sequence_svg.empty()) {
+    if (session->now() < *o.to) session->run_until(*o.to);
+    viz::SeqFilter all;
+    std::string err = viz::write_sequence_svg(*session, *o.from, *o.to, all, o.sequence_svg);
+    if (!err.empty()) {
+      std::cerr << "scsim-viz: " << err << "\n";
+      return 1;
+    }
+    std::printf("sequence chart %s: %s - %s\n", o.sequence_svg.c_str(),
+                viz::clock_time(*o.from).c_str(), viz::clock_time(*o.to).c_str());
+    if (!o.headless()) return 0;
+  }
   viz::App app(std::move(session));
   for (const auto& t : o.tabs)
     app.select_tab(t);
@@ -270,9 +328,8 @@ int run_viz(const Options& o) {
         std::cerr << "scsim-viz: " << o.screenshot << ": the frame is blank\n";
         rc = 3;
       } else {
-        std::printf("screenshot %s %dx%d at t = %s s (%.0f%% of pixels drawn)\n",
-                    o.screenshot.c_str(), fw, fh, format_time(app.session().now()).c_str(),
-                    share * 100);
+        std::printf("screenshot %s %dx%d at %s (%.0f%% of pixels drawn)\n", o.screenshot.c_str(),
+                    fw, fh, viz::clock_time(app.session().now()).c_str(), share * 100);
       }
       if (o.print_links) {
         const auto& spec = app.session().cluster().spec();
@@ -290,10 +347,10 @@ int run_viz(const Options& o) {
   }
   if (o.bench_frames > 0) {
     std::printf(
-        "bench: %d frames, %d DNs, %d nodes, t = %s s: mean CPU %.3f ms to build a frame "
+        "bench: %d frames, %d DNs, %d nodes, at %s: mean CPU %.3f ms to build a frame "
         "(panels + ImGui::Render), %.3f ms with the GL draw\n",
         o.bench_frames, app.session().cluster().dn_count(), app.session().cluster().node_count(),
-        format_time(app.session().now()).c_str(), build_ms / o.bench_frames,
+        viz::clock_time(app.session().now()).c_str(), build_ms / o.bench_frames,
         total_ms / o.bench_frames);
   }
 
@@ -336,10 +393,10 @@ int run_viz(const Options& o) {
         static_cast<unsigned long long>(s.cluster().calls_arrived()),
         static_cast<unsigned long long>(s.cluster().calls_active()), queued,
         static_cast<unsigned long long>(cs.ended), bins_with_calls, cs.periods.size());
-    std::printf("%s: seed %llu, %llu events, t = %s s, fingerprint %s, %zu edit(s)\n",
+    std::printf("%s: seed %llu, %llu events, at %s, fingerprint %s, %zu edit(s)\n",
                 s.scenario().name.c_str(), static_cast<unsigned long long>(s.seed()),
                 static_cast<unsigned long long>(s.cluster().scheduler().executed()),
-                format_time(s.now()).c_str(),
+                viz::clock_time(s.now()).c_str(),
                 stats::hex64(s.cluster().scheduler().fingerprint()).c_str(),
                 s.user_actions().size());
   }

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "model/cluster.hpp"
+#include "session.hpp"
 #include "stats/call_stats.hpp"
 
 namespace scsim::viz {
@@ -14,18 +15,21 @@ struct Rgb {
   ImU32 u32(unsigned char a = 255) const { return IM_COL32(r, g, b, a); }
 };
 
+// Okabe-Ito colours (safe for the common colour-vision deficiencies); the topology also draws
+// each state in its own dash pattern (topology_panel.cpp link_line), so no state depends on
+// colour alone.
 inline Rgb link_color(model::LinkEndState s) {
   switch (s) {
     case model::LinkEndState::up:
-      return {46, 184, 92};  // green
+      return {0, 158, 115};  // bluish green, solid
     case model::LinkEndState::cut_undeclared:
-      return {245, 166, 35};  // amber: cut, not yet noticed
+      return {230, 159, 0};  // orange, long dashes: cut, not yet noticed
     case model::LinkEndState::declared_lost:
-      return {220, 40, 60};  // red
+      return {213, 94, 0};  // vermillion, short dashes and crosses
     case model::LinkEndState::resyncing:
-      return {60, 140, 240};  // blue
+      return {86, 180, 233};  // sky blue, ladder
     case model::LinkEndState::peer_down:
-      return {120, 120, 120};  // grey
+      return {150, 150, 150};  // grey, dots
   }
   return {255, 0, 255};
 }
@@ -34,7 +38,8 @@ inline constexpr Rgb kBackground{24, 26, 30};
 inline constexpr Rgb kNodeAlive{70, 90, 120};
 inline constexpr Rgb kNodeDead{60, 60, 60};
 inline constexpr Rgb kDcBox{50, 55, 65};
-inline constexpr Rgb kStale{230, 60, 230};  // cells that disagree with the truth
+inline constexpr Rgb kDownMark{213, 94, 0};  // a crashed node's cross and "DOWN"
+inline constexpr Rgb kStale{230, 60, 230};   // cells that disagree with the truth
 
 // DN board cell colours by (service, agent state).
 inline Rgb dn_color(const model::DnView& v) {
@@ -61,13 +66,26 @@ inline Rgb dn_color(const model::DnView& v) {
 inline Rgb period_color(stats::Period p) {
   switch (p) {
     case stats::Period::connected:
-      return {46, 184, 92};
+      return link_color(model::LinkEndState::up);
     case stats::Period::undetected:
       return link_color(model::LinkEndState::cut_undeclared);
     case stats::Period::partitioned:
       return link_color(model::LinkEndState::declared_lost);
     case stats::Period::resyncing:
       return link_color(model::LinkEndState::resyncing);
+  }
+  return {255, 0, 255};
+}
+
+// Fault episodes shaded on the plots and under the time slider.
+inline Rgb episode_color(CallSeries::Episode::Kind k) {
+  switch (k) {
+    case CallSeries::Episode::Kind::crash:
+      return {204, 121, 167};  // Okabe-Ito reddish purple
+    case CallSeries::Episode::Kind::gws:
+      return {240, 228, 66};  // yellow
+    case CallSeries::Episode::Kind::wwe:
+      return {86, 180, 233};  // sky blue
   }
   return {255, 0, 255};
 }

@@ -1,7 +1,10 @@
 #include "session.hpp"
 
+#include "clock.hpp"
+
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <iterator>
 
 #include "run/simulation.hpp"
@@ -16,7 +19,7 @@ namespace {
 constexpr uint64_t kMaxEvents = 50'000'000;  // the CLI's default guard
 constexpr size_t kLogMax = 5000;
 constexpr int kKpiSamples = 600;
-constexpr int kCallBins = 192;  // call KPI bins over the scenario's duration
+constexpr int kCallBins = 2880;  // base call KPI bins over the duration (30 s on a day)
 
 double wall_ms() {
   using namespace std::chrono;
@@ -26,6 +29,40 @@ double wall_ms() {
 std::string node_name(const model::Cluster& c, int n) {
   if (n < 0) return "-";
   return c.spec().nodes.at(static_cast<size_t>(n)).name;
+}
+
+// GWS and WWE fault episodes of a timeline: a GWS from gws_fail / gws_cut to gws_restart /
+// gws_heal; WWE disconnections (per agent) merged while they overlap. Open ones end at max.
+std::vector<CallSeries::Episode> timeline_episodes(const model::ClusterSpec& spec,
+                                                   const std::vector<model::Action>& tl) {
+  using K = model::ActionKind;
+  using E = CallSeries::Episode;
+  std::vector<E> out;
+  std::vector<int> open_gws(spec.gws.size(), -1);
+  int wwe_open = 0, wwe_ep = -1, wwe_agents = 0;
+  for (const auto& a : tl) {
+    const bool gws_ok = a.gws >= 0 && static_cast<size_t>(a.gws) < spec.gws.size();
+    if ((a.kind == K::gws_fail || a.kind == K::gws_cut) && gws_ok && open_gws[size_t(a.gws)] < 0) {
+      open_gws[size_t(a.gws)] = static_cast<int>(out.size());
+      out.push_back({a.at, Time::max(), E::Kind::gws,
+                     "GWS " + spec.gws[size_t(a.gws)].name +
+                         (a.kind == K::gws_fail ? " down" : " cut from its node")});
+    } else if ((a.kind == K::gws_restart || a.kind == K::gws_heal) && gws_ok &&
+               open_gws[size_t(a.gws)] >= 0) {
+      out[size_t(open_gws[size_t(a.gws)])].end = a.at;
+      open_gws[size_t(a.gws)] = -1;
+    } else if (a.kind == K::wwe_disconnect) {
+      if (wwe_open++ == 0) {
+        wwe_ep = static_cast<int>(out.size());
+        wwe_agents = 0;
+        out.push_back({a.at, Time::max(), E::Kind::wwe, ""});
+      }
+      out[size_t(wwe_ep)].what = "WWE disconnected (" + std::to_string(++wwe_agents) + " agent(s))";
+    } else if (a.kind == K::wwe_reconnect && wwe_open > 0) {
+      if (--wwe_open == 0) out[size_t(wwe_ep)].end = a.at;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -46,6 +83,13 @@ const char* to_string(LogEntry::Type t) {
   return "?";
 }
 
+stats::CallAggregate CallSeries::merged(int b0, int b1, int slot) const {
+  stats::CallAggregate m;
+  for (int b = std::max(0, b0); b < std::min(b1, bins); ++b)
+    m.merge(at(b, slot));
+  return m;
+}
+
 stats::Period CallSeries::period_at(Time t) const {
   auto it = std::upper_bound(periods.begin(), periods.end(), t,
                              [](Time x, const Span& s) { return x < s.start; });
@@ -59,13 +103,28 @@ struct Session::Watch : model::Observer {
   std::vector<std::deque<LogEntry>> log{5};
   KpiSeries kpi;
   CallSeries calls;
+  SeqSeries seq;
+  uint64_t seq_base = 0;  // absolute index of seq.msgs.front()
+  // Per channel from*N+to: absolute indices of TC messages sent and not yet applied or lost.
+  std::vector<std::deque<uint64_t>> pending;
+  std::vector<int> alive_now;
   std::vector<int> insrv, elig;  // current counts per level (0 truth, 1+n SS_n)
   int64_t next_sample = 0;
 
   Watch(const model::Cluster& cl, Time end) : c(cl) {
     const int levels = 1 + c.node_count();
+    pending.resize(static_cast<size_t>(c.node_count() * c.node_count()));
     kpi.step = micros(std::max<int64_t>(1000, end.micros() / kKpiSamples));
-    calls.bin = micros(std::max<int64_t>(1'000'000, (end.micros() + kCallBins - 1) / kCallBins));
+    // A whole number of seconds that divides a minute or a multiple of minutes, so that the
+    // bin widths offered (1 min, 5 min, the stats interval ...) are whole multiples of it.
+    int64_t base_s = std::max<int64_t>(1, (end.micros() / 1'000'000 + kCallBins - 1) / kCallBins);
+    for (int64_t nice : {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900})
+      if (base_s <= nice) {
+        base_s = nice;
+        break;
+      }
+    if (base_s > 900) base_s = (base_s + 899) / 900 * 900;
+    calls.bin = seconds(static_cast<double>(base_s));
     calls.bins = static_cast<int>(end.micros() / calls.bin.micros()) + 1;
     calls.by_bin.assign(static_cast<size_t>(calls.bins) * static_cast<size_t>(levels), {});
     calls.queue.assign(static_cast<size_t>(c.node_count()), {});
@@ -130,17 +189,122 @@ struct Session::Watch : model::Observer {
   }
   void on_link(const model::LinkChange& ch) override {
     flush(ch.at);
+    if (ch.after == model::LinkEndState::declared_lost) {
+      seq.marks.push_back({ch.at, ch.node, ch.peer, "declared lost"});
+      lose(ch.node, ch.peer, ch.at, "lost: the link was declared lost (R28)");
+    } else if (ch.after == model::LinkEndState::resyncing) {
+      seq.marks.push_back({ch.at, ch.node, ch.peer, "resync"});
+    }
     add({ch.at, LogEntry::Type::link, -1,
          "link " + node_name(c, ch.node) + "-" + node_name(c, ch.peer) + " at " +
              node_name(c, ch.node) + ": " + model::to_string(ch.before) + " -> " +
              model::to_string(ch.after)});
+  }
+  bool wants_messages() const override { return true; }
+  SeqMessage* msg(uint64_t abs) {
+    return abs < seq_base ? nullptr : &seq.msgs[static_cast<size_t>(abs - seq_base)];
+  }
+  void on_message(const model::MessageSent& m) override {
+    SeqMessage s{m.at,
+                 m.arrive,
+                 m.from,
+                 m.to,
+                 m.dn,
+                 m.seq,
+                 m.kind,
+                 m.epoch,
+                 static_cast<uint32_t>(m.entries),
+                 m.agent,
+                 m.in_service,
+                 m.held,
+                 SeqMessage::Fate::in_flight};
+    const bool tc = m.from >= 0;
+    if (m.dropped) {
+      s.fate = SeqMessage::Fate::lost;
+      s.end = m.at;
+      s.why_lost = "not sent: the link is declared lost (R28)";
+    } else if (!tc) {
+      s.fate = SeqMessage::Fate::delivered;  // a request; lost if its node dies first
+    } else {
+      s.end = Time::max();
+      pending[static_cast<size_t>(m.from * c.node_count() + m.to)].push_back(seq_base +
+                                                                             seq.msgs.size());
+    }
+    seq.msgs.push_back(s);
+    if (seq.msgs.size() > SeqSeries::kMax) {
+      seq.msgs.pop_front();
+      ++seq_base;
+      ++seq.dropped_old;
+    }
+  }
+  void on_tc_apply(const model::TcApply& a) override {
+    auto& q = pending[static_cast<size_t>(a.from * c.node_count() + a.to)];
+    while (!q.empty()) {
+      SeqMessage* m = msg(q.front());
+      if (m == nullptr) {
+        q.pop_front();
+        continue;
+      }
+      if (m->seq > a.seq) break;
+      q.pop_front();
+      if (m->seq == a.seq) {
+        m->fate = SeqMessage::Fate::delivered;
+        m->end = a.at;
+        break;
+      }
+      m->fate = SeqMessage::Fate::lost;  // a gap: R28 lost it
+      m->end = a.at;
+      m->why_lost = "lost (R28)";
+    }
+  }
+  // Every message still pending on the channels between a and b (or all of a's when b < 0)
+  // is lost at t.
+  void lose(int a, int b, Time t, const char* why) {
+    const int n = c.node_count();
+    for (int x = 0; x < n; ++x) {
+      for (int y = 0; y < n; ++y) {
+        if (!((x == a && (b < 0 || y == b)) || (y == a && (b < 0 || x == b)))) continue;
+        auto& q = pending[static_cast<size_t>(x * n + y)];
+        for (uint64_t i : q)
+          if (SeqMessage* m = msg(i)) {
+            m->fate = SeqMessage::Fate::lost;
+            m->end = t;
+            m->why_lost = why;
+          }
+        q.clear();
+      }
+    }
+  }
+  void on_node(const model::NodeChange& ch) override {
+    flush(ch.at);
+    seq.marks.push_back({ch.at, ch.node, -1, ch.alive ? "restart" : "crash"});
+    if (!ch.alive) {
+      lose(ch.node, -1, ch.at, "lost: a node of the link crashed");
+      for (auto it = seq.msgs.rbegin(); it != seq.msgs.rend() && it->sent + seconds(60) > ch.at;
+           ++it)
+        if (it->from < 0 && it->to == ch.node && it->end > ch.at) {
+          it->fate = SeqMessage::Fate::lost;
+          it->why_lost = "lost: its node crashed before it arrived";
+        }
+    }
+    const std::string name = node_name(c, ch.node);
+    if (!ch.alive) {
+      calls.episodes.push_back(
+          {ch.at, Time::max(), CallSeries::Episode::Kind::crash, "crash " + name});
+    } else {
+      for (auto& e : calls.episodes)
+        if (e.kind == CallSeries::Episode::Kind::crash && e.end == Time::max() &&
+            e.what == "crash " + name)
+          e.end = ch.at;
+    }
+    add({ch.at, LogEntry::Type::link, -1, "node " + name + (ch.alive ? " restarted" : " crashed")});
   }
   void on_conflict(const model::Conflict& ch) override {
     flush(ch.at);
     add({ch.at, LogEntry::Type::conflict, ch.dn,
          "DN " + c.spec().agents[static_cast<size_t>(ch.dn)].dn +
              " split brain: " + node_name(c, ch.winner) + " wins over " + node_name(c, ch.loser) +
-             " (since " + format_time(ch.since) + ")"});
+             " (since " + clock_time(ch.since) + ")"});
   }
   // §6.4: the one classifier CallStats uses too.
   stats::Period classify() const {
@@ -171,8 +335,17 @@ struct Session::Watch : model::Observer {
     calls.by_period[static_cast<int>(calls.period_at(r.arrival))].add(r, sl, sa);
     calls.total.add(r, sl, sa);
     ++calls.ended;
+    if (r.outcome == model::CallOutcome::lost_node_failure) ++calls.lost_with_node;
   }
+  // One row per routing decision: URS_N reports "queued" when a call joins the queue and the
+  // offer right after when it routes it at the same instant; the two are one decision (the
+  // queued report is replaced). A "queued" left alone is the call waiting.
   void on_decision(const model::RoutingDecision& d) override {
+    if (!calls.last.empty() && calls.last.back().call == d.call && calls.last.back().at == d.at &&
+        std::strcmp(calls.last.back().result, "queued") == 0) {
+      calls.last.back() = d;
+      return;
+    }
     ++calls.decisions;
     calls.last.push_back(d);
     if (calls.last.size() > CallSeries::kDecisionRing) calls.last.pop_front();
@@ -194,6 +367,9 @@ const KpiSeries& Session::kpis() const {
 }
 const CallSeries& Session::calls() const {
   return watch_->calls;
+}
+const SeqSeries& Session::sequence() const {
+  return watch_->seq;
 }
 
 size_t Session::next_action() const {
@@ -220,6 +396,7 @@ void Session::rebuild(Time to) {
   // only counts: the run and its fingerprint are the same with or without it).
   if (!sc_.cluster.workload.empty()) cluster_->set_detailed_decisions(true);
   watch_ = std::make_unique<Watch>(*cluster_, sc_.duration);
+  watch_->calls.episodes = timeline_episodes(cluster_->spec(), timeline_);
   cluster_->add_observer(watch_.get());
   finished_ = false;
   if (to > Time::zero()) cluster_->run_until(std::min(to, sc_.duration));

@@ -45,7 +45,8 @@ struct KpiSeries {
 };
 
 // Calls and routing over simulated time, for the calls panel and the call KPI plots. Bounded:
-// fixed bins over the scenario's duration, a ring of the last decisions, and one period span per
+// fixed base bins over the scenario's duration (the plots merge k of them: the bin width
+// control), a ring of the last decisions, and one period span per
 // change of §6.4 period (grows with faults only).
 struct CallSeries {
   // Calls by bin of arrival, per node slot (0..N-1 the node the call arrived on, N all nodes),
@@ -62,17 +63,59 @@ struct CallSeries {
     stats::Period period;
   };
   std::vector<Span> periods;
+  // Fault episodes, shaded on the plots and the time slider: node crashes as observed (from
+  // the crash to the restart; open while the node is down), GWS and WWE faults from the
+  // timeline (fail/cut/disconnect to restart/heal/reconnect).
+  struct Episode {
+    Time start, end;  // end = Time::max() while it lasts
+    enum class Kind { crash, gws, wwe } kind;
+    std::string what;  // "crash N2", "GWS G1 down", ...
+  };
+  std::vector<Episode> episodes;
   // Ended calls by period of arrival, all nodes, and over the whole run so far.
   stats::CallAggregate by_period[stats::kPeriods];
   stats::CallAggregate total;
   uint64_t ended = 0;
-  uint64_t decisions = 0;                   // routing decisions seen since 0
+  uint64_t lost_with_node = 0;  // ended as lost_node_failure (R39: the node died with them)
+  uint64_t decisions = 0;       // routing decisions seen since 0
   std::deque<model::RoutingDecision> last;  // the last kDecisionRing of them, in time order
   static constexpr size_t kDecisionRing = 2000;
   stats::Period period_at(Time t) const;
+  // Ended calls of bins [b0, b1) merged, for one slot.
+  stats::CallAggregate merged(int b0, int b1, int slot) const;
   const stats::CallAggregate& at(int bin, int slot) const {
     return by_bin[static_cast<size_t>(bin) * (queue.size() + 1) + static_cast<size_t>(slot)];
   }
+};
+
+// The messages of the sequence chart (issue 19 §4): TC messages and client requests as sent,
+// with their fate. Bounded: a ring of the last kMax (older ones fall out, oldest first).
+struct SeqMessage {
+  enum class Fate : uint8_t { in_flight, delivered, lost };
+  Time sent, end;  // end: applied, arrived, or lost (Time::max() while in flight)
+  int from, to;    // nodes; from = -1 a phone (through its DC's proxy), -2 - g GWS g
+  int dn;
+  uint64_t seq;
+  const char* kind;
+  uint32_t epoch;
+  uint32_t entries;
+  model::AgentState agent;
+  bool in_service;
+  bool held;  // R28: held back behind a cut when sent
+  Fate fate;
+  const char* why_lost = "";
+};
+// An ADDP declaration (a link end declared lost) or another marker on a lane.
+struct SeqMark {
+  Time at;
+  int node, peer;
+  const char* what;  // "declared lost", "crash", "restart", "resync"
+};
+struct SeqSeries {
+  static constexpr size_t kMax = 400'000;
+  std::deque<SeqMessage> msgs;  // in order of sending
+  uint64_t dropped_old = 0;     // fell out of the ring
+  std::vector<SeqMark> marks;
 };
 
 // Per-node figures the panels show, computed once after each advance (not in every frame).
@@ -108,6 +151,7 @@ class Session {
   const std::vector<std::deque<LogEntry>>& log() const;
   const KpiSeries& kpis() const;
   const CallSeries& calls() const;
+  const SeqSeries& sequence() const;
   const std::vector<NodeSummary>& summary() const { return summary_; }
   uint64_t rebuilds() const { return rebuilds_; }
   double last_rebuild_ms() const { return last_rebuild_ms_; }

@@ -96,6 +96,7 @@ Cluster::~Cluster() = default;
 void Cluster::add_observer(Observer* o) {
   impl_->observers.push_back(o);
   if (o->wants_node_views()) impl_->view_observers.push_back(o);
+  if (o->wants_messages()) impl_->message_observers.push_back(o);
 }
 
 void Cluster::schedule(const Action& a) {

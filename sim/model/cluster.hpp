@@ -92,6 +92,25 @@ struct Conflict {
   Time since;  // when both claims started to coexist
 };
 
+// A message leaves its sender, for message diagrams (the GUI's sequence chart): a TC message on
+// link from -> to (`kind` and `seq` as in TcApply, so the two pair up; `held` when R28 holds it
+// back behind a cut, `dropped` when the link is already declared lost and it is never sent), or
+// a client request (`kind` "REGISTER", "REGISTER expires 0", "TRegisterAddress", "login", ...)
+// to node `to` from a phone (from = -1) or from GWS g (from = -2 - g), due at `arrive`.
+struct MessageSent {
+  Time at;
+  int from, to;
+  uint64_t seq = 0;
+  const char* kind = "";
+  int dn = -1;              // the DN it is about, -1 for a snapshot
+  bool in_service = false;  // update: the owner's entry
+  AgentState agent = AgentState::logged_out;
+  uint32_t epoch = 0;         // the channel's epoch (TC) when sent
+  size_t entries = 0;         // snapshot: DN entries
+  Time arrive = Time::max();  // max while held or dropped
+  bool held = false, dropped = false;
+};
+
 // Node `to` applies a TC message from `from` (R26): `seq` is the message's place in the order
 // `from` sent on this link (1, 2, ...; messages lost by R28 leave gaps, never reorderings).
 struct TcApply {
@@ -116,6 +135,9 @@ class Observer {
   virtual void on_call(const CallRecord&) {}
   // URS_N made a routing decision (an offer, or why the call waits or fails).
   virtual void on_decision(const RoutingDecision&) {}
+  // A TC message or client request is sent (only to observers that want_messages()).
+  virtual void on_message(const MessageSent&) {}
+  virtual bool wants_messages() const { return false; }
   // Called once per executed event, after it ran (for invariant checkers and tracing).
   virtual void on_event(const FiredEvent&) {}
   // Whether on_dn_view wants the nodes' views and Stat Servers (ViewLevel::view and ::stat),

@@ -227,7 +227,8 @@ struct Cluster::Impl {
   uint64_t seed;
   Scheduler sched;
   std::vector<Observer*> observers;
-  std::vector<Observer*> view_observers;  // those that want view_N and SS_N changes
+  std::vector<Observer*> view_observers;     // those that want view_N and SS_N changes
+  std::vector<Observer*> message_observers;  // those that want on_message
   int N = 0, D = 0, G = 0;
 
   std::vector<Node> nodes;

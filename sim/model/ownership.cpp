@@ -298,6 +298,22 @@ void Cluster::Impl::post_request(Request r) {
     slot = uint32_t(requests.size());
     requests.push_back(std::move(r));
   }
+  if (!message_observers.empty()) {
+    const Request& q = requests[slot];
+    const bool tregister = q.kind == ActionKind::tregister || q.kind == ActionKind::wwe_login;
+    MessageSent s{sched.now(),
+                  q.gws >= 0 ? -2 - q.gws : -1,
+                  q.node,
+                  0,
+                  q.register_dn  ? (q.unregister ? "REGISTER expires 0" : "REGISTER")
+                  : q.unregister ? "REGISTER expires 0"
+                  : tregister    ? "TRegisterAddress"
+                                 : to_string(q.kind),
+                  q.dn};
+    s.arrive = sched.now() + P.client_request_delay;
+    for (Observer* o : message_observers)
+      o->on_message(s);
+  }
   sched.schedule_after(P.client_request_delay, kDelivery,
                        Event{uint32_t(Ev::request_arrive), slot, 0});
 }

@@ -46,13 +46,29 @@ void Cluster::Impl::deliver_stat(int n) {
 
 void Cluster::Impl::send(int from, int to, Msg m) {
   if (from == to) return;
+  auto tell = [&](Time arrive, bool held, bool dropped) {
+    MessageSent s{sched.now(), from, to, m.seq, msg_kind_name(m.kind), m.dn};
+    s.in_service = m.state.in_service;
+    s.agent = m.state.agent;
+    s.epoch = chan(from, to).epoch;
+    s.entries = m.snapshot ? m.snapshot->size() : 0;
+    s.arrive = arrive;
+    s.held = held;
+    s.dropped = dropped;
+    for (Observer* o : message_observers)
+      o->on_message(s);
+  };
   // R28: once either end has declared the link lost, updates are lost for good.
-  if (!tc_usable(from, to)) return;
+  if (!tc_usable(from, to)) {
+    if (!message_observers.empty()) tell(Time::max(), false, true);
+    return;
+  }
   Channel& ch = chan(from, to);
   m.seq = ++ch.sent;
   bool blocked = dir_cut(from, to) || !nodes[from].alive || !nodes[to].alive;
   if (blocked || (!ch.q.empty() && ch.q.back().held)) {
     m.held = true;  // R28: held back (TCP retransmission)
+    if (!message_observers.empty()) tell(Time::max(), true, false);
     ch.q.push_back(std::move(m));
     return;
   }
@@ -64,6 +80,7 @@ void Cluster::Impl::send(int from, int to, Msg m) {
   Time at = std::max(sched.now() + d(from, to) + extra, ch.last_deliver);
   m.deliver_at = at;
   ch.last_deliver = at;
+  if (!message_observers.empty()) tell(at, false, false);
   ch.q.push_back(std::move(m));
   sched.schedule_at(at, kDelivery,
                     Event{uint32_t(Ev::tc_deliver), uint32_t(from * N + to), ch.epoch});

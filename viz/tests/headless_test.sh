@@ -8,13 +8,15 @@
 #                  decisions, the KPI bins have calls and a period other than connected exists
 #       roundtrip  --actions file -> saved YAML -> `scsim run`: same fingerprint, same CSV bytes
 #       bench      --bench-frames on two-dc-day x50 (20 000 DNs) prints a frame time
+#       sequence   --sequence-svg of two-dc-day around the 12:00 WAN cut: arrows, lost messages
+#                  ending in a cross (R28) and an ADDP declaration mark
 set -euo pipefail
 mode=$1 viz=$2 probe=$3 scsim=$4 src=$5 work=$6
 rm -rf "$work" && mkdir -p "$work"
 sc04="$src/scenarios/sc04-partition.yaml"
 # Colours of viz/palette.hpp link_color().
-declared_lost="220 40 60"
-up="46 184 92"
+declared_lost="213 94 0"
+up="0 158 115"
 
 link_check() {  # time expected_state expected_rgb
   local t=$1 state=$2 rgb=$3 out line x y
@@ -78,6 +80,16 @@ case "$mode" in
     "$viz" "$src/scenarios/two-dc-day.yaml" --replicate 50 --at 12:05:00 --bench-frames 20 \
       --screenshot "$work/day20k.png" | tee "$work/bench.txt"
     grep -q '^bench: 20 frames, 20000 DNs' "$work/bench.txt"
+    ;;
+  sequence)
+    "$viz" "$src/scenarios/two-dc-day.yaml" --sequence-svg "$work/cut.svg" --from 11:59:59 \
+      --to 12:00:22
+    arrows=$(grep -c '<g><title>' "$work/cut.svg" || true)
+    crosses=$(grep -c '<path d="M' "$work/cut.svg" || true)
+    echo "arrows $arrows, lost crosses $crosses"
+    [ "$arrows" -gt 0 ] || { echo "FAIL: no message arrow"; exit 1; }
+    [ "$crosses" -gt 0 ] || { echo "FAIL: no lost message across the cut"; exit 1; }
+    grep -q 'ADDP: N[0-9] declared lost N[0-9]' "$work/cut.svg" || { echo "FAIL: no ADDP mark"; exit 1; }
     ;;
   *) echo "unknown mode $mode"; exit 2 ;;
 esac
