@@ -150,6 +150,14 @@ done
 if [ "$(fp_of rec-gz)" = "$(fp_of rec-all)" ] && [ "$(fp_of rec-all)" = "$first_fp" ]; then ok; else
   fail "recording choices changed the fingerprint"; fi
 expect_in rec-gz/run.csv "run,compress,true" "run.csv says compressed"
+# view_series.csv agrees with summary.csv: the truth's DNs in service, integrated over the bins,
+# are its insrv_s (to the 3 decimals of the means).
+series_s="$(awk -F, '$6 == "truth" { s += $9 * ($5 - $4) } END { printf "%.0f", s }' \
+  rec-all/view_series.csv)"
+summary_s="$(awk -F, '$3 == "view_time" && $4 == "truth" && $9 == "insrv_s" { printf "%.0f", $10 }' \
+  rec-all/summary.csv)"
+if [ -n "$series_s" ] && [ "$series_s" = "$summary_s" ]; then ok; else
+  fail "view_series.csv: truth in service ${series_s} s, summary.csv insrv_s ${summary_s} s"; fi
 expect_rc 0 "--record default,routing" -- "$scsim" run "$sc05" --quiet --record default,routing \
   --out rec-dr
 if [ -f rec-dr/routing.csv ] && [ -f rec-dr/calls.csv ]; then ok; else fail "default,routing"; fi
