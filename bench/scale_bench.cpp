@@ -5,7 +5,7 @@
 // wall and CPU time of the run, events/s, ns per event, peak RSS and the ratio of ns per event to
 // the first K's (per CPU second, user + system: the machine may be shared). Observers: `run`
 // attaches what `scsim run` attaches (run::Simulation::record_to: the Recorder and CallStats
-// writing a results directory, detailed routing decisions) into a scratch directory deleted
+// writing a results directory with the default recording) into a scratch directory deleted
 // afterwards; `none` runs the bare model. Goal: ratio <= 1.3 at K = 25 and <= 1.5 at K = 100.
 #include <sys/resource.h>
 #include <unistd.h>
@@ -141,7 +141,7 @@ int run_scale(const Options& opt) {
         "scale: two-dc-day x K (roster, agent actions, offered load), %s, one child per K\n",
         opt.quick ? "until 09:00 (--quick)" : "a full day");
     std::printf(
-        "  observers run: Recorder + CallStats + detailed decisions (as `scsim run`),\n"
+        "  observers run: Recorder + CallStats, default recording (as `scsim run`),\n"
         "  results written to a scratch directory deleted afterwards; none: bare model\n");
     std::printf(
         "  the machine may be shared: events/s and ns/event are per CPU second of the run\n"

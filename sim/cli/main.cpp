@@ -35,6 +35,7 @@
 #include "model/params.hpp"
 #include "report/report.hpp"
 #include "run/lint.hpp"
+#include "run/recording_of.hpp"
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
@@ -42,6 +43,7 @@
 #include "stats/invariants.hpp"
 #include "stats/liveness.hpp"
 #include "stats/recorder.hpp"
+#include "stats/recording.hpp"
 #include "stats/results_dir.hpp"
 
 #ifndef SCSIM_VERSION
@@ -104,31 +106,45 @@ const char* const kTopHelp =
 
 const char* const kRunExamples =
     "\n"
-    "Results (in results/<scenario name>/, or --out DIR; with several FILEs, DIR/<name>/):\n"
-    "  dn_views.csv   per DN x view (truth, view_N, SS_N): intervals with owner, service, agent\n"
-    "  ownership.csv  every change of a DN's owner with its cause; conflicts.csv: split brains\n"
-    "  links.csv      per TC link end: state intervals\n"
-    "  staleness.csv  windows where SS_M disagrees with the truth as seen from M (DOMAIN 6.3)\n"
-    "  summary.csv    time InSrv/OOS/eligible per view, ownership per cause, links, staleness\n"
-    "  calls.csv      one row per call (DOMAIN 6.1); routing.csv: one row per routing decision\n"
-    "  intervals.csv  call KPIs per interval x row x group (DOMAIN 6.2); rows: per DC each node\n"
-    "                 of arrival, none (no live node at the proxy) and the DC; then all\n"
-    "  periods.csv    time and call KPIs per period (connected/undetected/partitioned/resyncing)\n"
-    "  episodes.csv   per fault episode (cut, crash, GWS, WWE) and row: KPIs before, during and\n"
-    "                 after it (DOMAIN 6.5)\n"
-    "  call_summary.csv  the run's call KPIs per row x group, warm-up excluded\n"
-    "  occupancy.csv  agent time per interval x agent DC x truth owner x group; held_by_r36_s\n"
-    "                 is agent time held busy by R36 after the call really ended\n"
-    "  events.csv     every executed event (only with --trace)\n"
-    "  run.csv        scenario, file hash, seed, parameters, version, events, fingerprint\n"
-    "Every file carries the seed and scenario name. Files are written to a temporary directory\n"
-    "and renamed into place when the run succeeds: a failed or interrupted run leaves the\n"
-    "previous results untouched.\n"
+    "Results (in results/<scenario name>/, or --out DIR; with several FILEs, DIR/<name>/),\n"
+    "by the --record table that writes them (default: kpis,calls,ownership,links):\n"
+    "  kpis       intervals.csv  call KPIs per interval x row x group (DOMAIN 6.2); rows: per\n"
+    "                            DC each node of arrival, none (no live node at the proxy)\n"
+    "                            and the DC; then all\n"
+    "             periods.csv    time and call KPIs per period (connected/undetected/...)\n"
+    "             episodes.csv   per fault episode (cut, crash, GWS, WWE) and row: KPIs before,\n"
+    "                            during and after it (DOMAIN 6.5)\n"
+    "             call_summary.csv  the run's call KPIs per row x group, warm-up excluded\n"
+    "             occupancy.csv  agent time per interval x agent DC x truth owner x group;\n"
+    "                            held_by_r36_s: agent time held busy by R36 after the call\n"
+    "                            really ended\n"
+    "             view_series.csv   per interval and view (truth, view_N, SS_N): DNs in service\n"
+    "                            and eligible, mean and at the interval's end\n"
+    "  calls      calls.csv      one row per call (DOMAIN 6.1)\n"
+    "  ownership  ownership.csv  every change of a DN's owner with its cause;\n"
+    "             conflicts.csv  split brains\n"
+    "  links      links.csv      per TC link end: state intervals\n"
+    "  routing    routing.csv    one row per routing decision (with the stale count)\n"
+    "  views      dn_views.csv   per DN x view (truth, view_N, SS_N): intervals with owner,\n"
+    "                            service, agent state (large: DNs x views x changes)\n"
+    "  staleness  staleness.csv  per SS, DN and level: windows where SS_M disagrees with the\n"
+    "                            truth as seen from M (DOMAIN 6.3; large)\n"
+    "  events     events.csv     every executed event (also --trace; very large)\n"
+    "  always     summary.csv    time InSrv/OOS/eligible per view, ownership per cause, links,\n"
+    "                            staleness totals; run.csv: scenario, file hash, seed,\n"
+    "                            parameters, version, events, fingerprint, what was recorded\n"
+    "`all` is every table but events. With --compress every file but run.csv is FILE.csv.gz\n"
+    "(zcat, pandas and R read it). A scenario's `results: {record: [...], compress: true}`\n"
+    "chooses the same; --record and --compress override it. What is recorded never changes\n"
+    "the events or the fingerprint. Every file carries the seed and scenario name. Files are\n"
+    "written to a temporary directory and renamed into place when the run succeeds: a failed\n"
+    "or interrupted run leaves the previous results untouched.\n"
     "\n"
     "Examples:\n"
     "  scsim run scenarios/sc01-registration.yaml\n"
     "  scsim run scenarios/sc04-partition.yaml --seed 42 --set addp_detection_model=max\n"
     "  scsim run scenarios/two-dc-day.yaml --until 01:00:00 --out /tmp/first-hour --quiet\n"
+    "  scsim run scenarios/big-site.yaml --record all --compress\n"
     "  scsim run scenarios/sc*.yaml --check-invariants --trace\n";
 
 const char* const kValidateExamples =
@@ -241,6 +257,8 @@ struct RunOptions {
   uint64_t max_rss_mb = 0;
   bool dry_run = false;
   bool trace = false;
+  std::optional<uint32_t> record;  // --record: the tables (stats/recording.hpp)
+  bool compress = false;           // --compress
   bool check_invariants = false;
   bool check_liveness = false;
   bool strict = false;  // warnings exit 2
@@ -266,6 +284,16 @@ run::RunLimits limits_of(const scenario::Scenario& sc, const RunOptions& o) {
   l.max_pending = o.max_pending;
   l.max_rss_mb = o.max_rss_mb;
   return l;
+}
+
+// What a run records: the scenario's `results:` section, then --record and --compress.
+stats::Recording recording_for(const scenario::Scenario& sc, const RunOptions& o) {
+  stats::Recording r;
+  run::recording_of(sc, &r);  // checked when loaded
+  if (o.record) r.tables = *o.record;
+  if (o.compress) r.compress = true;
+  if (o.trace) r.tables |= stats::Recording::bit(stats::Table::events);
+  return r;
 }
 
 // Warnings before a run: a limit that the scenario's own estimate says will stop it.
@@ -298,12 +326,14 @@ void print_dry_run(const scenario::Scenario& sc, const RunOptions& o) {
       "%s: %zu nodes, %zu agents, %zu timeline actions, end %s s -> %s\n"
       "  estimate: %.0f calls (%.3g/s offered, capacity about %.3g/s), at most about %.0f in "
       "the system at once, about %.3g events\n"
-      "  limits: --max-events %llu, --max-calls %llu, --max-pending %llu, --max-rss %s\n",
+      "  limits: --max-events %llu, --max-calls %llu, --max-pending %llu, --max-rss %s\n"
+      "  record: %s%s\n",
       sc.file.c_str(), sc.cluster.nodes.size(), sc.cluster.agents.size(), sc.timeline.size(),
       format_time(end).c_str(), target_of(sc, o).string().c_str(), e.arrivals, e.offered_per_s,
       e.capacity_per_s, e.peak_calls, e.events, static_cast<unsigned long long>(l.max_events),
       static_cast<unsigned long long>(l.max_calls), static_cast<unsigned long long>(l.max_pending),
-      l.max_rss_mb ? (std::to_string(l.max_rss_mb) + " MB").c_str() : "none");
+      l.max_rss_mb ? (std::to_string(l.max_rss_mb) + " MB").c_str() : "none",
+      recording_for(sc, o).names().c_str(), recording_for(sc, o).compress ? " (compressed)" : "");
 }
 
 // --max-rss: reads the resident set size every 65536 events and stops the run above the limit.
@@ -371,7 +401,7 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
   // as the GUI's and compare's, so the same fingerprint and bytes.
   run::Simulation sim(sc, seed, end, limits_of(sc, o));
   model::Cluster& cluster = sim.cluster();
-  sim.record_to(results.temp(), o.trace);
+  sim.record_to(results.temp(), o.trace, false, recording_for(sc, o));
   if (o.check_invariants) sim.check_invariants();
   std::optional<Progress> progress;
   if (isatty(STDERR_FILENO) && !o.quiet) {
@@ -472,6 +502,11 @@ bool load_all(const std::vector<std::string>& files,
   for (const auto& f : files) {
     auto r = scenario::load_scenario(f, sets);
     if (r.scenario) {
+      stats::Recording unused;
+      r.errors = run::recording_of(*r.scenario, &unused);
+      if (!r.errors.empty()) r.scenario.reset();
+    }
+    if (r.scenario) {
       if (print_ok) std::cout << f << ": ok\n";
       out.push_back(std::move(*r.scenario));
       continue;
@@ -517,6 +552,12 @@ po::options_description run_options() {
        "load and check everything, print the estimated calls and events and the limits in"
        " force, and run nothing")                                                  //
       ("trace", po::bool_switch(), "also write events.csv: every executed event")  //
+      ("record", po::value<std::string>()->value_name("LIST"),
+       "the result tables to write, comma-separated: kpis, calls, ownership, links (the"
+       " default), routing, views, staleness, events; all (every table but events); default;"
+       " see the list below; e.g. --record default,routing")  //
+      ("compress", po::bool_switch(),
+       "write FILE.csv.gz (gzip, streamed) instead of FILE.csv, except run.csv")  //
       ("check-invariants", po::bool_switch(),
        "check DOMAIN's invariants at every instant: time never goes backwards; two live nodes"
        " whose TC link is up never both claim a DN for longer than one TC delay (R10);"
@@ -601,6 +642,13 @@ int cmd_run(const std::vector<std::string>& args) {
     o.until = *t.value;
   }
   o.trace = vm["trace"].as<bool>();
+  if (vm.count("record")) {
+    uint32_t tables = 0;
+    const std::string err = stats::parse_record_list(vm["record"].as<std::string>(), &tables);
+    if (!err.empty()) throw UsageError("--record: " + err);
+    o.record = tables;
+  }
+  o.compress = vm["compress"].as<bool>();
   o.check_invariants = vm["check-invariants"].as<bool>();
   o.check_liveness = vm["check-liveness"].as<bool>();
   o.strict = vm["strict"].as<bool>();

@@ -130,19 +130,23 @@ Simulation::~Simulation() {
   cluster_.reset();
 }
 
-void Simulation::record_to(const std::filesystem::path& dir, bool trace, bool calls_only) {
+void Simulation::record_to(const std::filesystem::path& dir, bool trace, bool calls_only,
+                           const stats::Recording& recording) {
   const stats::RunLabel label{seed_, sc_.name};
+  recording_ = recording;
+  if (trace) recording_.tables |= stats::Recording::bit(stats::Table::events);
   if (!calls_only) {
     recorder_ = std::make_unique<stats::Recorder>(*cluster_, dir, label,
-                                                  stats::RecorderOptions{trace, true});
+                                                  stats::RecorderOptions{trace, true, recording_});
     cluster_->add_observer(recorder_.get());
   }
-  call_stats_ = std::make_unique<stats::CallStats>(*cluster_, dir, label);
+  call_stats_ = std::make_unique<stats::CallStats>(*cluster_, dir, label, recording_);
   call_stats_->add_action_faults(timeline_, sc_.cluster);
   cluster_->add_observer(call_stats_.get());
   // routing.csv's `stale` column needs the detailed decisions (only with a workload); they only
   // count: the events and the fingerprint are the same with or without them.
-  if (!calls_only && !sc_.cluster.workload.empty()) cluster_->set_detailed_decisions(true);
+  if (!calls_only && recording_.has(stats::Table::routing) && !sc_.cluster.workload.empty())
+    cluster_->set_detailed_decisions(true);
 }
 
 void Simulation::check_invariants() {
@@ -208,6 +212,8 @@ void Simulation::write_run_csv(const std::filesystem::path& dir, const RunInfo& 
   row("run", "max_calls", std::to_string(limits_.max_calls));
   row("run", "max_pending", std::to_string(limits_.max_pending));
   row("run", "trace", info.trace ? "true" : "false");
+  row("run", "record", recording_.names());
+  row("run", "compress", recording_.compress ? "true" : "false");
   row("run", "check_invariants", info.check_invariants ? "true" : "false");
   row("run", "scsim_version", info.version);
   row("run", "git_commit", info.git_commit);

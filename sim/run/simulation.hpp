@@ -88,7 +88,12 @@ class Simulation {
   // Attaches the writers of a results directory: the Recorder (dn_views, ownership, links,
   // staleness, summary; events.csv with `trace`) and CallStats (calls, routing, intervals,
   // periods, episodes, call_summary). `calls_only`: CallStats alone (scsim compare).
-  void record_to(const std::filesystem::path& dir, bool trace = false, bool calls_only = false);
+  // `recording` (stats/recording.hpp): which of their files are written and whether
+  // compressed; `trace` adds events.csv. Events and fingerprint are the same whatever it is.
+  void record_to(const std::filesystem::path& dir, bool trace = false, bool calls_only = false,
+                 const stats::Recording& recording = {});
+  // What record_to was asked to write (run.csv's `record` and `compress` rows).
+  const stats::Recording& recording() const { return recording_; }
   // Attaches the invariant checker of --check-invariants; a violation stops the run.
   void check_invariants();
   // Attaches a caller's observer, after the ones above.
@@ -131,6 +136,7 @@ class Simulation {
   std::unique_ptr<stats::Recorder> recorder_;
   std::unique_ptr<stats::CallStats> call_stats_;
   std::unique_ptr<stats::InvariantChecker> checker_;
+  stats::Recording recording_;
   StopReason reason_ = StopReason::none;
   bool finished_ = false;
 };

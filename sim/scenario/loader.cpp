@@ -1595,7 +1595,7 @@ struct Loader {
     }
     Fields f = fields(root, "",
                       {"name", "description", "seed", "duration", "end", "settings", "parameters",
-                       "topology", "population", "workload", "timeline"},
+                       "topology", "population", "workload", "timeline", "results"},
                       "a YAML map with name, seed, duration, topology, ... at the top level");
     if (!f.ok) return;
 
@@ -1658,6 +1658,41 @@ struct Loader {
     if (const Field* x = f.get("population")) population(x->v, "population");
     if (const Field* x = f.get("workload")) workload(x->v, "workload");
     if (const Field* x = f.get("timeline")) timeline(x->v, "timeline", end);
+    if (const Field* x = f.get("results")) results(x->v, "results");
+  }
+
+  // results: {record: [kpis, calls] or "kpis,calls", compress: true} (issue 20 §2). The names
+  // are checked by the run layer (run::recording_of), which knows the tables.
+  void results(const YAML::Node& n, const std::string& path) {
+    Fields f = fields(n, path, {"record", "compress"}, "a map with record and compress");
+    if (!f.ok) return;
+    if (const Field* x = f.get("compress")) {
+      if (auto b = boolean(x->v, sub(path, "compress"))) sc.results.compress = *b;
+    }
+    const Field* r = f.get("record");
+    if (!r) return;
+    const std::string rp = sub(path, "record");
+    std::vector<ResultsSection::Word> words;
+    auto add = [&words](const YAML::Node& v, const std::string& text) {
+      YAML::Mark m = v.Mark();
+      size_t i = 0;
+      while (i <= text.size()) {
+        size_t j = text.find(',', i);
+        if (j == std::string::npos) j = text.size();
+        words.push_back({text.substr(i, j - i), m.line + 1, m.column + 1});
+        i = j + 1;
+      }
+    };
+    if (r->v.IsSequence()) {
+      for (size_t i = 0; i < r->v.size(); ++i) {
+        const YAML::Node v = r->v[i];
+        auto s = scalar(v, rp + "[" + std::to_string(i) + "]", "a table name");
+        if (s) add(v, *s);
+      }
+    } else if (auto s = scalar(r->v, rp, "a list of table names like [kpis, calls]")) {
+      add(r->v, *s);
+    }
+    sc.results.record = std::move(words);
   }
 };
 

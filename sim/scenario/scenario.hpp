@@ -18,6 +18,18 @@
 
 namespace scsim::scenario {
 
+// The scenario's `results:` section (issue 20 §2): which result tables to record and whether to
+// compress them; `scsim run --record` and `--compress` override it. The table names are checked
+// by the run layer (run::recording_of), which knows them; each keeps where it was written.
+struct ResultsSection {
+  struct Word {
+    std::string name;
+    int line = 0, column = 0;
+  };
+  std::optional<std::vector<Word>> record;  // `record:` given (a list or a comma-separated text)
+  std::optional<bool> compress;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -29,6 +41,7 @@ struct Scenario {
   std::vector<model::Action> timeline;  // sorted by time, repeats expanded
   // Parameter overrides as applied, in order: first the file's `parameters`, then the caller's.
   std::vector<std::pair<std::string, std::string>> parameter_overrides;
+  ResultsSection results;
 };
 
 struct LoadError {

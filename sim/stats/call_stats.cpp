@@ -278,11 +278,11 @@ CallStatsSetup call_stats_setup(const model::Cluster& cluster) {
 // ---------------------------------------------------------------- CallStats
 
 CallStats::CallStats(const model::Cluster& cluster, const std::filesystem::path& dir,
-                     RunLabel label)
-    : CallStats(call_stats_setup(cluster), dir, std::move(label), &cluster) {}
+                     RunLabel label, const Recording& recording)
+    : CallStats(call_stats_setup(cluster), dir, std::move(label), &cluster, recording) {}
 
 CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, RunLabel label,
-                     const model::Cluster* cluster)
+                     const model::Cluster* cluster, const Recording& recording)
     : setup_(std::move(setup)),
       cluster_(cluster),
       liveness_seen_(cluster ? cluster->liveness_changes() : 0),
@@ -294,14 +294,17 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
       interval_us_(std::max<int64_t>(1, setup_.stats_interval.micros())),
       warmup_us_(std::max<int64_t>(0, setup_.warmup.micros())),
       start_us_(setup_.start.micros()),
-      calls_(dir / "calls.csv", {std::to_string(label_.seed), label_.scenario}),
-      routing_(dir / "routing.csv", {std::to_string(label_.seed), label_.scenario}) {
+      calls_(dir / "calls.csv", {std::to_string(label_.seed), label_.scenario},
+             recording.mode(Table::calls)),
+      routing_(dir / "routing.csv", {std::to_string(label_.seed), label_.scenario},
+               recording.mode(Table::routing)) {
   const std::vector<std::string> prefix{std::to_string(label_.seed), label_.scenario};
-  intervals_ = std::make_unique<CsvWriter>(dir / "intervals.csv", prefix);
-  periods_ = std::make_unique<CsvWriter>(dir / "periods.csv", prefix);
-  episodes_out_ = std::make_unique<CsvWriter>(dir / "episodes.csv", prefix);
-  summary_ = std::make_unique<CsvWriter>(dir / "call_summary.csv", prefix);
-  occupancy_ = std::make_unique<CsvWriter>(dir / "occupancy.csv", prefix);
+  const CsvMode kpis = recording.mode(Table::kpis);
+  intervals_ = std::make_unique<CsvWriter>(dir / "intervals.csv", prefix, kpis);
+  periods_ = std::make_unique<CsvWriter>(dir / "periods.csv", prefix, kpis);
+  episodes_out_ = std::make_unique<CsvWriter>(dir / "episodes.csv", prefix, kpis);
+  summary_ = std::make_unique<CsvWriter>(dir / "call_summary.csv", prefix, kpis);
+  occupancy_ = std::make_unique<CsvWriter>(dir / "occupancy.csv", prefix, kpis);
   if (setup_.dc_names.empty()) setup_.dc_names.push_back("DC1");
 
   setup_.node_dc.resize(static_cast<size_t>(nodes_), 0);
@@ -634,6 +637,7 @@ void CallStats::on_dn_view(const model::DnViewChange& c) {
 // ---- calls and decisions
 
 void CallStats::write_call_row(const CallRecord& c, Period p, bool counted) {
+  if (!calls_.on()) return;  // calls not recorded
   const bool answered =
       c.outcome == CallOutcome::answered_local || c.outcome == CallOutcome::answered_remote;
   calls_.field(c.id).field(c.arrival);
@@ -759,6 +763,7 @@ CallStats::SecondBin& CallStats::second_bin(int64_t at_us, int node_slot) {
 void CallStats::on_decision(const model::RoutingDecision& d) {
   if (finished_) return;
   ++decisions_seen_;
+  if (!routing_.on()) return;  // routing not recorded
   routing_.field(d.at).field(d.call).field(node_name(d.node));
   routing_.field(d.group >= 0 && d.group < groups_
                      ? setup_.group_names[static_cast<size_t>(d.group)]

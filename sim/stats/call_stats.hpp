@@ -178,11 +178,15 @@ class CallStats : public model::Observer {
  public:
   // Opens the files in `dir` (which must exist). Register with cluster.add_observer(&stats)
   // before running; after the run call cluster.finish_calls(), then finish(end).
-  CallStats(const model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label);
+  // `recording`: which of its files are written (kpis: intervals, periods, episodes,
+  // call_summary; calls; routing) and whether compressed; what it counts is the same.
+  CallStats(const model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
+            const Recording& recording = Recording::every());
   // Without a cluster (tests): node liveness from setup.node_alive; instants end when an
   // observation with a later time arrives (or end_instant()).
   CallStats(CallStatsSetup setup, const std::filesystem::path& dir, RunLabel label,
-            const model::Cluster* cluster = nullptr);
+            const model::Cluster* cluster = nullptr,
+            const Recording& recording = Recording::every());
   ~CallStats() override;
   CallStats(const CallStats&) = delete;
   CallStats& operator=(const CallStats&) = delete;

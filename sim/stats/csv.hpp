@@ -7,6 +7,9 @@
 // through a buffer of about 64 KiB written to the file in one call (not one call per row):
 // memory use does not grow with the number of rows. Write errors are
 // reported by close() (as std::runtime_error naming the file), never silently dropped.
+//
+// A writer in CsvMode::gzip writes `path` + ".gz" through zlib (streaming, the same bytes once
+// gunzipped); one in CsvMode::off creates no file and drops every row (a table not recorded).
 #pragma once
 
 #include <cstdint>
@@ -31,11 +34,16 @@ std::string csv_row(const std::vector<std::string>& fields);
 // "%016llx": how fingerprints and hashes are printed.
 std::string hex64(uint64_t v);
 
+enum class CsvMode : uint8_t { plain, gzip, off };
+
 class CsvWriter {
  public:
   // Opens (truncates) `path`; throws std::runtime_error if it cannot be opened.
   CsvWriter(const std::filesystem::path& path, std::vector<std::string> prefix_values,
             std::vector<std::string> prefix_names = {"seed", "scenario"});
+  // The same with the `seed` and `scenario` prefix, written as `mode` says.
+  CsvWriter(const std::filesystem::path& path, std::vector<std::string> prefix_values,
+            CsvMode mode);
   ~CsvWriter();
   CsvWriter(const CsvWriter&) = delete;
   CsvWriter& operator=(const CsvWriter&) = delete;
@@ -58,13 +66,19 @@ class CsvWriter {
   // Flushes and closes; throws std::runtime_error if any write failed. Idempotent.
   void close();
   uint64_t rows() const { return rows_; }
+  // The file written (with ".gz" in gzip mode).
   const std::filesystem::path& path() const { return path_; }
+  bool on() const { return mode_ != CsvMode::off; }
 
  private:
+  void open();
   void begin_if_needed();
   void write_out(size_t n);  // the first n bytes of buf_ to the file
   std::filesystem::path path_;
+  CsvMode mode_ = CsvMode::plain;
   std::ofstream out_;
+  void* gz_ = nullptr;  // gzFile in gzip mode
+  bool gz_failed_ = false;
   std::string prefix_;  // the prefix values, already quoted and comma-joined
   std::vector<std::string> prefix_names_;
   std::string buf_;       // finished rows not yet written, then the row being built

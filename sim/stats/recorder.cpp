@@ -3,6 +3,7 @@
 #include "model/events.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 namespace scsim::stats {
@@ -150,13 +151,14 @@ struct Recorder::Staleness {
   // totals[node][level][false_up][remote]
   std::vector<std::array<std::array<std::array<Totals, 2>, 2>, 2>> totals;
 
-  Staleness(model::Cluster& c, Recorder& r, const std::filesystem::path& dir, const RunLabel& label)
+  Staleness(model::Cluster& c, Recorder& r, const std::filesystem::path& dir, const RunLabel& label,
+            CsvMode mode)
       : cluster(c),
         rec(r),
         nodes(c.node_count()),
         dns(c.dn_count()),
         min_window_us(c.params().staleness_min_window.micros()),
-        out(dir / "staleness.csv", {std::to_string(label.seed), label.scenario}),
+        out(dir / "staleness.csv", {std::to_string(label.seed), label.scenario}, mode),
         windows(static_cast<size_t>(nodes) * static_cast<size_t>(dns) * 2),
         dirty(static_cast<size_t>(nodes) * static_cast<size_t>(dns), 0),
         alive(static_cast<size_t>(nodes), 0),
@@ -308,6 +310,80 @@ struct Recorder::Staleness {
   }
 };
 
+// view_series.csv: per bin of stats_interval and view level, the number of DNs in service and
+// eligible, as a time mean over the bin and at its end. Each level's count is integrated lazily
+// (at its own changes and at bin ends): O(1) per view change, O(levels) per bin.
+struct Recorder::ViewSeries {
+  CsvWriter out;
+  int64_t interval_us;
+  int64_t bin_from = 0, bin_to = 0;                   // the current bin [bin_from, bin_to)
+  std::vector<int64_t> insrv, elig;                   // per level: DNs now
+  std::vector<int64_t> area_insrv, area_elig, since;  // per level: count x us in the bin so far
+
+  ViewSeries(const std::filesystem::path& dir, const RunLabel& label, CsvMode mode, int levels,
+             int64_t interval, int64_t now)
+      : out(dir / "view_series.csv", {std::to_string(label.seed), label.scenario}, mode),
+        interval_us(std::max<int64_t>(1, interval)),
+        insrv(static_cast<size_t>(levels), 0),
+        elig(static_cast<size_t>(levels), 0),
+        area_insrv(static_cast<size_t>(levels), 0),
+        area_elig(static_cast<size_t>(levels), 0),
+        since(static_cast<size_t>(levels), now) {
+    out.header({"bin", "from", "to", "level", "node", "dns", "in_service_mean", "eligible_mean",
+                "in_service_end", "eligible_end"});
+    bin_from = now;
+    bin_to = (now / interval_us + 1) * interval_us;
+  }
+  void integrate(size_t li, int64_t t) {
+    area_insrv[li] += insrv[li] * (t - since[li]);
+    area_elig[li] += elig[li] * (t - since[li]);
+    since[li] = t;
+  }
+  // Closes every bin that ends at or before t (a change at a bin's end belongs to the next).
+  void advance(int64_t t, const Recorder& rec) {
+    while (t >= bin_to)
+      close_bin(bin_to, rec);
+  }
+  void close_bin(int64_t to, const Recorder& rec) {
+    const double dur = double(to - bin_from);
+    char mean[2][32];
+    for (size_t li = 0; li < insrv.size(); ++li) {
+      integrate(li, to);
+      if (to > bin_from) {
+        const int l = static_cast<int>(li), nodes = rec.nodes_;
+        const char* level = l == 0 ? "truth" : (l <= nodes ? "view" : "stat");
+        const int node = l == 0 ? -1 : (l <= nodes ? l - 1 : l - 1 - nodes);
+        std::snprintf(mean[0], sizeof mean[0], "%.3f", double(area_insrv[li]) / dur);
+        std::snprintf(mean[1], sizeof mean[1], "%.3f", double(area_elig[li]) / dur);
+        out.field(bin_from / interval_us)
+            .field(us_time(bin_from))
+            .field(us_time(to))
+            .field(level)
+            .field(rec.node_name(node))
+            .field(rec.dns_)
+            .field(mean[0])
+            .field(mean[1])
+            .field(insrv[li])
+            .field(elig[li]);
+        out.end_row();
+      }
+      area_insrv[li] = area_elig[li] = 0;
+    }
+    bin_from = to;
+    bin_to = (to / interval_us + 1) * interval_us;
+  }
+  void change(int li, int64_t t, int d_insrv, int d_elig, const Recorder& rec) {
+    if (t >= bin_to) advance(t, rec);
+    integrate(static_cast<size_t>(li), t);
+    insrv[static_cast<size_t>(li)] += d_insrv;
+    elig[static_cast<size_t>(li)] += d_elig;
+  }
+  void finish(int64_t end, const Recorder& rec) {
+    advance(end, rec);
+    if (end > bin_from) close_bin(end, rec);
+  }
+};
+
 Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
                    RecorderOptions options)
     : cluster_(cluster),
@@ -316,19 +392,26 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
       nodes_(cluster.node_count()),
       dns_(cluster.dn_count()),
       levels_(1 + 2 * cluster.node_count()),
-      dn_views_(dir / "dn_views.csv", {std::to_string(label_.seed), label_.scenario}),
-      ownership_(dir / "ownership.csv", {std::to_string(label_.seed), label_.scenario}),
-      conflicts_(dir / "conflicts.csv", {std::to_string(label_.seed), label_.scenario}),
-      links_(dir / "links.csv", {std::to_string(label_.seed), label_.scenario}),
-      summary_(dir / "summary.csv", {std::to_string(label_.seed), label_.scenario}) {
+      dn_views_(dir / "dn_views.csv", {std::to_string(label_.seed), label_.scenario},
+                options_.recording.mode(Table::views)),
+      ownership_(dir / "ownership.csv", {std::to_string(label_.seed), label_.scenario},
+                 options_.recording.mode(Table::ownership)),
+      conflicts_(dir / "conflicts.csv", {std::to_string(label_.seed), label_.scenario},
+                 options_.recording.mode(Table::ownership)),
+      links_(dir / "links.csv", {std::to_string(label_.seed), label_.scenario},
+             options_.recording.mode(Table::links)),
+      summary_(dir / "summary.csv", {std::to_string(label_.seed), label_.scenario},
+               options_.recording.always()) {
+  if (options_.trace) options_.recording.tables |= Recording::bit(Table::events);
   dn_views_.header({"dn", "agent", "level", "node", "from", "to", "duration", "owner", "service",
                     "agent_state", "eligible"});
   ownership_.header({"time", "dn", "agent", "old_owner", "new_owner", "cause"});
   conflicts_.header({"time", "dn", "agent", "winner", "loser", "since", "coexistence"});
   links_.header({"node", "peer", "from", "to", "duration", "state"});
-  if (options_.trace) {
+  if (options_.recording.has(Table::events)) {
     events_ = std::make_unique<CsvWriter>(
-        dir / "events.csv", std::vector<std::string>{std::to_string(label_.seed), label_.scenario});
+        dir / "events.csv", std::vector<std::string>{std::to_string(label_.seed), label_.scenario},
+        options_.recording.mode(Table::events));
     events_->header({"time", "seq", "priority", "kind", "target", "arg", "event"});
   }
 
@@ -365,10 +448,20 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
     }
   }
   view_time_us_.assign(static_cast<size_t>(levels), {0, 0, 0});
+  if (options_.recording.has(Table::kpis)) {
+    series_ = std::make_unique<ViewSeries>(dir, label_, options_.recording.mode(Table::kpis),
+                                           levels, cluster.params().stats_interval.micros(), now);
+    for (int key = 0; key < levels * dns_; ++key) {
+      const State& st = views_->slots[static_cast<size_t>(key)].cur;
+      series_->insrv[static_cast<size_t>(key % levels)] += st.b ? 1 : 0;
+      series_->elig[static_cast<size_t>(key % levels)] += state_eligible(st) ? 1 : 0;
+    }
+  }
   link_time_us_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
   link_entries_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
   if (options_.staleness) {
-    staleness_ = std::make_unique<Staleness>(cluster, *this, dir, label_);
+    staleness_ = std::make_unique<Staleness>(cluster, *this, dir, label_,
+                                             options_.recording.mode(Table::staleness));
     staleness_->instant = now;  // the initial state is evaluated at the first instant's end
   }
 }
@@ -382,6 +475,7 @@ const std::string& Recorder::node_name(int node) const {
 }
 
 void Recorder::write_dn_view_row(int key, const Interval& iv) {
+  if (!dn_views_.on()) return;
   int li = key % levels_;
   int dn = key / levels_;
   const auto& agent = cluster_.spec().agents[static_cast<size_t>(dn)];
@@ -418,6 +512,12 @@ void Recorder::on_dn_view(const model::DnViewChange& c) {
   if (c.level == ViewLevel::stat) li = 1 + nodes_ + c.node;
   if (c.level != ViewLevel::truth && (c.node < 0 || c.node >= nodes_)) return;
   int key = view_key(li, c.dn);
+  if (series_) {
+    const State before = views_->slots[static_cast<size_t>(key)].cur, after = of_view(c.after);
+    const int d_insrv = int(after.b != 0) - int(before.b != 0);
+    const int d_elig = int(state_eligible(after)) - int(state_eligible(before));
+    if (d_insrv != 0 || d_elig != 0) series_->change(li, c.at.micros(), d_insrv, d_elig, *this);
+  }
   views_->set(
       key, of_view(c.after), c.at.micros(),
       [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
@@ -535,12 +635,14 @@ void Recorder::flush() {
   summary_.flush();
   if (events_) events_->flush();
   if (staleness_) staleness_->out.flush();
+  if (series_) series_->out.flush();
 }
 
 void Recorder::finish(Time end) {
   if (finished_) return;
   const int64_t t = end.micros();
   if (staleness_) staleness_->finish(t);
+  if (series_) series_->finish(t, *this);
   auto add_view = [this](int k, const State& s, int64_t dur) {
     auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
     acc[s.b ? 0 : 1] += dur;
@@ -571,6 +673,7 @@ void Recorder::finish(Time end) {
   summary_.close();
   if (events_) events_->close();
   if (staleness_) staleness_->out.close();
+  if (series_) series_->out.close();
 }
 
 void Recorder::write_summary(Time end) {

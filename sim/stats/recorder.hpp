@@ -10,6 +10,11 @@
 //                  remote or local, dropping those under staleness_min_window
 //   events.csv     only when tracing: every executed event (time, seq, priority, kind, target,
 //                  arg, and the event readable: Cluster::describe_event)
+//   view_series.csv  per time bin (stats_interval) and view level (truth, view_N, SS_N): the
+//                  mean and end-of-bin number of DNs in service and eligible (small: levels x
+//                  bins rows), for drawing availability without dn_views.csv
+// Which of these files are written is RecorderOptions::recording's choice (stats/recording.hpp):
+// the intervals and windows are followed whatever is written, so summary.csv is the same.
 //   summary.csv    per view level and node: seconds InSrv, OOS, eligible summed over DNs;
 //                  ownership changes per cause; conflicts; per link end: seconds per state and
 //                  declaration/resync counts; staleness count, total and longest
@@ -33,6 +38,7 @@
 
 #include "model/cluster.hpp"
 #include "stats/csv.hpp"
+#include "stats/recording.hpp"
 
 namespace scsim::stats {
 
@@ -42,8 +48,9 @@ struct RunLabel {
 };
 
 struct RecorderOptions {
-  bool trace = false;     // write events.csv
-  bool staleness = true;  // write staleness.csv (and its summary rows)
+  bool trace = false;     // write events.csv (as recording's `events`)
+  bool staleness = true;  // follow staleness windows (summary rows; staleness.csv if recorded)
+  Recording recording = Recording::every();  // which files are written, compressed or not
 };
 
 class Recorder : public model::Observer {
@@ -79,6 +86,7 @@ class Recorder : public model::Observer {
   struct Interval;
   struct IntervalSet;
   struct Staleness;
+  struct ViewSeries;
 
   const std::string& node_name(int node) const;  // "" for -1
   void write_dn_view_row(int key, const Interval& iv);
@@ -105,6 +113,7 @@ class Recorder : public model::Observer {
   std::vector<char> alive_;
   void set_link_shown(int key, Time at);
   std::unique_ptr<Staleness> staleness_;
+  std::unique_ptr<ViewSeries> series_;
 
   // Summary accumulators.
   std::vector<std::array<int64_t, 3>> view_time_us_;   // per level index: InSrv, OOS, eligible

@@ -91,10 +91,16 @@ no_results "validate"
 # --- a successful run: exit 0, every file, summary on stdout ----------------------------------
 expect_rc 0 "run sc01" -- "$scsim" run "$sc01"
 expect_in "$work/out" "results: results/sc01-registration" "run sc01"
-for f in dn_views ownership conflicts links staleness summary run; do
+# The default recording (issue 20 §2): kpis, calls, ownership, links, summary and run.
+for f in intervals periods episodes call_summary occupancy view_series calls ownership conflicts links \
+  summary run; do
   if [ -f "results/sc01-registration/$f.csv" ]; then ok; else fail "run sc01: no $f.csv"; fi
 done
-if [ -e results/sc01-registration/events.csv ]; then fail "events.csv without --trace"; else ok; fi
+for f in dn_views staleness routing events; do
+  if [ -e "results/sc01-registration/$f.csv" ]; then fail "$f.csv recorded by default"; else ok; fi
+done
+expect_in results/sc01-registration/run.csv 'run,record,"kpis,calls,ownership,links"' "run.csv"
+expect_in results/sc01-registration/run.csv "run,compress,false" "run.csv compress"
 if ls -a results | grep -q '^\.'"sc01-registration"; then fail "temporary left behind"; else ok; fi
 expect_rc 0 "run --quiet" -- "$scsim" run "$sc01" --quiet --out quiet
 if [ -s "$work/out" ]; then fail "--quiet printed something"; else ok; fi
@@ -102,6 +108,77 @@ expect_rc 0 "run --trace" -- "$scsim" run "$sc01" --trace --out traced
 if [ -s traced/events.csv ]; then ok; else fail "--trace wrote no events.csv"; fi
 expect_rc 0 "--until" -- "$scsim" run "$sc01" --until 10 --out until
 expect_in until/run.csv "end_time,10.000000" "--until"
+
+# --- results recorded by choice (issue 20 §2): each switch gives its files and only those ---
+fp_of() { grep -E '^[^,]*,[^,]*,run,fingerprint,' "$1/run.csv" | cut -d, -f5; }
+files_of_table() {
+  case "$1" in
+    kpis) echo "intervals periods episodes call_summary occupancy view_series" ;;
+    calls) echo calls ;;
+    routing) echo routing ;;
+    views) echo dn_views ;;
+    staleness) echo staleness ;;
+    ownership) echo "ownership conflicts" ;;
+    links) echo links ;;
+    events) echo events ;;
+  esac
+}
+tables="kpis calls routing views staleness ownership links events"
+for t in $tables; do
+  expect_rc 0 "--record $t" -- "$scsim" run "$sc05" --quiet --record "$t" --out "rec-$t"
+  want="$(files_of_table "$t") summary run"
+  got="$(cd "rec-$t" && ls | sed 's/\.csv$//' | sort | tr '\n' ' ')"
+  if [ "$got" = "$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ')" ]; then ok; else
+    fail "--record $t wrote: $got; expected: $want"
+  fi
+  first_fp="${first_fp:-$(fp_of "rec-$t")}"
+  if [ -n "$first_fp" ] && [ "$(fp_of "rec-$t")" = "$first_fp" ]; then ok; else
+    fail "--record $t changed the fingerprint"; fi
+done
+expect_rc 0 "--record all" -- "$scsim" run "$sc05" --quiet --record all --out rec-all
+expect_rc 0 "--record all --compress" -- "$scsim" run "$sc05" --quiet --record all --compress \
+  --out rec-gz
+if [ -e rec-all/events.csv ]; then fail "--record all wrote events.csv"; else ok; fi
+if [ -f rec-gz/run.csv ] && [ ! -e rec-gz/run.csv.gz ]; then ok; else fail "run.csv compressed"; fi
+for f in rec-all/*.csv; do
+  n="$(basename "$f")"
+  [ "$n" = run.csv ] && continue
+  if [ -f "rec-gz/$n.gz" ] && zcat "rec-gz/$n.gz" | cmp -s - "$f"; then ok; else
+    fail "--compress: rec-gz/$n.gz does not gunzip to the bytes of rec-all/$n"
+  fi
+done
+if [ "$(fp_of rec-gz)" = "$(fp_of rec-all)" ] && [ "$(fp_of rec-all)" = "$first_fp" ]; then ok; else
+  fail "recording choices changed the fingerprint"; fi
+expect_in rec-gz/run.csv "run,compress,true" "run.csv says compressed"
+# view_series.csv agrees with summary.csv: the truth's DNs in service, integrated over the bins,
+# are its insrv_s (to the 3 decimals of the means).
+series_s="$(awk -F, '$6 == "truth" { s += $9 * ($5 - $4) } END { printf "%.0f", s }' \
+  rec-all/view_series.csv)"
+summary_s="$(awk -F, '$3 == "view_time" && $4 == "truth" && $9 == "insrv_s" { printf "%.0f", $10 }' \
+  rec-all/summary.csv)"
+if [ -n "$series_s" ] && [ "$series_s" = "$summary_s" ]; then ok; else
+  fail "view_series.csv: truth in service ${series_s} s, summary.csv insrv_s ${summary_s} s"; fi
+expect_rc 0 "--record default,routing" -- "$scsim" run "$sc05" --quiet --record default,routing \
+  --out rec-dr
+if [ -f rec-dr/routing.csv ] && [ -f rec-dr/calls.csv ]; then ok; else fail "default,routing"; fi
+expect_rc 2 "--record with an unknown table" -- "$scsim" run "$sc05" --record kpis,bogus --out rec-bad
+expect_in "$work/err" 'unknown table "bogus"' "--record bogus"
+if [ -e rec-bad ]; then fail "--record bogus wrote results"; else ok; fi
+# The scenario's results: section, and --record over it.
+{ sed '/^results:/,$d' "$sc05"; echo "results: {record: [views, links], compress: true}"; } >rs.yaml
+expect_rc 0 "results: section" -- "$scsim" run rs.yaml --quiet --out rs
+if [ -f rs/dn_views.csv.gz ] && [ -f rs/links.csv.gz ] && [ ! -e rs/calls.csv.gz ]; then ok; else
+  fail "results: {record: [views, links], compress: true} wrote $(ls rs | tr '\n' ' ')"; fi
+expect_rc 0 "--record over results:" -- "$scsim" run rs.yaml --quiet --record calls --out rs2
+if [ -f rs2/calls.csv.gz ] && [ ! -e rs2/dn_views.csv.gz ]; then ok; else
+  fail "--record calls over the results: section wrote $(ls rs2 | tr '\n' ' ')"; fi
+{ sed '/^results:/,$d' "$sc05"; echo "results:"; echo "  record: [kpis, viewz]"; } >rsbad.yaml
+expect_rc 2 "results: with an unknown table" -- "$scsim" validate rsbad.yaml
+expect_in "$work/err" 'rsbad.yaml:' "results: bad table names the file"
+expect_in "$work/err" 'results.record' "results: bad table names the key"
+expect_in "$work/err" 'unknown table "viewz"' "results: bad table"
+expect_rc 2 "run with a bad results: section" -- "$scsim" run rsbad.yaml --out rsbad
+if [ -e rsbad ]; then fail "a bad results: section wrote results"; else ok; fi
 
 # --- a failed run: exit 1, previous results kept -------------------------------------------
 cp -a results/sc01-registration "$work/before"
@@ -225,7 +302,6 @@ done
 # --- another seed changes the run where the scenario draws random numbers ------------------
 # two-dc-day draws ADDP detection times (uniform) and re-login delays (exponential); the SC
 # files use DOMAIN's fixed reference settings and draw nothing.
-fp_of() { grep -E '^[^,]*,[^,]*,run,fingerprint,' "$1/run.csv" | cut -d, -f5; }
 expect_rc 0 "two-dc-day seed 1" -- "$scsim" run "$scen/two-dc-day.yaml" --quiet --seed 1 --out seed1
 expect_rc 0 "two-dc-day seed 2" -- "$scsim" run "$scen/two-dc-day.yaml" --quiet --seed 2 --out seed2
 if [ -n "$(fp_of seed1)" ] && [ "$(fp_of seed1)" != "$(fp_of seed2)" ]; then ok; else

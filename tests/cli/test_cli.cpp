@@ -252,7 +252,8 @@ void run_small(const fs::path& dir, bool trace) {
   heal.kind = model::ActionKind::heal;
   c.schedule(heal);
 
-  stats::Recorder rec(c, dir, stats::RunLabel{1, "small"}, stats::RecorderOptions{trace, true});
+  stats::Recorder rec(c, dir, stats::RunLabel{1, "small"},
+                      stats::RecorderOptions{trace, true, stats::Recording::every()});
   c.add_observer(&rec);
   stats::InvariantChecker checker(c);
   c.add_observer(&checker);
