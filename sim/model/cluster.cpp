@@ -1570,6 +1570,9 @@ void Cluster::Impl::run_action(const Action& a) {
       Time patience = P.patience_infinite
                           ? Time::max()
                           : seconds(draw_exponential(rp, P.patience_mean.to_seconds()));
+      if (a.handle) handle = *a.handle;
+      if (a.acw) acw = *a.acw;
+      if (a.patience) patience = *a.patience;
       int g = a.group.empty() ? 0 : group_index_of(a.group);
       call_arrives(a.node >= 0 ? nodes[a.node].dc : a.dc, a.node, g, patience, handle, acw);
       break;
