@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/random.hpp"
+
 namespace scsim::scenario::detail {
 
 // The agent named by `agent:` (or `dn:`) in f, or by the scalar n.
@@ -57,32 +59,36 @@ std::vector<int> Loader::node_set(const YAML::Node& n, const std::string& path) 
 
 // Parses the value of one action key into `a`. Returns false on error.
 bool Loader::action_value(const ActionWord& k, const YAML::Node& v, const std::string& path,
-                          model::Action& a) {
+                          model::Action& a, std::vector<int>& targets, size_t entry) {
   size_t before = reported;
   auto map_or_scalar = [&](std::vector<std::string> allowed, const char* expected) {
     std::optional<Fields> f;
-    if (!v.IsScalar()) {
+    if (v.IsMap()) {
       f = fields(v, path, allowed, expected);
       if (!f->ok) return std::optional<Fields>();
     }
     return f;
   };
   switch (k.form) {
-    case Form::agent: {
-      auto f = map_or_scalar({"agent", "dn"}, "an agent name or {agent: A1}");
-      if (!v.IsScalar() && !f) return false;
-      a.agent = agent_ref(v, f ? &*f : nullptr, path);
-      break;
-    }
+    case Form::agent:
     case Form::agent_ready: {
-      auto f = map_or_scalar({"agent", "dn", "ready"}, "an agent name or {agent: A1, ready: true}");
-      if (!v.IsScalar() && !f) return false;
-      a.agent = agent_ref(v, f ? &*f : nullptr, path);
-      if (f) {
-        if (const Field* r = f->get("ready")) {
+      // An agent selector (load_selectors.cpp), with ready for logins.
+      std::vector<std::string> keys = {"agent", "dn",  "group",    "dc",
+                                       "kind",  "gws", "fraction", "count"};
+      if (k.form == Form::agent_ready) keys.push_back("ready");
+      selector_filtered = false;
+      if (v.IsMap()) {
+        Fields f = fields(v, path, keys, "an agent selector such as A1, [A1, A2] or {dc: DC1}");
+        if (!f.ok) return false;
+        if (const Field* r = f.get("ready")) {
           if (auto b = boolean(r->v, sub(path, "ready"))) a.ready = *b;
         }
+        selector_filtered = f.get("group") || f.get("dc") || f.get("kind") || f.get("gws");
+        targets = agent_selector(v, path, &f, entry);
+      } else {
+        targets = agent_selector(v, path, nullptr, entry);
       }
+      if (!targets.empty()) a.agent = targets[0];
       break;
     }
     case Form::agent_dc: {
@@ -157,14 +163,15 @@ bool Loader::action_value(const ActionWord& k, const YAML::Node& v, const std::s
       break;
     }
     case Form::crash: {
-      auto f = map_or_scalar({"node", "kind"}, "a node name or {node: N1, kind: host}");
-      if (!v.IsScalar() && !f) return false;
+      auto f =
+          map_or_scalar({"node", "kind"}, "a node name, a list, all or {node: N1, kind: host}");
+      if (v.IsMap() && !f) return false;
       a.crash = sc.cluster.params.crash_kind;
       if (!f) {
-        a.node = lookup(v, path, nodes);
+        targets = node_selector(v, path);
       } else {
         if (const Field* n = f->get("node")) {
-          a.node = lookup(n->v, sub(path, "node"), nodes);
+          targets = node_selector(n->v, sub(path, "node"));
         } else {
           error(v, path, "missing node");
         }
@@ -183,24 +190,24 @@ bool Loader::action_value(const ActionWord& k, const YAML::Node& v, const std::s
       break;
     }
     case Form::node: {
-      auto f = map_or_scalar({"node"}, "a node name or {node: N1}");
-      if (!v.IsScalar() && !f) return false;
+      auto f = map_or_scalar({"node"}, "a node name, a list, all or {node: N1}");
+      if (v.IsMap() && !f) return false;
       if (!f) {
-        a.node = lookup(v, path, nodes);
+        targets = node_selector(v, path);
       } else if (const Field* n = f->get("node")) {
-        a.node = lookup(n->v, sub(path, "node"), nodes);
+        targets = node_selector(n->v, sub(path, "node"));
       } else {
         error(v, path, "missing node");
       }
       break;
     }
     case Form::gws: {
-      auto f = map_or_scalar({"gws"}, "a GWS node name or {gws: G1}");
-      if (!v.IsScalar() && !f) return false;
+      auto f = map_or_scalar({"gws"}, "a GWS node name, a list, all or {gws: G1}");
+      if (v.IsMap() && !f) return false;
       if (!f) {
-        a.gws = lookup(v, path, gws);
+        targets = gws_selector(v, path);
       } else if (const Field* n = f->get("gws")) {
-        a.gws = lookup(n->v, sub(path, "gws"), gws);
+        targets = gws_selector(n->v, sub(path, "gws"));
       } else {
         error(v, path, "missing gws");
       }
@@ -258,22 +265,50 @@ bool Loader::action_value(const ActionWord& k, const YAML::Node& v, const std::s
     }
   }
   if (reported != before) return false;
-  // Kind-specific consistency.
-  if (a.agent >= 0) {
-    const auto& ag = sc.cluster.agents[a.agent];
+  const bool agent_form = k.form == Form::agent || k.form == Form::agent_ready;
+  if (agent_form) {
+    // Kind-specific consistency: an agent named for an action it cannot take is an error; a
+    // filter ({dc: DC1}) keeps only the agents that can take it (phones: sip agents; WWE: agents
+    // with a gws).
     std::string kname = k.name;
-    if (kname.rfind("phone_", 0) == 0 && ag.kind != model::DnKind::sip) {
-      error(v, path,
-            "agent " + ag.name + " is a pstn agent: it has no SIP phone (" + kname +
-                " needs a sip agent)");
-      return false;
+    std::vector<int> able;
+    for (int i : targets) {
+      const auto& ag = sc.cluster.agents[static_cast<size_t>(i)];
+      const char* why = nullptr;
+      if (kname.rfind("phone_", 0) == 0 && ag.kind != model::DnKind::sip) {
+        why = " is a pstn agent: it has no SIP phone (";
+      } else if (kname.rfind("wwe_", 0) == 0 && ag.gws < 0) {
+        why = " has no gws (";
+      }
+      if (!why) {
+        able.push_back(i);
+      } else if (!selector_filtered) {
+        error(v, path,
+              "agent " + ag.name + why + kname +
+                  (kname.rfind("phone_", 0) == 0
+                       ? " needs a sip agent)"
+                       : " needs the agent's WWE GWS node; set gws in the population)"));
+        return false;
+      }
     }
-    if (kname.rfind("wwe_", 0) == 0 && ag.gws < 0) {
-      error(v, path,
-            "agent " + ag.name + " has no gws (" + kname +
-                " needs the agent's WWE GWS node; set gws in the population)");
-      return false;
+    targets = std::move(able);
+  }
+  if (targets.empty() &&
+      (agent_form || k.form == Form::node || k.form == Form::crash || k.form == Form::gws)) {
+    std::string what = agent_form ? "agent" : k.form == Form::gws ? "GWS node" : "node";
+    std::string hint;
+    if (agent_form && selector_filtered) {
+      std::string kname = k.name;
+      if (kname.rfind("phone_", 0) == 0) hint = " that has a SIP phone";
+      if (kname.rfind("wwe_", 0) == 0) hint = " that has a WWE (gws)";
     }
+    error(v, path, "selector " + yaml_text(v) + " selects no " + what + hint);
+    return false;
+  }
+  if (!targets.empty()) {
+    if (agent_form) a.agent = targets[0];
+    if (k.form == Form::node || k.form == Form::crash) a.node = targets[0];
+    if (k.form == Form::gws) a.gws = targets[0];
   }
   return true;
 }
@@ -285,7 +320,7 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
           "expected a list of actions such as [{at: 1, phone_on: A1}], got " + describe(n));
     return;
   }
-  std::vector<std::string> allowed = {"at", "every", "count", "until"};
+  std::vector<std::string> allowed = {"at", "every", "count", "until", "spread", "stagger"};
   for (const auto& k : action_words())
     allowed.push_back(k.name);
   std::optional<Time> prev;
@@ -298,7 +333,8 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
     if (!f.ok) continue;
     std::vector<const Field*> acts;
     for (const auto& fl : f.list) {
-      if (fl.key != "at" && fl.key != "every" && fl.key != "count" && fl.key != "until") {
+      if (fl.key != "at" && fl.key != "every" && fl.key != "count" && fl.key != "until" &&
+          fl.key != "spread" && fl.key != "stagger") {
         acts.push_back(&fl);
       }
     }
@@ -339,7 +375,10 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
     const ActionWord* kind = find_action_word(act->key);
     model::Action a;
     a.kind = kind->kind;
-    bool ok = action_value(*kind, act->v, sub(p, act->key), a);
+    std::vector<int> targets;
+    bool ok = action_value(*kind, act->v, sub(p, act->key), a, targets, i);
+    std::vector<Time> offsets;
+    bool spread_ok = spread(f, p, targets, offsets, i);
     // Repeats.
     const Field* ev = f.get("every");
     const Field* ct = f.get("count");
@@ -383,10 +422,11 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
         }
       }
     }
-    if (!ok || !rep_ok || !at) continue;
-    if (sc.timeline.size() + count > kMaxActions) {
+    if (!ok || !rep_ok || !spread_ok || !at) continue;
+    const uint64_t per = std::max<uint64_t>(1, targets.size());
+    if (count > kMaxActions / per || sc.timeline.size() + count * per > kMaxActions) {
       error(ev ? ev->k : e, p,
-            "too many actions after expanding repeats (the limit is " +
+            "too many actions after expanding repeats and selectors (the limit is " +
                 std::to_string(kMaxActions) + ")");
       return;
     }
@@ -407,13 +447,104 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
         continue;
       }
     }
+    if (!offsets.empty() && end &&
+        *at + offsets.back() + (every ? *every * static_cast<int64_t>(count - 1) : Time::zero()) >
+            *end) {
+      error(e, p, "the spread runs past the end of the run (" + secs(*end) + ")");
+      continue;
+    }
     for (uint64_t r = 0; r < count; ++r) {
-      a.at = *at + (every ? *every * static_cast<int64_t>(r) : Time::zero());
-      sc.timeline.push_back(a);
+      Time base = *at + (every ? *every * static_cast<int64_t>(r) : Time::zero());
+      if (targets.empty()) {
+        a.at = base;
+        sc.timeline.push_back(a);
+        continue;
+      }
+      for (size_t t = 0; t < targets.size(); ++t) {
+        model::Action b = a;
+        b.at = base + (offsets.empty() ? Time::zero() : offsets[t]);
+        if (kind->form == Form::agent || kind->form == Form::agent_ready) b.agent = targets[t];
+        if (kind->form == Form::node || kind->form == Form::crash) b.node = targets[t];
+        if (kind->form == Form::gws) b.gws = targets[t];
+        sc.timeline.push_back(std::move(b));
+      }
     }
   }
   std::stable_sort(sc.timeline.begin(), sc.timeline.end(),
                    [](const model::Action& x, const model::Action& y) { return x.at < y.at; });
+}
+
+}  // namespace scsim::scenario::detail
+
+namespace scsim::scenario::detail {
+
+// spread: 60s | {over: 60s, order: selector|random} and stagger: 2s turn one selector action into
+// one action per target over time: target k of n at at + over * k / n (whole microseconds) or
+// at + k * step; `order: random` first shuffles the targets with the scenario seed's stream
+// "timeline-spread" keyed by the entry's index. Without either, every target acts at `at`.
+bool Loader::spread(const Fields& f, const std::string& p, std::vector<int>& targets,
+                    std::vector<Time>& offsets, size_t entry) {
+  const Field* sp = f.get("spread");
+  const Field* st = f.get("stagger");
+  if (!sp && !st) return true;
+  if (sp && st) {
+    error(st->k, sub(p, "stagger"), "give either spread or stagger, not both");
+    return false;
+  }
+  if (targets.empty()) {
+    const Field* x = sp ? sp : st;
+    error(x->k, sub(p, x->key),
+          x->key + " needs an action on several agents, nodes or GWS nodes (a selector)");
+    return false;
+  }
+  const size_t n = targets.size();
+  offsets.assign(n, Time::zero());
+  if (st) {
+    auto step = time_value(st->v, sub(p, "stagger"), true);
+    if (!step) return false;
+    if ((Time::max() / 2).micros() / step->micros() < static_cast<int64_t>(n)) {
+      error(st->v, sub(p, "stagger"), "the stagger runs past the largest time scsim can represent");
+      return false;
+    }
+    for (size_t k = 0; k < n; ++k)
+      offsets[k] = *step * static_cast<int64_t>(k);
+    return true;
+  }
+  std::optional<Time> over;
+  bool random = false;
+  std::string sp_path = sub(p, "spread");
+  if (sp->v.IsMap()) {
+    Fields g = fields(sp->v, sp_path, {"over", "order"}, "a time or {over: 60s, order: random}");
+    if (!g.ok) return false;
+    if (const Field* o = g.get("over")) {
+      over = time_value(o->v, sub(sp_path, "over"), true);
+    } else {
+      error(sp->v, sp_path, "missing over (the window the actions are spread over)");
+    }
+    if (const Field* o = g.get("order")) {
+      auto s = name(o->v, sub(sp_path, "order"), "selector or random");
+      if (s && (*s == "random" || *s == "selector")) {
+        random = *s == "random";
+      } else if (s) {
+        error(o->v, sub(sp_path, "order"), "expected selector or random, got " + quote(*s));
+        return false;
+      }
+    }
+  } else {
+    over = time_value(sp->v, sp_path, true);
+  }
+  if (!over) return false;
+  if (random) {
+    Rng rng(sc.seed, "timeline-spread", entry);
+    for (size_t k = n; k > 1; --k)
+      std::swap(targets[k - 1], targets[rng.below(k)]);
+  }
+  for (size_t k = 0; k < n; ++k) {
+    // over * k / n without overflow: over < 2^63 us, k < n <= 10^6.
+    const int64_t w = over->micros();
+    offsets[k] = micros((w / int64_t(n)) * int64_t(k) + (w % int64_t(n)) * int64_t(k) / int64_t(n));
+  }
+  return true;
 }
 
 }  // namespace scsim::scenario::detail

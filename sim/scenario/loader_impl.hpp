@@ -89,8 +89,21 @@ struct Loader : YamlReader {
   // load_timeline.cpp
   int agent_ref(const YAML::Node& n, const Fields* f, const std::string& path);
   std::vector<int> node_set(const YAML::Node& n, const std::string& path);
+  // One action's value into `a`; a selector's agents, nodes or GWS nodes into `targets` (in
+  // selector order; empty for forms without one). `entry` keys its random streams.
   bool action_value(const ActionWord& k, const YAML::Node& v, const std::string& path,
-                    model::Action& a);
+                    model::Action& a, std::vector<int>& targets, size_t entry);
+  bool spread(const Fields& f, const std::string& p, std::vector<int>& targets,
+              std::vector<Time>& offsets, size_t entry);
+
+  // load_selectors.cpp
+  bool selector_filtered = false;       // the last agent selector had group/dc/kind/gws
+  std::map<std::string, int> dn_index;  // DN -> agent, built on first use
+  std::vector<int> named_agents(const YAML::Node& n, const std::string& path, bool by_dn);
+  std::vector<int> agent_selector(const YAML::Node& v, const std::string& path, const Fields* f,
+                                  size_t entry);
+  std::vector<int> node_selector(const YAML::Node& n, const std::string& path);
+  std::vector<int> gws_selector(const YAML::Node& n, const std::string& path);
   void timeline(const YAML::Node& n, const std::string& path, std::optional<Time> end);
 };
 

@@ -167,6 +167,13 @@ std::string describe(const YAML::Node& n) {
   return "something else";
 }
 
+std::string yaml_text(const YAML::Node& n) {
+  YAML::Emitter e;
+  e << YAML::Flow << n;
+  std::string s = e.good() ? std::string(e.c_str()) : describe(n);
+  return s.size() > 80 ? s.substr(0, 80) + "..." : s;
+}
+
 std::string sub(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }

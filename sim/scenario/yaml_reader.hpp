@@ -29,6 +29,8 @@ std::string quote(std::string_view s);
 std::string secs(Time t);
 // "nothing", "a map", "a list" or the quoted scalar: what a message says it got.
 std::string describe(const YAML::Node& n);
+// The node in YAML flow style ({group: suport}), cut after 80 bytes: names a selector.
+std::string yaml_text(const YAML::Node& n);
 // Key paths: sub("timeline[3]", "at") = "timeline[3].at"; idx("timeline", 3) = "timeline[3]".
 std::string sub(const std::string& path, const std::string& key);
 std::string idx(const std::string& path, size_t i);
