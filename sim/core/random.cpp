@@ -1,5 +1,7 @@
 #include "core/random.hpp"
 
+#include "core/hash.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -7,12 +9,7 @@
 namespace scsim {
 
 uint64_t hash_name(std::string_view name) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : name) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
+  return fnv1a(name);
 }
 
 uint64_t mix64(uint64_t x) {

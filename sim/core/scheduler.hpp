@@ -34,6 +34,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "core/time.hpp"
 
 namespace scsim {
@@ -432,7 +433,7 @@ class Scheduler {
   uint8_t running_priority_ = 0;
   uint64_t next_seq_ = 0;
   uint64_t executed_ = 0;
-  uint64_t fingerprint_ = 0xcbf29ce484222325ull;
+  uint64_t fingerprint_ = kFnv1aOffset;
   Time time_limit_ = Time::max();
   uint64_t event_limit_ = ~uint64_t(0);
   uint64_t pending_limit_ = ~uint64_t(0);

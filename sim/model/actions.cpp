@@ -81,6 +81,9 @@ void Cluster::Impl::act_call(const Action& a) {
   Time acw = draw_law(P.acw_time_law, P.acw_time_mean, ra);
   Time patience = P.patience_infinite ? Time::max()
                                       : seconds(draw_exponential(rp, P.patience_mean.to_seconds()));
+  if (a.handle) handle = *a.handle;  // a call: action's own durations (the draws are still made)
+  if (a.acw) acw = *a.acw;
+  if (a.patience) patience = *a.patience;
   int g = a.group.empty() ? 0 : group_index_of(a.group);
   call_arrives(a.node >= 0 ? nodes[a.node].dc : a.dc, a.node, g, patience, handle, acw);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,7 +100,8 @@ enum class ActionKind {
   gws_restart,       // gws
   gws_cut,           // gws: its connection to its node cut, both stay up (SC10)
   gws_heal,          // gws
-  call,              // dc (or node), group: one call arrives (handle, patience from params)
+  call,              // dc (or node), group: one call arrives (handle, patience, acw: given or
+                     // drawn from the parameters)
 };
 
 struct Action {
@@ -112,8 +114,11 @@ struct Action {
   bool ready = true;
   bool one_way = false;
   CrashKind crash = CrashKind::host;
-  std::string client;                 // tregister
-  std::string group;                  // call
+  std::string client;  // tregister
+  std::string group;   // call
+  // call: fixed durations instead of the parameters' draws (patience Time::max(): never
+  // abandons); unset: drawn as for any call.
+  std::optional<Time> handle, patience, acw;
   std::vector<int> nodes_a, nodes_b;  // cut / heal
 };
 

@@ -7,6 +7,8 @@
 // of parse_workload, and the trace file is size-checked before libfccp reads it.
 #include "scenario/workload.hpp"
 
+#include "scenario/yaml_reader.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <optional>
 #include <sstream>
 
+#include "core/hash.hpp"
 #include "scenario/csv_input.hpp"
 
 namespace scsim::scenario::detail {
@@ -28,39 +31,6 @@ constexpr size_t kMaxTraceCalls = 20'000'000;
 constexpr size_t kMaxProfile = 100'000;
 constexpr size_t kMaxStreams = 100'000;
 constexpr double kMaxRatePerS = 1e6;
-
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 80)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  if (s.size() > 80) out += "...";
-  return out + "\"";
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i)
-    s += (i ? ", " : "") + v[i];
-  return s;
-}
-
-std::string describe(const YAML::Node& n) {
-  if (!n.IsDefined() || n.IsNull()) return "nothing";
-  if (n.IsMap()) return "a map";
-  if (n.IsSequence()) return "a list";
-  if (n.IsScalar())
-    return "\"" + n.Scalar().substr(0, 40) + (n.Scalar().size() > 40 ? "...\"" : "\"");
-  return "something else";
-}
-
-std::string sub(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-std::string idx(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -115,68 +85,18 @@ double share_below(const Distribution& d, double x) {
   return 0;
 }
 
-struct Field {
-  std::string key;
-  YAML::Node k, v;
-};
-
-struct Parser {
+// Reads the workload section through the shared YAML reader (yaml_reader.hpp).
+struct Parser : YamlReader {
   const WorkloadContext& ctx;
-  const ErrorSink& sink;
-  int count = 0;
 
-  void error(const YAML::Node& n, const std::string& key, const std::string& msg) {
-    int line = 0, col = 0;
-    if (n.IsDefined()) {
-      YAML::Mark m = n.Mark();
-      if (m.line >= 0) line = m.line + 1;
-      if (m.column >= 0) col = m.column + 1;
-    }
-    ++count;
-    sink(ctx.file, line, col, key, msg);
+  Parser(const WorkloadContext& c, const ErrorSink& s) : ctx(c) {
+    file = c.file;
+    sink = s;
   }
 
-  // The fields of a map, rejecting duplicates and unknown keys (with a suggestion).
-  std::optional<std::vector<Field>> fields(const YAML::Node& n, const std::string& path,
-                                           const std::vector<std::string>& allowed,
-                                           const char* expected) {
-    if (!n.IsMap()) {
-      error(n, path, std::string("expected ") + expected + ", got " + describe(n));
-      return std::nullopt;
-    }
-    std::vector<Field> out;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      YAML::Node k = it->first, v = it->second;
-      if (!k.IsScalar()) {
-        error(k, path, "expected a plain key, got " + describe(k));
-        continue;
-      }
-      const std::string& key = k.Scalar();
-      if (std::any_of(out.begin(), out.end(), [&](const Field& f) { return f.key == key; })) {
-        error(k, sub(path, key), "duplicate key " + quote(key));
-        continue;
-      }
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string m = "unknown key " + quote(key);
-        std::string hint = model::did_you_mean(key, allowed);
-        m += hint.empty() ? " (expected one of " + join(allowed) + ")"
-                          : " (did you mean " + quote(hint) + "?)";
-        error(k, sub(path, key), m);
-        continue;
-      }
-      out.push_back(Field{key, k, v});
-    }
-    return out;
-  }
-  static const Field* get(const std::vector<Field>& f, std::string_view key) {
-    for (const auto& x : f) {
-      if (x.key == key) return &x;
-    }
-    return nullptr;
-  }
-
-  std::optional<std::string> scalar(const YAML::Node& n, const std::string& path,
-                                    const char* expected) {
+  // A non-empty scalar ("expected X, got ...").
+  std::optional<std::string> text(const YAML::Node& n, const std::string& path,
+                                  const char* expected) {
     if (!n.IsScalar() || n.Scalar().empty()) {
       error(n, path, std::string("expected ") + expected + ", got " + describe(n));
       return std::nullopt;
@@ -186,23 +106,9 @@ struct Parser {
 
   // A duration in seconds: a number or a time (12.5, 250ms, 5min, 01:30:00).
   std::optional<double> duration_s(const YAML::Node& n, const std::string& path, bool positive) {
-    auto s = scalar(n, path, "a duration such as 180, 2.5s, 250ms or 5min");
-    if (!s) return std::nullopt;
-    std::string low = lower(*s);
-    if (low.find("inf") != std::string::npos || low.find("nan") != std::string::npos) {
-      error(n, path, "duration must be finite, got " + quote(*s));
-      return std::nullopt;
-    }
-    TimeParse p = parse_time(*s);
-    if (!p.value) {
-      error(n, path, p.error);
-      return std::nullopt;
-    }
-    if (positive && *p.value <= Time::zero()) {
-      error(n, path, "expected a duration greater than 0, got " + quote(*s));
-      return std::nullopt;
-    }
-    return p.value->to_seconds();
+    auto t = time_value(n, path, positive, "duration");
+    if (!t) return std::nullopt;
+    return t->to_seconds();
   }
 
   std::optional<Time> instant(const YAML::Node& n, const std::string& path) {
@@ -212,7 +118,7 @@ struct Parser {
   }
 
   std::optional<double> rate(const YAML::Node& n, const std::string& path, const char* unit) {
-    auto s = scalar(n, path, "a rate (a number >= 0)");
+    auto s = text(n, path, "a rate (a number >= 0)");
     if (!s) return std::nullopt;
     auto d = number_of(*s);
     if (!d) {
@@ -256,13 +162,13 @@ struct Parser {
                            (patience ? "none, " : "") +
                            "or a map such as {law: lognormal, mean: 240, sd: 120}";
     auto f = fields(n, path, {"law", "mean", "sd", "k", "shape", "min", "max"}, expected.c_str());
-    if (!f) return std::nullopt;
-    const Field* law = get(*f, "law");
+    if (!f.ok) return std::nullopt;
+    const Field* law = f.get("law");
     if (!law) {
       error(n, path, "missing law (fixed, exponential, lognormal, normal, erlang, gamma, uniform)");
       return std::nullopt;
     }
-    auto ls = scalar(law->v, sub(path, "law"), "a law name");
+    auto ls = text(law->v, sub(path, "law"), "a law name");
     if (!ls) return std::nullopt;
     using K = Distribution::Kind;
     struct LawInfo {
@@ -296,7 +202,7 @@ struct Parser {
     }
     out.d.kind = li->kind;
     bool ok = true;
-    for (const auto& fl : *f) {
+    for (const auto& fl : f.list) {
       if (fl.key == "law") continue;
       if (std::find(li->needs.begin(), li->needs.end(), fl.key) == li->needs.end()) {
         error(fl.k, sub(path, fl.key),
@@ -305,7 +211,7 @@ struct Parser {
       }
     }
     for (const auto& need : li->needs) {
-      const Field* x = get(*f, need);
+      const Field* x = f.get(need);
       if (!x) {
         error(n, path, std::string("law ") + li->name + " needs " + need);
         ok = false;
@@ -313,7 +219,7 @@ struct Parser {
       }
       std::string p = sub(path, need);
       if (need == "k") {
-        auto s = scalar(x->v, p, "a whole number >= 1");
+        auto s = text(x->v, p, "a whole number >= 1");
         auto v = s ? number_of(*s) : std::nullopt;
         if (!v || *v < 1 || *v > 1000 || *v != std::floor(*v)) {
           if (s) error(x->v, p, "expected a whole number from 1 to 1000, got " + quote(*s));
@@ -322,7 +228,7 @@ struct Parser {
           out.d.shape = *v;
         }
       } else if (need == "shape") {
-        auto s = scalar(x->v, p, "a number > 0");
+        auto s = text(x->v, p, "a number > 0");
         auto v = s ? number_of(*s) : std::nullopt;
         if (!v || *v <= 0 || *v > 1e6) {
           if (s) error(x->v, p, "expected a number greater than 0, got " + quote(*s));
@@ -415,14 +321,14 @@ struct Parser {
   }
 
   // Reads handle_time / patience / acw keys of a map into `d`.
-  void durations(const std::vector<Field>& f, const std::string& path, Defaults& d) {
-    if (const Field* x = get(f, "handle_time")) {
+  void durations(const Fields& f, const std::string& path, Defaults& d) {
+    if (const Field* x = f.get("handle_time")) {
       if (auto v = distribution(x->v, sub(path, "handle_time"), "handle_time")) d.handle = v->d;
     }
-    if (const Field* x = get(f, "acw")) {
+    if (const Field* x = f.get("acw")) {
       if (auto v = distribution(x->v, sub(path, "acw"), "acw")) d.acw = v->d;
     }
-    if (const Field* x = get(f, "patience")) {
+    if (const Field* x = f.get("patience")) {
       if (auto v = distribution(x->v, sub(path, "patience"), "patience")) {
         d.never = v->never;
         if (!v->never) d.patience = v->d;
@@ -431,7 +337,7 @@ struct Parser {
   }
 
   std::optional<std::string> unit(const YAML::Node& n, const std::string& path) {
-    auto s = scalar(n, path, "per_hour, per_s or per_interval");
+    auto s = text(n, path, "per_hour, per_s or per_interval");
     if (!s) return std::nullopt;
     if (*s == "per_hour" || *s == "per_s" || *s == "per_interval") return s;
     error(n, path, "expected per_hour, per_s or per_interval, got " + quote(*s));
@@ -467,15 +373,15 @@ struct Parser {
                {"dc", "node", "group", "rate_per_hour", "rate_per_s", "profile", "profile_interval",
                 "profile_unit", "start", "end", "handle_time", "patience", "acw"},
                "a map such as {dc: DC1, group: support, rate_per_hour: 120}");
-    if (!f) return;
-    const int before = count;
+    if (!f.ok) return;
+    const size_t before = reported;
     model::ArrivalStream s;
-    const Field* dc = get(*f, "dc");
-    const Field* nd = get(*f, "node");
+    const Field* dc = f.get("dc");
+    const Field* nd = f.get("node");
     if (dc && nd) {
       error(nd->k, sub(p, "node"), "give either dc or node, not both");
     } else if (dc) {
-      if (auto name = scalar(dc->v, sub(p, "dc"), "a DC name")) {
+      if (auto name = text(dc->v, sub(p, "dc"), "a DC name")) {
         s.dc = find(ctx.dcs, *name);
         if (s.dc < 0 && ctx.names_reliable) {
           error(dc->v, sub(p, "dc"),
@@ -483,7 +389,7 @@ struct Parser {
         }
       }
     } else if (nd) {
-      if (auto name = scalar(nd->v, sub(p, "node"), "a node name")) {
+      if (auto name = text(nd->v, sub(p, "node"), "a node name")) {
         s.node = find(ctx.nodes, *name);
         if (s.node < 0) {
           if (ctx.names_reliable) {
@@ -497,17 +403,17 @@ struct Parser {
     } else {
       error(n, p, "missing dc (the DC whose SIP Proxy takes the calls) or node");
     }
-    if (const Field* g = get(*f, "group")) {
-      if (auto name = scalar(g->v, sub(p, "group"), "a group name")) {
+    if (const Field* g = f.get("group")) {
+      if (auto name = text(g->v, sub(p, "group"), "a group name")) {
         s.group = *name;
         group_check(g->v, sub(p, "group"), *name);
       }
     } else {
       error(n, p, "missing group (the routing group the calls ask for)");
     }
-    const Field* rh = get(*f, "rate_per_hour");
-    const Field* rs = get(*f, "rate_per_s");
-    const Field* pr = get(*f, "profile");
+    const Field* rh = f.get("rate_per_hour");
+    const Field* rs = f.get("rate_per_s");
+    const Field* pr = f.get("profile");
     int given = (rh != nullptr) + (rs != nullptr) + (pr != nullptr);
     if (given == 0) {
       error(n, p, "missing rate_per_hour, rate_per_s or profile");
@@ -523,14 +429,14 @@ struct Parser {
     Time interval = base.profile_interval;
     std::string unit_name = base.profile_unit;
     for (const char* k : {"profile_interval", "profile_unit"}) {
-      if (const Field* x = get(*f, k); x && !pr) {
+      if (const Field* x = f.get(k); x && !pr) {
         error(x->k, sub(p, k), std::string(k) + " applies to a profile only (no profile given)");
       }
     }
-    if (const Field* x = get(*f, "profile_interval")) {
+    if (const Field* x = f.get("profile_interval")) {
       if (auto d = duration_s(x->v, sub(p, "profile_interval"), true)) interval = seconds(*d);
     }
-    if (const Field* x = get(*f, "profile_unit")) {
+    if (const Field* x = f.get("profile_unit")) {
       if (auto u = unit(x->v, sub(p, "profile_unit"))) unit_name = *u;
     }
     if (pr && given == 1) {
@@ -559,10 +465,10 @@ struct Parser {
       }
     }
     s.profile_interval = interval;
-    if (const Field* x = get(*f, "start")) {
+    if (const Field* x = f.get("start")) {
       if (auto t = instant(x->v, sub(p, "start"))) s.start = *t;
     }
-    if (const Field* x = get(*f, "end")) {
+    if (const Field* x = f.get("end")) {
       if (auto t = instant(x->v, sub(p, "end"))) {
         s.end = *t;
         if (s.end <= s.start) {
@@ -577,12 +483,12 @@ struct Parser {
       error(n, p, "rate too high: at most 1000000 calls per second");
     }
     Defaults d = base;
-    durations(*f, p, d);
+    durations(f, p, d);
     s.handle = d.handle;
     s.acw = d.acw;
     s.patience = d.patience;
     s.infinite_patience = d.never;
-    if (count == before) out.streams.push_back(std::move(s));
+    if (reported == before) out.streams.push_back(std::move(s));
   }
 
   void trace(const std::string& rel, const YAML::Node& at, const std::string& path,
@@ -649,15 +555,12 @@ struct Parser {
                    const Defaults& base, model::Workload& out, uint64_t& file_hash) {
     if (auto z = bytes.find('\0'); z != std::string::npos) {
       int line = 1 + static_cast<int>(std::count(bytes.begin(), bytes.begin() + z, '\n'));
-      ++count;
-      sink(tname, line, 0, path, "not a text file (NUL byte); expected a CSV text file");
+      error_at(tname, line, 0, path, "not a text file (NUL byte); expected a CSV text file");
       return;
     }
-    for (unsigned char c : bytes)
-      file_hash = (file_hash ^ c) * 1099511628211ull;
+    file_hash = fnv1a(bytes, file_hash);
     auto row_error = [&](int line, const std::string& key, const std::string& msg) {
-      ++count;
-      sink(tname, line, 0, key, msg);
+      error_at(tname, line, 0, key, msg);
     };
     std::istringstream in(bytes);
     int line = 0;
@@ -690,7 +593,7 @@ struct Parser {
               "too many calls in the trace (the limit is " + std::to_string(kMaxTraceCalls) + ")");
           break;
         }
-        const int before = count;
+        const size_t before = reported;
         model::TraceCall c;
         auto when = [&](const std::string& text, const char* col,
                         bool positive) -> std::optional<Time> {
@@ -738,8 +641,8 @@ struct Parser {
         } else if (base.acw.kind == Distribution::Kind::fixed) {
           c.acw = seconds(base.acw.mean);
         }
-        if (count == before) calls.push_back(std::move(c));
-        if (count >= 100) break;
+        if (reported == before) calls.push_back(std::move(c));
+        if (reported >= 100) break;
       }
     } catch (const io::error::base& e) {
       CsvProblem pr = describe_csv_error(
@@ -760,24 +663,23 @@ struct Parser {
     if (n.IsNull()) return;
     auto f = fields(n, path, {"streams", "trace", "defaults", "profile_interval", "profile_unit"},
                     "a map with streams and/or trace (and optionally defaults)");
-    if (!f) return;
+    if (!f.ok) return;
     Defaults base = from_params();
-    if (const Field* x = get(*f, "profile_interval")) {
+    if (const Field* x = f.get("profile_interval")) {
       if (auto d = duration_s(x->v, sub(path, "profile_interval"), true)) {
         base.profile_interval = seconds(*d);
       }
     }
-    if (const Field* x = get(*f, "profile_unit")) {
+    if (const Field* x = f.get("profile_unit")) {
       if (auto u = unit(x->v, sub(path, "profile_unit"))) base.profile_unit = *u;
     }
-    if (const Field* x = get(*f, "defaults")) {
+    if (const Field* x = f.get("defaults")) {
       std::string dp = sub(path, "defaults");
-      if (auto df = fields(x->v, dp, {"handle_time", "patience", "acw"},
-                           "a map with handle_time, patience, acw")) {
-        durations(*df, dp, base);
-      }
+      Fields df = fields(x->v, dp, {"handle_time", "patience", "acw"},
+                         "a map with handle_time, patience, acw");
+      if (df.ok) durations(df, dp, base);
     }
-    if (const Field* x = get(*f, "streams")) {
+    if (const Field* x = f.get("streams")) {
       std::string sp = sub(path, "streams");
       if (!x->v.IsSequence()) {
         error(x->v, sp,
@@ -790,12 +692,12 @@ struct Parser {
         size_t i = 0;
         for (auto it = x->v.begin(); it != x->v.end(); ++it, ++i) {
           stream(*it, idx(sp, i), base, out);
-          if (count >= 100) return;
+          if (reported >= 100) return;
         }
       }
     }
-    if (const Field* x = get(*f, "trace")) {
-      if (auto s = scalar(x->v, sub(path, "trace"), "a CSV file path")) {
+    if (const Field* x = f.get("trace")) {
+      if (auto s = text(x->v, sub(path, "trace"), "a CSV file path")) {
         trace(*s, x->v, sub(path, "trace"), base, out, file_hash);
       }
     }
@@ -806,7 +708,7 @@ struct Parser {
 
 void parse_workload(const YAML::Node& n, const std::string& path, const WorkloadContext& ctx,
                     model::Workload& out, uint64_t& file_hash, const ErrorSink& error) {
-  Parser p{ctx, error};
+  Parser p(ctx, error);
   try {
     p.run(n, path, out, file_hash);
   } catch (const std::exception& e) {

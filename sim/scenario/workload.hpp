@@ -12,10 +12,7 @@
 
 #include "model/calls.hpp"
 #include "model/params.hpp"
-
-namespace YAML {
-class Node;
-}
+#include "scenario/yaml_reader.hpp"
 
 namespace scsim::scenario::detail {
 
@@ -32,10 +29,6 @@ struct WorkloadContext {
   // In-memory files by resolved path (load_scenario_text); null: files are read from disk.
   const std::map<std::string, std::string>* files = nullptr;
 };
-
-// file, line, column (1-based, 0 unknown), key path, message.
-using ErrorSink =
-    std::function<void(const std::string&, int, int, const std::string&, const std::string&)>;
 
 // Parses `n` (the value of `workload:`, key path `path`) into `out`. A trace file's bytes are
 // folded into `file_hash` (FNV-1a 64). Every problem is reported through `error`.

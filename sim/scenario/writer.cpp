@@ -1,19 +1,16 @@
 #include "scenario/writer.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
 
 #include "model/params.hpp"
+#include "scenario/vocabulary.hpp"
 
 namespace scsim::scenario {
 namespace {
@@ -60,58 +57,48 @@ const char* crash_kind(model::CrashKind k) {
 }  // namespace
 
 std::string action_to_yaml(const model::ClusterSpec& spec, const model::Action& a) {
-  using K = model::ActionKind;
+  const ActionWord& w = action_word(a.kind);
   auto agent = [&] { return q(spec.agents.at(static_cast<size_t>(a.agent)).name); };
   auto node = [&] { return q(spec.nodes.at(static_cast<size_t>(a.node)).name); };
-  auto gws = [&] { return q(spec.gws.at(static_cast<size_t>(a.gws)).name); };
+  auto dc = [&] { return q(spec.dcs.at(static_cast<size_t>(a.dc)).name); };
   std::string v;
-  switch (a.kind) {
-    case K::phone_on:
-    case K::phone_off:
-    case K::phone_unregister:
-    case K::agent_logout:
-    case K::agent_ready:
-    case K::agent_not_ready:
-    case K::wwe_logout:
-    case K::wwe_disconnect:
-    case K::wwe_reconnect:
+  switch (w.form) {
+    case Form::agent:
       v = "{agent: " + agent() + "}";
       break;
-    case K::phone_move:
-      v = "{agent: " + agent() + ", dc: " + q(spec.dcs.at(static_cast<size_t>(a.dc)).name) + "}";
+    case Form::agent_dc:
+      v = "{agent: " + agent() + ", dc: " + dc() + "}";
       break;
-    case K::agent_login:
-    case K::wwe_login:
+    case Form::agent_ready:
       v = "{agent: " + agent() + ", ready: " + (a.ready ? "true" : "false") + "}";
       break;
-    case K::tregister:
+    case Form::agent_node_client:
       v = "{agent: " + agent() + ", node: " + node() + ", client: " + q(a.client) + "}";
       break;
-    case K::cut:
-    case K::heal:
+    case Form::pairs:
       v = "{a: " + node_list(spec, a.nodes_a) + ", b: " + node_list(spec, a.nodes_b) +
           ", one_way: " + (a.one_way ? "true" : "false") + "}";
       break;
-    case K::crash:
+    case Form::crash:
       v = "{node: " + node() + ", kind: " + crash_kind(a.crash) + "}";
       break;
-    case K::restart:
+    case Form::node:
       v = "{node: " + node() + "}";
       break;
-    case K::gws_fail:
-    case K::gws_restart:
-    case K::gws_cut:
-    case K::gws_heal:
-      v = "{gws: " + gws() + "}";
+    case Form::gws:
+      v = "{gws: " + q(spec.gws.at(static_cast<size_t>(a.gws)).name) + "}";
       break;
-    case K::call:
-      v = std::string("{") +
-          (a.node >= 0 ? "node: " + node()
-                       : "dc: " + q(spec.dcs.at(static_cast<size_t>(a.dc)).name)) +
-          ", group: " + q(a.group) + "}";
+    case Form::call:
+      v = std::string("{") + (a.node >= 0 ? "node: " + node() : "dc: " + dc()) +
+          ", group: " + q(a.group);
+      if (a.handle) v += ", handle: " + t(*a.handle);
+      if (a.acw) v += ", acw: " + t(*a.acw);
+      if (a.patience)
+        v += ", patience: " + (*a.patience == Time::max() ? q("infinite") : t(*a.patience));
+      v += "}";
       break;
   }
-  return "{at: " + t(a.at) + ", " + model::to_string(a.kind) + ": " + v + "}";
+  return "{at: " + t(a.at) + ", " + w.name + ": " + v + "}";
 }
 
 std::string scenario_to_yaml(const Scenario& sc, const std::string& comment) {
@@ -220,55 +207,6 @@ std::string save_scenario(const std::string& path, const Scenario& sc, const std
   f.close();
   if (!f) return "cannot write " + path;
   return {};
-}
-
-ActionsResult load_actions(const Scenario& base, const std::string& path) {
-  ActionsResult out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    out.errors.push_back(LoadError{path, 0, 0, "", "cannot open the actions file"});
-    return out;
-  }
-  std::string actions((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // The actions are read by the scenario loader itself, against the base scenario's names:
-  // the base written without its timeline, followed by the actions file's `timeline:`.
-  Scenario head = base;
-  head.timeline.clear();
-  head.cluster.workload = {};  // only the names matter here
-  std::string text = scenario_to_yaml(head);
-  text.erase(text.rfind("timeline: []\n"));
-  const int head_lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-  text += actions;
-  if (!text.empty() && text.back() != '\n') text += '\n';
-
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text)
-    h = (h ^ c) * 0x100000001b3ull;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path tmp = fs::temp_directory_path(ec) / ("scsim-actions-" + std::to_string(::getpid()) +
-                                                "-" + std::to_string(h) + ".yaml");
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << text;
-    if (!f) {
-      out.errors.push_back(LoadError{path, 0, 0, "", "cannot write " + tmp.string()});
-      return out;
-    }
-  }
-  LoadResult r = load_scenario(tmp.string());
-  fs::remove(tmp, ec);
-  if (r.scenario) {
-    out.actions = std::move(r.scenario->timeline);
-    return out;
-  }
-  for (auto e : r.errors) {
-    e.file = path;
-    e.line = e.line > head_lines ? e.line - head_lines : 0;
-    if (e.line == 0) e.column = 0;
-    out.errors.push_back(std::move(e));
-  }
-  return out;
 }
 
 }  // namespace scsim::scenario

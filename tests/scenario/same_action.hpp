@@ -23,6 +23,9 @@ inline void check_same_action(const model::Action& a, const model::Action& b) {
   CHECK(a.group == b.group);
   CHECK(a.nodes_a == b.nodes_a);
   CHECK(a.nodes_b == b.nodes_b);
+  CHECK(a.handle == b.handle);
+  CHECK(a.patience == b.patience);
+  CHECK(a.acw == b.acw);
 }
 
 }  // namespace scsim::test

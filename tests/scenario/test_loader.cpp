@@ -280,7 +280,8 @@ TEST_CASE("The loader reports all errors of a file at once") {
   REQUIRE(r.errors.size() == 3);
   CHECK(r.errors[0].key == "timeline[0].phone_on");
   CHECK(r.errors[1].key == "timeline[1].crash.node");
-  CHECK(r.errors[1].message == "unknown node \"N7\" (nodes are N1, N2, N3, N4)");
+  CHECK(r.errors[1].message ==
+        "unknown node or DC \"N7\" (nodes are N1, N2, N3, N4; DCs are DC1, DC2)");
   CHECK(r.errors[2].key == "timeline[2].cut.between[1]");
   CHECK(r.errors[0].to_string().find("s.yaml:15:23: timeline[0].phone_on: unknown agent") !=
         std::string::npos);
