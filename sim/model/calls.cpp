@@ -13,50 +13,6 @@
 
 namespace scsim::model {
 
-const char* to_string(CallOutcome o) {
-  switch (o) {
-    case CallOutcome::answered_local:
-      return "answered_local";
-    case CallOutcome::answered_remote:
-      return "answered_remote";
-    case CallOutcome::abandoned:
-      return "abandoned";
-    case CallOutcome::routing_failure:
-      return "routing_failure";
-    case CallOutcome::lost_node_failure:
-      return "lost_node_failure";
-    case CallOutcome::in_progress:
-      return "in_progress";
-  }
-  return "?";
-}
-
-const char* to_string(FailCause c) {
-  switch (c) {
-    case FailCause::stale_view:
-      return "stale_view";
-    case FailCause::race:
-      return "race";
-    case FailCause::collision:
-      return "collision";
-    case FailCause::no_answer:
-      return "no_answer";
-  }
-  return "?";
-}
-
-const char* to_string(RoutingFailureCause c) {
-  switch (c) {
-    case RoutingFailureCause::none:
-      return "";
-    case RoutingFailureCause::no_target:
-      return "no_target";
-    case RoutingFailureCause::redirection_limit:
-      return "redirection_limit";
-  }
-  return "?";
-}
-
 namespace {
 Time draw_duration(const Distribution& d, Rng& r) {
   return seconds(std::max(0.0, d.draw(r)));

@@ -58,6 +58,37 @@ enum class Ev : uint32_t {
 enum Prio : uint8_t { kFault = 0, kDelivery = 1, kTimer = 2, kAction = 3, kRouting = 4 };
 
 enum class MsgKind { update, release, drop, snapshot, claim_request, retained };
+const char* msg_kind_name(MsgKind k);  // names.cpp
+
+// The first multiple of step at or after t (periodic checks: R15, R41, R42).
+inline Time ceil_multiple(Time t, Time step) {
+  if (step <= Time::zero()) return t;
+  int64_t s = step.micros();
+  int64_t k = (t.micros() + s - 1) / s;
+  return micros(k * s);
+}
+
+// Actions of the fault class run first at an instant (DOMAIN "same instant").
+inline bool is_fault(ActionKind k) {
+  switch (k) {
+    case ActionKind::cut:
+    case ActionKind::heal:
+    case ActionKind::crash:
+    case ActionKind::restart:
+    case ActionKind::phone_on:
+    case ActionKind::phone_off:
+    case ActionKind::phone_move:
+    case ActionKind::gws_fail:
+    case ActionKind::gws_restart:
+    case ActionKind::gws_cut:
+    case ActionKind::gws_heal:
+    case ActionKind::wwe_disconnect:
+    case ActionKind::wwe_reconnect:
+      return true;
+    default:
+      return false;
+  }
+}
 
 struct SnapEntry {
   int dn;
@@ -478,5 +509,26 @@ struct Cluster::Impl {
   void agent_request(int d, ActionKind k, bool ready);
   void schedule_relogin(int d, Time from);
 };
+
+// The truth before and after f; emits the truth and ownership changes it made.
+template <class F>
+void Cluster::Impl::with_truth(int d, OwnershipCause cause, F&& f) {
+  DnView before = truth_view(d);
+  f();
+  DnView after = truth_view(d);
+  truth_owner_cache[d] = after.owner;
+  last_agent[d] = after.agent;
+  last_ready_since[d] = after.ready_since;
+  if (before == after) return;
+  Time now = sched.now();
+  for (Observer* o : observers)
+    o->on_dn_view(DnViewChange{now, ViewLevel::truth, -1, d, before, after});
+  if (before.owner != after.owner) {
+    OwnershipCause c = cause;
+    if (after.owner < 0 && (c != OwnershipCause::expiry)) c = OwnershipCause::release;
+    for (Observer* o : observers)
+      o->on_ownership(OwnershipChange{now, d, before.owner, after.owner, c});
+  }
+}
 
 }  // namespace scsim::model

@@ -1,0 +1,202 @@
+// Every readable name of the model's enums (to_string), the TC message kinds and the event
+// kinds: one table per enum, in one place.
+#include "model/cluster_impl.hpp"
+
+namespace scsim::model {
+
+const char* to_string(AgentState s) {
+  switch (s) {
+    case AgentState::logged_out:
+      return "LoggedOut";
+    case AgentState::not_ready:
+      return "NotReady";
+    case AgentState::ready:
+      return "Ready";
+    case AgentState::reserved:
+      return "Reserved";
+    case AgentState::ringing:
+      return "Ringing";
+    case AgentState::talking:
+      return "Talking";
+    case AgentState::acw:
+      return "ACW";
+  }
+  return "?";
+}
+
+const char* to_string(ViewLevel l) {
+  switch (l) {
+    case ViewLevel::truth:
+      return "truth";
+    case ViewLevel::view:
+      return "view";
+    case ViewLevel::stat:
+      return "stat";
+  }
+  return "?";
+}
+
+const char* to_string(LinkEndState s) {
+  switch (s) {
+    case LinkEndState::up:
+      return "up";
+    case LinkEndState::cut_undeclared:
+      return "cut_undeclared";
+    case LinkEndState::declared_lost:
+      return "declared_lost";
+    case LinkEndState::resyncing:
+      return "resyncing";
+    case LinkEndState::peer_down:
+      return "peer_down";
+  }
+  return "?";
+}
+
+const char* to_string(OwnershipCause c) {
+  switch (c) {
+    case OwnershipCause::registration:
+      return "registration";
+    case OwnershipCause::move:
+      return "move";
+    case OwnershipCause::crash_recovery:
+      return "crash_recovery";
+    case OwnershipCause::gws_failover:
+      return "gws_failover";
+    case OwnershipCause::release:
+      return "release";
+    case OwnershipCause::drop:
+      return "drop";
+    case OwnershipCause::split_brain:
+      return "split_brain";
+    case OwnershipCause::expiry:
+      return "expiry";
+  }
+  return "?";
+}
+
+const char* msg_kind_name(MsgKind k) {
+  switch (k) {
+    case MsgKind::update:
+      return "update";
+    case MsgKind::release:
+      return "release";
+    case MsgKind::drop:
+      return "drop";
+    case MsgKind::snapshot:
+      return "snapshot";
+    case MsgKind::claim_request:
+      return "claim_request";
+    case MsgKind::retained:
+      return "retained";
+  }
+  return "?";
+}
+
+const char* to_string(ActionKind k) {
+  switch (k) {
+    case ActionKind::phone_on:
+      return "phone_on";
+    case ActionKind::phone_off:
+      return "phone_off";
+    case ActionKind::phone_move:
+      return "phone_move";
+    case ActionKind::phone_unregister:
+      return "phone_unregister";
+    case ActionKind::agent_login:
+      return "agent_login";
+    case ActionKind::agent_logout:
+      return "agent_logout";
+    case ActionKind::agent_ready:
+      return "agent_ready";
+    case ActionKind::agent_not_ready:
+      return "agent_not_ready";
+    case ActionKind::wwe_login:
+      return "wwe_login";
+    case ActionKind::wwe_logout:
+      return "wwe_logout";
+    case ActionKind::wwe_disconnect:
+      return "wwe_disconnect";
+    case ActionKind::wwe_reconnect:
+      return "wwe_reconnect";
+    case ActionKind::tregister:
+      return "tregister";
+    case ActionKind::cut:
+      return "cut";
+    case ActionKind::heal:
+      return "heal";
+    case ActionKind::crash:
+      return "crash";
+    case ActionKind::restart:
+      return "restart";
+    case ActionKind::gws_fail:
+      return "gws_fail";
+    case ActionKind::gws_restart:
+      return "gws_restart";
+    case ActionKind::gws_cut:
+      return "gws_cut";
+    case ActionKind::gws_heal:
+      return "gws_heal";
+    case ActionKind::call:
+      return "call";
+  }
+  return "?";
+}
+
+const char* Cluster::event_name(uint32_t kind) {
+  static const char* const names[] = {
+      "action",          "tc_deliver",   "ss_deliver",   "request_arrive", "reg_expiry",
+      "addp_declare",    "tc_retry",     "link_up",      "phone_refresh",  "proxy_detect",
+      "proxy_take_back", "dn_probe",     "grace_expire", "gws_reconnect",  "wwe_window_end",
+      "agent_relogin",   "retry_reach",  "gws_declare",  "stream_arrival", "trace_arrival",
+      "route",           "offer_arrive", "offer_fail",   "offer_timeout",  "answer",
+      "call_end",        "acw_end",      "patience",     "router_timeout", "held_end"};
+  static_assert(sizeof(names) / sizeof(names[0]) == size_t(Ev::held_end) + 1,
+                "every event kind has a name");
+  return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+const char* to_string(CallOutcome o) {
+  switch (o) {
+    case CallOutcome::answered_local:
+      return "answered_local";
+    case CallOutcome::answered_remote:
+      return "answered_remote";
+    case CallOutcome::abandoned:
+      return "abandoned";
+    case CallOutcome::routing_failure:
+      return "routing_failure";
+    case CallOutcome::lost_node_failure:
+      return "lost_node_failure";
+    case CallOutcome::in_progress:
+      return "in_progress";
+  }
+  return "?";
+}
+
+const char* to_string(FailCause c) {
+  switch (c) {
+    case FailCause::stale_view:
+      return "stale_view";
+    case FailCause::race:
+      return "race";
+    case FailCause::collision:
+      return "collision";
+    case FailCause::no_answer:
+      return "no_answer";
+  }
+  return "?";
+}
+
+const char* to_string(RoutingFailureCause c) {
+  switch (c) {
+    case RoutingFailureCause::none:
+      return "";
+    case RoutingFailureCause::no_target:
+      return "no_target";
+    case RoutingFailureCause::redirection_limit:
+      return "redirection_limit";
+  }
+  return "?";
+}
+
+}  // namespace scsim::model

@@ -1,0 +1,228 @@
+// Partitions and links (DOMAIN §3.5): cuts and heals, held updates (R28, R31), ADDP
+// declaration, reconnect retries and the link coming up with its resync (R33, R43).
+#include <algorithm>
+#include <cassert>
+
+#include "model/cluster_impl.hpp"
+
+namespace scsim::model {
+
+bool Cluster::Impl::dir_cut(int from, int to) const {
+  const Pair& p = pair(from, to);
+  return from < to ? p.cut_ab : p.cut_ba;
+}
+
+bool Cluster::Impl::broken(int a, int b) const {
+  const Pair& p = pair(a, b);
+  return p.cut_ab || p.cut_ba || !nodes[a].alive || !nodes[b].alive;
+}
+
+bool Cluster::Impl::tc_usable(int from, int to) const {
+  return end(from, to).state != LinkEndState::declared_lost &&
+         end(to, from).state != LinkEndState::declared_lost;
+}
+
+void Cluster::Impl::schedule_declare(int n, int p) {
+  LinkEnd& e = end(n, p);
+  double u = 0;
+  switch (P.addp_detection_model) {
+    case AddpDetection::uniform:
+      u = rng("addp", uint64_t(n) * 4096 + uint64_t(p)).uniform01();
+      break;
+    case AddpDetection::min:
+      u = 0;
+      break;
+    case AddpDetection::max:
+      u = 1;
+      break;
+  }
+  Time at = sched.now() + seconds(P.addp_timeout.to_seconds() * (1.0 + u));
+  sched.schedule_at(at, kTimer, Event{uint32_t(Ev::addp_declare), uint32_t(n * N + p), e.gen});
+}
+
+void Cluster::Impl::schedule_retry(int n, int p, Time at) {
+  sched.schedule_at(at, kTimer, Event{uint32_t(Ev::tc_retry), uint32_t(n * N + p), end(n, p).gen});
+}
+
+void Cluster::Impl::update_pair(int a, int b) {
+  if (a == b) return;
+  Pair& pr = pair(a, b);
+  bool now_broken = broken(a, b);
+  Time now = sched.now();
+  auto set_state = [&](int x, int y, LinkEndState s) {
+    LinkEnd& e = end(x, y);
+    if (e.state == s) return;
+    LinkEndState before = e.state;
+    e.state = s;
+    for (Observer* o : observers)
+      o->on_link(LinkChange{now, x, y, before, s});
+  };
+  // Channels: hold or release per direction.
+  for (int dir = 0; dir < 2; ++dir) {
+    int from = dir == 0 ? a : b, to = dir == 0 ? b : a;
+    Channel& ch = chan(from, to);
+    bool blocked = dir_cut(from, to) || !nodes[from].alive || !nodes[to].alive;
+    if (!tc_usable(from, to)) {
+      ch.q.clear();
+      ++ch.epoch;
+      continue;
+    }
+    if (blocked) {
+      // R31: an update in flight at the instant of a cut counts as sent on the cut link.
+      bool any_live = false;
+      for (auto& m : ch.q) {
+        if (!m.held) any_live = true;
+        m.held = true;
+      }
+      if (any_live) ++ch.epoch;
+    } else if (!ch.q.empty() && ch.q.front().held) {
+      // R28: cut over before any declaration: held updates arrive d after the cut ends.
+      ++ch.epoch;
+      ch.last_deliver = Time::zero();
+      for (auto& m : ch.q) {
+        m.held = false;
+        Time extra = Time::zero();
+        if (m.kind == MsgKind::snapshot && m.snapshot) {
+          extra = P.resync_per_dn * int64_t(m.snapshot->size());
+        }
+        Time at = std::max(now + d(from, to) + extra, ch.last_deliver);
+        m.deliver_at = at;
+        ch.last_deliver = at;
+        sched.schedule_at(at, kDelivery,
+                          Event{uint32_t(Ev::tc_deliver), uint32_t(from * N + to), ch.epoch});
+      }
+    }
+  }
+  if (now_broken && !pr.broken_prev) {
+    // A link-up or a retry in flight no longer gets through.
+    ++pr.gen;
+    pr.link_up_pending = false;
+    calls_on_cut(a, b);
+    for (int x : {a, b}) {
+      int y = x == a ? b : a;
+      if (!nodes[x].alive) continue;
+      LinkEnd& e = end(x, y);
+      if (e.state == LinkEndState::up || e.state == LinkEndState::resyncing) {
+        ++e.gen;
+        set_state(x, y, LinkEndState::cut_undeclared);
+        schedule_declare(x, y);
+      }
+    }
+  } else if (!now_broken && pr.broken_prev) {
+    for (int x : {a, b}) {
+      int y = x == a ? b : a;
+      LinkEnd& e = end(x, y);
+      if (e.state == LinkEndState::cut_undeclared) {
+        // R31: a declaration falling after the cut ended does not happen (unless the other
+        // end has declared: then this end declares when its retry reaches it).
+        ++e.gen;
+        set_state(x, y, LinkEndState::up);
+      }
+    }
+    if (tc_usable(a, b)) {
+      // R28/R36: the held updates (a call's end among them) get through after all, d after
+      // the cut ends, behind the other held updates.
+      for (int x : {a, b}) {
+        int y = x == a ? b : a;
+        if (stuck.count({x, y})) {
+          sched.schedule_at(now + d(y, x), kDelivery,
+                            Event{uint32_t(Ev::held_end), uint32_t(x * N + y), 0});
+        }
+      }
+    }
+  }
+  pr.broken_prev = now_broken;
+}
+
+void Cluster::Impl::declare(int n, int p) {
+  LinkEnd& e = end(n, p);
+  if (e.state == LinkEndState::declared_lost || !nodes[n].alive) return;
+  Time now = sched.now();
+  LinkEndState before = e.state;
+  e.state = LinkEndState::declared_lost;
+  e.declared_at = now;
+  ++e.gen;
+  for (Observer* o : observers)
+    o->on_link(LinkChange{now, n, p, before, e.state});
+  // R28: from now on every update on the link is lost until it is up again.
+  for (int dir = 0; dir < 2; ++dir) {
+    Channel& ch = dir == 0 ? chan(n, p) : chan(p, n);
+    ch.q.clear();
+    ++ch.epoch;
+  }
+  // A pending link-up (the peer's retry already in flight) still stands: the pair is whole.
+  // R21/R22: every DN n believes p owns goes OOS in view_n after the grace.
+  if (P.oos_grace_after_link_loss > Time::zero()) {
+    sched.schedule_after(P.oos_grace_after_link_loss, kTimer,
+                         Event{uint32_t(Ev::grace_expire), uint32_t(n * N + p), e.gen});
+  } else {
+    for (int d = 0; d < D; ++d) {
+      DnView v = nodes[n].view[d];
+      if (v.owner == p && v.in_service) {
+        v.in_service = false;
+        set_view(n, d, v);
+      }
+    }
+  }
+  schedule_retry(n, p, now + P.tc_reconnect_interval);
+  // R38: agents held by calls of a crashed node are freed when it is declared lost.
+  auto fit = free_on_declare.find({n, p});
+  if (fit != free_on_declare.end()) {
+    std::vector<HeldAgent> held = std::move(fit->second);
+    free_on_declare.erase(fit);
+    release_held(n, std::move(held));  // ACW, then Ready (R38, R65)
+  }
+}
+
+void Cluster::Impl::link_up(int a, int b) {
+  Pair& pr = pair(a, b);
+  pr.link_up_pending = false;
+  if (broken(a, b)) return;
+  Time now = sched.now();
+  for (int x : {a, b}) {
+    int y = x == a ? b : a;
+    LinkEnd& e = end(x, y);
+    ++e.gen;  // stops retries
+    LinkEndState before = e.state;
+    e.state = LinkEndState::resyncing;
+    e.declared_at = now;  // the link's last "came up" instant (R67)
+    for (Observer* o : observers)
+      o->on_link(LinkChange{now, x, y, before, e.state});
+  }
+  for (int x : {a, b}) {
+    int y = x == a ? b : a;
+    chan(x, y).last_deliver = Time::zero();
+    auto snap = std::make_shared<std::vector<SnapEntry>>();
+    for (int d = 0; d < D; ++d) {
+      const Claim& c = claim(x, d);
+      if (!c.active) continue;
+      DnView st = nodes[x].view[d];
+      st.claim_time = c.claim_time;  // R25: each entry carries the last accepted registration
+      snap->push_back(SnapEntry{d, st, c.claim_start});
+    }
+    Msg m;
+    m.kind = MsgKind::snapshot;
+    m.snapshot = snap;
+    send(x, y, m);
+  }
+}
+
+void Cluster::Impl::tc_retry_now(int n, int p) {
+  // A reconnect attempt by n: if the pair is whole, the other end declares when it reaches it
+  // (if it has not yet), and the link is up one round trip after the attempt (R31, R33, R43).
+  if (broken(n, p)) return;
+  Time now = sched.now();
+  if (end(p, n).state != LinkEndState::declared_lost) {
+    sched.schedule_at(now + d(n, p), kDelivery,
+                      Event{uint32_t(Ev::retry_reach), uint32_t(p * N + n), pair(n, p).gen});
+  }
+  Pair& pr = pair(n, p);
+  if (!pr.link_up_pending) {
+    pr.link_up_pending = true;
+    int a = std::min(n, p), b = std::max(n, p);
+    sched.schedule_at(now + d(n, p) + d(p, n), kDelivery,
+                      Event{uint32_t(Ev::link_up), uint32_t(a * N + b), pr.gen});
+  }
+}
+
+}  // namespace scsim::model

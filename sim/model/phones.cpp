@@ -1,0 +1,58 @@
+// SIP phones and proxies (R4, R13, R15, R41, R42): REGISTER, refresh and proxy choice.
+#include <algorithm>
+#include <cassert>
+
+#include "model/cluster_impl.hpp"
+
+namespace scsim::model {
+
+int Cluster::Impl::proxy_pick(int dc, int d) {
+  Proxy& px = proxies[dc];
+  Phone& ph = phones[d];
+  if (P.register_node_selection == RegisterNodeSelection::sticky && ph.sticky >= 0) {
+    for (size_t i = 0; i < px.nodes.size(); ++i) {
+      if (px.nodes[i] == ph.sticky && px.believed_alive[i]) return ph.sticky;
+    }
+  }
+  std::vector<int> alive;
+  for (size_t i = 0; i < px.nodes.size(); ++i) {
+    if (px.believed_alive[i]) alive.push_back(px.nodes[i]);
+  }
+  if (alive.empty()) return -1;
+  int pick = alive[px.rr_register % alive.size()];
+  ++px.rr_register;
+  ph.sticky = pick;
+  if (ph.first_node < 0) ph.first_node = pick;
+  return pick;
+}
+
+void Cluster::Impl::phone_send_register(int d, bool expires0) {
+  Phone& ph = phones[d];
+  Time now = sched.now();
+  ++ph.gen;
+  int node = proxy_pick(ph.dc, d);
+  auto retry = [&] {
+    sched.schedule_at(now + P.register_retry_interval, kAction,
+                      Event{uint32_t(Ev::phone_refresh), uint32_t(d), ph.gen});
+  };
+  if (node < 0 || !nodes[node].alive) {
+    // R42: rejected, or sent to a dead node the proxy has not noticed: fails at once.
+    if (!expires0) retry();
+    return;
+  }
+  Request r;
+  r.kind = ActionKind::phone_on;
+  r.dn = d;
+  r.node = node;
+  r.unregister = expires0;
+  r.register_dn = !expires0;
+  r.sent = now;
+  post_request(r);
+  if (!expires0) {
+    // R13: next REGISTER register_refresh_ratio x register_expires after this one.
+    Time next = now + seconds(P.register_refresh_ratio * P.register_expires.to_seconds());
+    sched.schedule_at(next, kAction, Event{uint32_t(Ev::phone_refresh), uint32_t(d), ph.gen});
+  }
+}
+
+}  // namespace scsim::model
