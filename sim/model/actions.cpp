@@ -13,7 +13,13 @@ void Cluster::Impl::run_action(const Action& a) {
     if (g < 0 || !gws[g].alive || gws[g].node < 0) return false;
     r.node = gws[g].node;
     r.gws = g;
+    r.gws_conn = gws[g].conn;
     r.sent = now;
+    if (gws[g].cut) {
+      // R28: held back on the cut connection; lost for good once either end declares it.
+      if (!gws[g].declared_gws && !gws[g].declared_node) gws[g].held.push_back(r);
+      return true;
+    }
     post_request(r);
     return true;
   };
@@ -41,9 +47,14 @@ void Cluster::Impl::run_action(const Action& a) {
     case ActionKind::phone_move: {
       Phone& ph = phones[d];
       ph.dc = a.dc;
-      ph.sticky = -1;
       ph.on = true;
       phone_send_register(d, false);
+      break;
+    }
+    case ActionKind::phone_register: {
+      // R13 (MODEL.md choice 80): an extra REGISTER now; the refresh timer restarts from it. A
+      // switched-off phone sends nothing.
+      if (phones[d].on) phone_send_register(d, false);
       break;
     }
     case ActionKind::phone_unregister: {
@@ -73,6 +84,7 @@ void Cluster::Impl::run_action(const Action& a) {
       Session& s = sessions[d];
       s.exists = true;
       s.logged_in = true;
+      s.relogin_pending = false;
       s.connected = true;
       s.ready = a.ready;
       if (s.gws < 0) s.gws = spec.agents[d].gws;
@@ -95,6 +107,8 @@ void Cluster::Impl::run_action(const Action& a) {
     case ActionKind::wwe_logout: {
       Session& s = sessions[d];
       s.logged_in = false;
+      s.relogin_pending = false;
+      ++s.nginx_gen;
       ++s.gen;
       // R46: GWS logs the agent out and unregisters the DN.
       Request r;
@@ -156,6 +170,7 @@ void Cluster::Impl::run_action(const Action& a) {
       touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
       for (auto [x, y] : touched)
         update_pair(x, y);
+      gws_cut_by_pairs(a, cut);
       break;
     }
     case ActionKind::crash: {
@@ -198,6 +213,7 @@ void Cluster::Impl::run_action(const Action& a) {
         if (gws[g].node != n || !gws[g].alive) continue;
         Gws& gw = gws[g];
         ++gw.cut_gen;
+        gw.lost_conn = gw.conn;
         double u = P.addp_detection_model == AddpDetection::uniform
                        ? rng("addp-gws", uint64_t(g) * 2).uniform01()
                        : (P.addp_detection_model == AddpDetection::max ? 1.0 : 0.0);
@@ -245,15 +261,17 @@ void Cluster::Impl::run_action(const Action& a) {
       Gws& gw = gws[g];
       if (!gw.alive) break;
       gw.alive = false;
+      gw.held.clear();
       ++gw.gen;
       ++gw.cut_gen;
+      gw.lost_conn = gw.conn;
       int n = gw.node;
       gw.prev_node = n;
       gw.node = -1;
       // R49: the WWE sessions on it move through NGINX; agents log in again later.
       for (int dd = 0; dd < D; ++dd) {
         Session& s = sessions[dd];
-        if (s.exists && s.gws == g && s.logged_in) {
+        if (s.exists && s.gws == g && (s.logged_in || s.relogin_pending)) {
           Time delay = draw_law(P.agent_relogin_delay_law, P.agent_relogin_delay,
                                 rng("relogin", uint64_t(dd)));
           bool ready = s.ready;
@@ -280,22 +298,12 @@ void Cluster::Impl::run_action(const Action& a) {
       gws_connect(a.gws);
       break;
     }
-    case ActionKind::gws_cut: {
-      Gws& gw = gws[a.gws];
-      if (!gw.alive || gw.node < 0 || gw.cut) break;
-      gw.cut = true;
-      ++gw.cut_gen;
-      int n = gw.node;
-      for (int side = 0; side < 2; ++side) {
-        double u = P.addp_detection_model == AddpDetection::uniform
-                       ? rng("addp-gws", uint64_t(a.gws) * 2 + side).uniform01()
-                       : (P.addp_detection_model == AddpDetection::max ? 1.0 : 0.0);
-        sched.schedule_at(now + seconds(P.addp_timeout.to_seconds() * (1.0 + u)), kTimer,
-                          Event{uint32_t(Ev::gws_declare), uint32_t(a.gws),
-                                (uint64_t(side) << 32) | (uint64_t(n) << 40) | gw.cut_gen});
-      }
+    case ActionKind::gws_cut:
+      gws_set_cut(a.gws, true);
       break;
-    }
+    case ActionKind::gws_heal:
+      gws_set_cut(a.gws, false);
+      break;
     case ActionKind::call: {
       // A scripted call: handle, ACW and patience from the parameters, drawn from the call's
       // own streams (keyed by its place in the timeline).
@@ -310,13 +318,6 @@ void Cluster::Impl::run_action(const Action& a) {
                           : seconds(draw_exponential(rp, P.patience_mean.to_seconds()));
       int g = a.group.empty() ? 0 : group_index_of(a.group);
       call_arrives(a.node >= 0 ? nodes[a.node].dc : a.dc, a.node, g, patience, handle, acw);
-      break;
-    }
-    case ActionKind::gws_heal: {
-      Gws& gw = gws[a.gws];
-      if (!gw.cut) break;
-      gw.cut = false;
-      if (!gw.declared_gws && !gw.declared_node) ++gw.cut_gen;  // nothing was declared
       break;
     }
   }

@@ -11,9 +11,13 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
   const uint32_t t = f.event.target;
   const uint64_t arg = f.event.arg;
   switch (Ev(f.event.kind)) {
-    case Ev::action:
-      run_action(actions[t]);
+    case Ev::action: {
+      // An NGINX re-login (arg: the session's move it belongs to) that a later move replaced.
+      const Action& a = actions[t];
+      if (arg != 0 && (a.agent < 0 || sessions[size_t(a.agent)].nginx_gen != arg)) break;
+      run_action(a);
       break;
+    }
     case Ev::tc_deliver: {
       int from = int(t) / N, to = int(t) % N;
       Channel& ch = chan(from, to);
@@ -86,8 +90,8 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       if (P.proxy_replays_registrations) {
         // R42 variant: the proxy replays the bindings of the dead node's phones elsewhere.
         for (int d = 0; d < D; ++d) {
-          if (phones[d].on && phones[d].sticky == n && phones[d].dc == nodes[n].dc) {
-            phones[d].sticky = -1;
+          if (phones[d].on && px.sticky[size_t(d)] == n && phones[d].dc == nodes[n].dc) {
+            px.sticky[size_t(d)] = -1;
             phone_send_register(d, false);
           }
         }
@@ -103,7 +107,7 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       }
       if (P.failback_on_restart) {
         for (int d = 0; d < D; ++d) {
-          if (phones[d].first_node == n && phones[d].dc == nodes[n].dc) phones[d].sticky = n;
+          if (phones[d].first_node == n && phones[d].dc == nodes[n].dc) px.sticky[size_t(d)] = n;
         }
       }
       break;
@@ -165,10 +169,12 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
         // the GWS end declares its node lost
         if (!gw.alive || gw.declared_gws) break;
         gw.declared_gws = true;
+        gw.held.clear();
         gws_lost_node(g);
       } else {
         if (gw.declared_node || !nodes[n].alive) break;
         gw.declared_node = true;
+        gw.held.clear();
         node_lost_gws(n, g);
       }
       break;
@@ -177,6 +183,8 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       int d = int(t);
       Session& s = sessions[d];
       if (s.gen != arg || s.connected) break;
+      // R7, R46: a session logged out (or awaiting its re-login) has nothing to move.
+      if (!s.logged_in) break;
       // R49: GWS up but out of reach: it unregisters the DN; NGINX moves WWE; relogin later.
       int g = s.gws;
       if (g >= 0 && gws[g].alive && gws[g].node >= 0) {
@@ -208,16 +216,23 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
     case Ev::patience:
     case Ev::router_timeout:
     case Ev::held_end:
+    case Ev::adopted_end:
       dispatch_call(Ev(f.event.kind), t, arg);
       break;
     case Ev::agent_relogin: {
       int d = int(t);
       if (relogin_gen[d] != arg) break;
-      // R18: the agent logs in again, Ready.
+      // R18: the agent logs in again, Ready; R48 (gws_auto_relogin false): the WWE agent logs in
+      // by hand in the session's last Ready/NotReady state, if the session is still logged in.
       Request r;
       r.kind = ActionKind::agent_login;
       r.dn = d;
       r.ready = true;
+      if (relogin_manual[d]) {
+        const Session& s = sessions[d];
+        if (!s.exists || !s.logged_in) break;
+        r.ready = s.ready;
+      }
       r.sent = sched.now();
       post_request(r);
       break;

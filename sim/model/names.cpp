@@ -102,6 +102,8 @@ const char* to_string(ActionKind k) {
       return "phone_move";
     case ActionKind::phone_unregister:
       return "phone_unregister";
+    case ActionKind::phone_register:
+      return "phone_register";
     case ActionKind::agent_login:
       return "agent_login";
     case ActionKind::agent_logout:
@@ -149,8 +151,9 @@ const char* Cluster::event_name(uint32_t kind) {
       "proxy_take_back", "dn_probe",     "grace_expire", "gws_reconnect",  "wwe_window_end",
       "agent_relogin",   "retry_reach",  "gws_declare",  "stream_arrival", "trace_arrival",
       "route",           "offer_arrive", "offer_fail",   "offer_timeout",  "answer",
-      "call_end",        "acw_end",      "patience",     "router_timeout", "held_end"};
-  static_assert(sizeof(names) / sizeof(names[0]) == size_t(Ev::held_end) + 1,
+      "call_end",        "acw_end",      "patience",     "router_timeout", "held_end",
+      "adopted_end"};
+  static_assert(sizeof(names) / sizeof(names[0]) == size_t(Ev::adopted_end) + 1,
                 "every event kind has a name");
   return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

@@ -6,13 +6,23 @@
 
 namespace scsim::model {
 
-int Cluster::Impl::proxy_pick(int dc, int d) {
+int Cluster::Impl::proxy_pick(int dc, int d, bool expires0) {
   Proxy& px = proxies[dc];
   Phone& ph = phones[d];
-  if (P.register_node_selection == RegisterNodeSelection::sticky && ph.sticky >= 0) {
+  auto believed = [&](int n) {
     for (size_t i = 0; i < px.nodes.size(); ++i) {
-      if (px.nodes[i] == ph.sticky && px.believed_alive[i]) return ph.sticky;
+      if (px.nodes[i] == n) return bool(px.believed_alive[i]);
     }
+    return false;  // not a node of this DC
+  };
+  // R4: an Expires 0 REGISTER goes to the node that accepted the last REGISTER while the proxy
+  // believes it alive, and does not advance the counter.
+  if (expires0 && ph.last_node >= 0 && believed(ph.last_node)) return ph.last_node;
+  // R4, R13: the sticky choice is the proxy's, per phone; it stands across moves.
+  int& sticky = px.sticky[size_t(d)];
+  if (P.register_node_selection == RegisterNodeSelection::sticky && sticky >= 0 &&
+      believed(sticky)) {
+    return sticky;
   }
   std::vector<int> alive;
   for (size_t i = 0; i < px.nodes.size(); ++i) {
@@ -21,7 +31,7 @@ int Cluster::Impl::proxy_pick(int dc, int d) {
   if (alive.empty()) return -1;
   int pick = alive[px.rr_register % alive.size()];
   ++px.rr_register;
-  ph.sticky = pick;
+  sticky = pick;
   if (ph.first_node < 0) ph.first_node = pick;
   return pick;
 }
@@ -30,7 +40,7 @@ void Cluster::Impl::phone_send_register(int d, bool expires0) {
   Phone& ph = phones[d];
   Time now = sched.now();
   ++ph.gen;
-  int node = proxy_pick(ph.dc, d);
+  int node = proxy_pick(ph.dc, d, expires0);
   auto retry = [&] {
     sched.schedule_at(now + P.register_retry_interval, kAction,
                       Event{uint32_t(Ev::phone_refresh), uint32_t(d), ph.gen});

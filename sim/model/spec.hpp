@@ -100,6 +100,7 @@ enum class ActionKind {
   gws_cut,           // gws: its connection to its node cut, both stay up (SC10)
   gws_heal,          // gws
   call,              // dc (or node), group: one call arrives (handle, patience from params)
+  phone_register,    // agent: an extra REGISTER now (a refresh on demand, R13)
 };
 
 struct Action {
@@ -115,6 +116,7 @@ struct Action {
   std::string client;                 // tregister
   std::string group;                  // call
   std::vector<int> nodes_a, nodes_b;  // cut / heal
+  std::vector<int> gws_a, gws_b;      // cut / heal: GWS nodes named on each side (R30)
 };
 
 const char* to_string(ActionKind k);

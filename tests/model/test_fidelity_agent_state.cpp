@@ -7,8 +7,7 @@ using namespace scsim::test;
 
 TEST_CASE(
     "S7 R9 R18 R27: release_then_claim with transfer_agent_state_on_move true: the "
-    "release carries the agent state and the new owner adopts it",
-    "[.][fidelity-open]") {
+    "release carries the agent state and the new owner adopts it") {
   Sim s(spec(false, [](Params& p) {
     p.handover_mode = HandoverMode::release_then_claim;
     p.transfer_agent_state_on_move = true;
@@ -23,8 +22,7 @@ TEST_CASE(
 
 TEST_CASE(
     "A10 R18: with transfer_agent_state_on_move true a new owner that received no state "
-    "for the agent acts as with false",
-    "[.][fidelity-open]") {
+    "for the agent acts as with false") {
   Sim s(spec(false, [](Params& p) { p.transfer_agent_state_on_move = true; }));
   s.add(cut_between(0.5, {N1}, {N2}));      // N2 never hears of 1001
   s.add(act(1, ActionKind::phone_on, A1));  // N1
@@ -35,8 +33,7 @@ TEST_CASE(
   CHECK(s.view(N2, A1, state_is(N2, true, AgentState::ready), 20) == at_s(50.020));
 }
 
-TEST_CASE("S5 R18 R65: an adopted busy state ends when the call's end reaches the new owner",
-          "[.][fidelity-open]") {
+TEST_CASE("S5 R18 R65: an adopted busy state ends when the call's end reaches the new owner") {
   Sim s(spec(false, [](Params& p) { p.transfer_agent_state_on_move = true; }));
   s.add(act(1, ActionKind::phone_on, A1));  // N1
   s.add(login(5, A1));

@@ -31,8 +31,7 @@ Action call_on(double t, int node) {
 
 TEST_CASE(
     "S1 R52 R59: the Reserved mark at the call's node holds until the failure is known "
-    "there (one round trip) or SS_N gets an update",
-    "[.][fidelity-open]") {
+    "there (one round trip) or SS_N gets an update") {
   Sim s(spec(false));
   Calls calls;
   s.c.add_observer(&calls);
@@ -48,8 +47,7 @@ TEST_CASE(
   CHECK(calls.failed(FailCause::stale_view) == 0);
 }
 
-TEST_CASE("X1 R8: an old owner that drops its claim withdraws the offer ringing there (race)",
-          "[.][fidelity-open]") {
+TEST_CASE("X1 R8: an old owner that drops its claim withdraws the offer ringing there (race)") {
   Sim s(spec(false));
   Calls calls;
   s.c.add_observer(&calls);
@@ -64,8 +62,7 @@ TEST_CASE("X1 R8: an old owner that drops its claim withdraws the offer ringing 
   CHECK(calls.recs[0].answered != at_s(22.020));
 }
 
-TEST_CASE("R37 R36: the owner across a cut misses the end of a call dropped at the cut",
-          "[.][fidelity-open]") {
+TEST_CASE("R37 R36: the owner across a cut misses the end of a call dropped at the cut") {
   Sim s(spec(false, [](Params& p) { p.cross_partition_call_drop_prob = 1; }));
   s.add(act(1, ActionKind::phone_on, A2));  // N2
   s.add(login(5, A2));

@@ -7,8 +7,7 @@ using namespace scsim::test;
 
 TEST_CASE(
     "S6 R49: with no other GWS node in the DC the session stays on the failed GWS node, "
-    "which re-registers it at its restart",
-    "[.][fidelity-open]") {
+    "which re-registers it at its restart") {
   Sim s(spec(false));
   s.add(wwe_login(5, A3));
   s.add(gws_act(50, ActionKind::gws_fail, 0));
@@ -20,8 +19,7 @@ TEST_CASE(
 
 TEST_CASE(
     "A2 R48: gws_auto_relogin false: the manual login is sent agent_relogin_delay_s after "
-    "GWS re-registers, in the last Ready/NotReady state",
-    "[.][fidelity-open]") {
+    "GWS re-registers, in the last Ready/NotReady state") {
   Sim s(spec(false, [](Params& p) { p.gws_auto_relogin = false; }));
   s.add(wwe_login(5, A3, false));
   s.add(node_act(10, ActionKind::crash, N1));
@@ -35,8 +33,7 @@ TEST_CASE(
 
 TEST_CASE(
     "A2 R48: gws_auto_relogin false with transfer_agent_state_on_move true still logs in "
-    "by hand after the re-registration",
-    "[.][fidelity-open]") {
+    "by hand after the re-registration") {
   Sim s(spec(false, [](Params& p) {
     p.gws_auto_relogin = false;
     p.transfer_agent_state_on_move = true;
@@ -50,8 +47,7 @@ TEST_CASE(
 
 TEST_CASE(
     "S8 R49 R46 R7: a logged-out WWE session is not logged in when it is moved at the "
-    "reconnect window's end",
-    "[.][fidelity-open]") {
+    "reconnect window's end") {
   Sim s(spec(true));
   s.add(wwe_login(5, A3));
   s.add(act(10, ActionKind::wwe_logout, A3));
@@ -63,8 +59,7 @@ TEST_CASE(
 
 TEST_CASE(
     "S2 R12: declaring G1's old connection after W3 re-registered through G2 (on the same "
-    "node) leaves 3001 registered",
-    "[.][fidelity-open]") {
+    "node) leaves 3001 registered") {
   ClusterSpec sp = spec(true, [](Params& p) {
     p.addp_timeout = seconds(60);
     p.agent_relogin_delay = seconds(5);
@@ -80,8 +75,7 @@ TEST_CASE(
 
 TEST_CASE(
     "A1 R31 R12: a GWS node restarted before the node declares its old connection keeps "
-    "the DNs it re-registered on the new one",
-    "[.][fidelity-open]") {
+    "the DNs it re-registered on the new one") {
   Sim s(spec(false, [](Params& p) { p.addp_timeout = seconds(60); }));
   s.add(wwe_login(5, A3));
   s.add(gws_act(50, ActionKind::gws_fail, 0));
@@ -94,8 +88,7 @@ TEST_CASE(
 
 TEST_CASE(
     "A9 R28: a WWE login while G1-N1 is cut but not declared is held back and delivered "
-    "client_request_delay_ms after the heal",
-    "[.][fidelity-open]") {
+    "client_request_delay_ms after the heal") {
   Sim s(spec(false));
   s.add(gws_act(20, ActionKind::gws_cut, 0));
   s.add(wwe_login(22, A3));
@@ -106,8 +99,7 @@ TEST_CASE(
 
 TEST_CASE(
     "S10 R49: a moved session awaiting its re-login whose new GWS node fails is moved "
-    "again",
-    "[.][fidelity-open]") {
+    "again") {
   Sim s(spec(true));
   s.add(wwe_login(5, A3));
   s.add(gws_act(50, ActionKind::gws_fail, 0));  // W3 -> G2, re-login at 80
@@ -118,8 +110,7 @@ TEST_CASE(
   CHECK(s.truth(A3, both(owned_by(N3), in_srv), 61) == at_s(70.010));
 }
 
-TEST_CASE("A5 R30 R31 R12: a partition between DCs cuts a GWS-node connection across it",
-          "[.][fidelity-open]") {
+TEST_CASE("A5 R30 R31 R12: a partition between DCs cuts a GWS-node connection across it") {
   Sim s(spec(false, [](Params& p) { p.gws_failover_scope = GwsFailoverScope::any_dc; }));
   s.add(wwe_login(5, A3));
   s.add(node_act(10, ActionKind::crash, N1));  // G1 declares N1 at 20, connects to N2 at 30

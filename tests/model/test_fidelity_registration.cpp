@@ -1,6 +1,5 @@
 // Issue 21 §3: registration and ownership classes found against the independent reference model
-// (R4, R8, R11, R13). Each test is the smallest situation that showed the class; the tag
-// [fidelity-open] hides one whose fix is not in yet.
+// (R4, R8, R11, R13). Each test is the smallest situation that showed the class.
 #include "sim_fixture.hpp"
 
 using namespace scsim;
@@ -8,8 +7,7 @@ using namespace scsim::test;
 
 TEST_CASE(
     "A4 R4: an Expires 0 REGISTER goes to the node of the last accepted REGISTER, "
-    "without advancing the round-robin counter",
-    "[.][fidelity-open]") {
+    "without advancing the round-robin counter") {
   Sim s(spec(true, [](Params& p) {
     p.register_node_selection = RegisterNodeSelection::round_robin_each;
   }));
@@ -22,8 +20,7 @@ TEST_CASE(
   CHECK(s.truth(A1, both(owned_by(N3), in_srv), 6) == at_s(10.010));
 }
 
-TEST_CASE("A6 R4 R13: a move to the DC the phone is in keeps the proxy's sticky node",
-          "[.][fidelity-open]") {
+TEST_CASE("A6 R4 R13: a move to the DC the phone is in keeps the proxy's sticky node") {
   Sim s(spec(true));
   s.add(act(1, ActionKind::phone_on, A1));  // sticky N1
   s.add(move(10, A1, DC1));
@@ -33,8 +30,7 @@ TEST_CASE("A6 R4 R13: a move to the DC the phone is in keeps the proxy's sticky 
   CHECK(s.c.truth_owner(A1) == N1);
 }
 
-TEST_CASE("A12 R4 R13: a move back to a DC whose proxy still holds its sticky node keeps it",
-          "[.][fidelity-open]") {
+TEST_CASE("A12 R4 R13: a move back to a DC whose proxy still holds its sticky node keeps it") {
   Sim s(spec(true));
   s.add(act(1, ActionKind::phone_on, A1));  // DC1 proxy: sticky N1
   s.add(move(10, A1, DC2));                 // DC2 proxy: N2
@@ -61,8 +57,7 @@ TEST_CASE(
 
 TEST_CASE(
     "S4 R8: under release_then_claim a second REGISTER while the release is pending does "
-    "not make the new node owner before the old owner's announcement",
-    "[.][fidelity-open]") {
+    "not make the new node owner before the old owner's announcement") {
   Sim s(spec(true, [](Params& p) { p.handover_mode = HandoverMode::release_then_claim; }));
   s.add(act(1, ActionKind::phone_on, A1));       // N1
   s.add(move(10, A1, DC2));                      // REGISTER to N2 at 10.010; release asked of N1
@@ -74,8 +69,7 @@ TEST_CASE(
 
 TEST_CASE(
     "S3 R8: a node that has not declared the old owner lost asks it for the release, even "
-    "if it is dead in the truth",
-    "[.][fidelity-open]") {
+    "if it is dead in the truth") {
   Sim s(spec(true, [](Params& p) { p.handover_mode = HandoverMode::release_then_claim; }));
   s.add(act(1, ActionKind::phone_on, A1));  // N1
   s.add(node_act(50, ActionKind::crash, N1));

@@ -23,6 +23,8 @@ inline void check_same_action(const model::Action& a, const model::Action& b) {
   CHECK(a.group == b.group);
   CHECK(a.nodes_a == b.nodes_a);
   CHECK(a.nodes_b == b.nodes_b);
+  CHECK(a.gws_a == b.gws_a);
+  CHECK(a.gws_b == b.gws_b);
 }
 
 }  // namespace scsim::test
