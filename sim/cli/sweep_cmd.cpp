@@ -68,9 +68,9 @@ const char* const kSweepHelp =
     "  (as root add --allow-run-as-root; more ranks than cores needs --oversubscribe)\n"
     "\n"
     "Examples:\n"
-    "  scsim sweep scenarios/campaign-load.yaml --dry-run\n"
-    "  scsim sweep scenarios/campaign-addp-vs-partition.yaml --jobs 2\n"
-    "  scsim sweep scenarios/campaign-load.yaml --out results/load --resume\n"
+    "  scsim sweep scenarios/campaigns/load.yaml --dry-run\n"
+    "  scsim sweep scenarios/campaigns/addp-vs-partition.yaml --jobs 2\n"
+    "  scsim sweep scenarios/campaigns/load.yaml --out results/load --resume\n"
     "  sqlite3 results/campaign-load/campaign.sqlite 'SELECT mode, avg(sl) FROM runs JOIN kpis\n"
     "    USING(run_id) WHERE period = \"all\" AND node = \"all\" AND grp = \"all\" GROUP BY "
     "mode'\n";

@@ -19,6 +19,11 @@ void Cluster::Impl::run_action(const Action& a) {
     case ActionKind::phone_move:
       act_phone_move(a.agent, a.dc);
       break;
+    case ActionKind::phone_register:
+      // R13 (MODEL.md choice 80): an extra REGISTER now; the refresh timer restarts from it. A
+      // switched-off phone sends nothing.
+      if (phones[a.agent].on) phone_send_register(a.agent, false);
+      break;
     case ActionKind::phone_unregister:
       act_phone_unregister(a.agent);
       break;
@@ -60,10 +65,10 @@ void Cluster::Impl::run_action(const Action& a) {
       act_gws_restart(a.gws);
       break;
     case ActionKind::gws_cut:
-      act_gws_cut(a.gws);
+      gws_set_cut(a.gws, true);
       break;
     case ActionKind::gws_heal:
-      act_gws_heal(a.gws);
+      gws_set_cut(a.gws, false);
       break;
     case ActionKind::call:
       act_call(a);

@@ -543,6 +543,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
   if (P.agent_reservation_enabled) {
     // R52: URS_N's pick is Reserved in SS_N at once.
     nodes[n].stat[d].reserved = true;
+    nodes[n].stat[d].reserved_by = int32_t(slot);
     index_dn(n, d);
   }
   if (!nodes[n].view[d].in_service) {
@@ -681,6 +682,23 @@ void Cluster::Impl::clear_offer_marks(uint32_t slot, bool offer_failed) {
   }
 }
 
+void Cluster::Impl::rejection_known(uint32_t slot) {
+  Call& c = calls[slot];
+  const int d = c.rejected_dn;
+  if (d < 0) return;
+  const int n = c.rec.node;
+  c.rejected_dn = -1;
+  StatCell& cell = nodes[n].stat[d];
+  if (cell.reserved && cell.reserved_by == int32_t(slot)) {
+    cell.reserved = false;  // R52: or the offer fails (as known at the call's node)
+    index_dn(n, d);
+  }
+  if (c.rejected_skip && c.live) {
+    c.skip.push_back(d);
+    skips_by_dn.insert({uint64_t(n) * D + d, slot});
+  }
+}
+
 void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, bool force_skip) {
   Call& c = calls[slot];
   const int d = c.dn;
@@ -692,10 +710,18 @@ void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, 
     busy_call[d] = -1;
     if (c.owner >= 0 && nodes[c.owner].alive) free_agent(c.owner, d);
   }
-  clear_offer_marks(slot);
-  if (force_skip || P.avoid_failed_target) {
-    c.skip.push_back(d);
-    skips_by_dn.insert({uint64_t(n) * D + d, slot});
+  if (requeue_at > sched.now()) {
+    // R52, R59: the call's node learns of the rejection only at requeue_at: until then its
+    // Reserved mark holds (unless SS_N gets an update first) and the call does not skip yet.
+    unlink_offer(slot);
+    c.rejected_dn = d;
+    c.rejected_skip = force_skip || P.avoid_failed_target;
+  } else {
+    clear_offer_marks(slot);
+    if (force_skip || P.avoid_failed_target) {
+      c.skip.push_back(d);
+      skips_by_dn.insert({uint64_t(n) * D + d, slot});
+    }
   }
   c.phase = Call::Phase::queued;
   c.dn = -1;
@@ -753,6 +779,8 @@ void Cluster::Impl::end_call(uint32_t slot, CallOutcome outcome, RoutingFailureC
   Time now = sched.now();
   if (c.phase == Call::Phase::queued) dequeue(slot);
   clear_offer_marks(slot);
+  c.rejected_skip = false;
+  rejection_known(slot);
   for (int d : c.skip) {
     auto range = skips_by_dn.equal_range(uint64_t(c.rec.node) * D + d);
     for (auto it = range.first; it != range.second; ++it) {
@@ -834,11 +862,19 @@ void Cluster::Impl::calls_on_cut(int a, int b) {
         c.rec.dropped_after_answer = true;
         int d = c.dn;
         int o = c.owner;
+        int n = c.rec.node;
+        Time acw = c.acw;
         CallOutcome out = c.rec.outcome;
         end_call(slot, out, RoutingFailureCause::none);
         busy_call[d] = -1;
-        free_agent(o, d);
         (void)now;
+        if (P.stuck_busy_until_resync) {
+          // R37, R36: the end is an update sent on the cut link: the owner misses it, and the
+          // agent stays busy until it applies the call node's snapshot (or the held end).
+          stuck[{o, n}].push_back(HeldAgent{d, acw});
+        } else {
+          after_call(o, d, acw);  // R36 false: freed at the real end
+        }
       }
     }
   }
@@ -923,6 +959,7 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       break;
     case Ev::offer_fail: {
       if (!call_event_live(t, arg)) break;
+      rejection_known(t);
       Call& c = calls[t];
       int failed = 0;
       for (int k = 0; k < kFailCauses; ++k)
@@ -954,6 +991,20 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       busy_call[d] = -1;
       end_call(t, c.rec.outcome, RoutingFailureCause::none);
       if (o < 0 || !nodes[o].alive) break;
+      const bool o_holds = claim(o, d).active || (nodes[o].view[d].owner < 0 && last_owner[d] == o);
+      if (!o_holds) {
+        // R18: the owner of the offer no longer holds the agent; the call's node sends the end
+        // to the owner it believes (or, believing none, to the offer's owner), which may have
+        // adopted the busy state.
+        int target = nodes[n].view[d].owner;
+        if (target < 0) target = o;
+        if (target != o && nodes[target].alive && !broken(n, target) && tc_usable(n, target)) {
+          sched.schedule_at(
+              sched.now() + (target == n ? Time::zero() : d_of(n, target)), kDelivery,
+              Event{uint32_t(Ev::adopted_end), uint32_t(target * D + d), uint64_t(acw.micros())});
+        }
+        break;
+      }
       if (o != n && P.stuck_busy_until_resync && (broken(n, o) || !tc_usable(n, o))) {
         // R36: the owner misses the end; the agent stays busy until it applies n's snapshot.
         stuck[{o, n}].push_back(HeldAgent{d, acw});
@@ -970,6 +1021,13 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       std::vector<HeldAgent> held = std::move(it->second);
       stuck.erase(it);
       release_held(o, std::move(held));
+      break;
+    }
+    case Ev::adopted_end: {
+      const int o = int(t) / D, d = int(t) % D;
+      if (!nodes[o].alive || !claim(o, d).active || busy_call[d] >= 0) break;
+      if (!is_busy(nodes[o].view[d].agent)) break;
+      after_call(o, d, Time::from_micros(int64_t(arg)));
       break;
     }
     case Ev::acw_end: {

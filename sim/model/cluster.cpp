@@ -52,6 +52,8 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
     proxies[nodes[n].dc].nodes.push_back(n);
     proxies[nodes[n].dc].believed_alive.push_back(true);
   }
+  for (Proxy& px : proxies)
+    px.sticky.assign(size_t(D), -1);
   phones.resize(D);
   sessions.resize(D);
   for (int d = 0; d < D; ++d) {
@@ -76,6 +78,8 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
   last_ready_since.assign(D, Time::zero());
   truth_owner_cache.assign(D, -1);
   relogin_gen.assign(D, 0);
+  got_state.assign(size_t(N) * D, 0);
+  relogin_manual.assign(D, 0);
   probe_gen.assign(D, 0);
   last_owner.assign(D, -1);
   crashed_owner.assign(D, 0);

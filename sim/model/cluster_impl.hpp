@@ -89,6 +89,7 @@ struct Claim {
   uint32_t gen = 0;  // invalidates stale expiry events
   bool via_gws = false;
   int gws = -1;
+  uint32_t gws_conn = 0;   // the GWS connection that last registered it (R12)
   bool probe_oos = false;  // R15: OOS by probe, registration kept
 };
 
@@ -109,7 +110,6 @@ struct Phone {
   bool on = false;
   int dc = 0;
   uint32_t gen = 0;
-  int sticky = -1;      // per current proxy: node that took the last REGISTER
   int first_node = -1;  // for failback_on_restart
   int last_node = -1;   // node that accepted the last REGISTER
   bool probe_pending = false;
@@ -122,6 +122,24 @@ struct Session {  // a WWE session of one agent
   bool ready = true;      // last Ready/NotReady state (R48)
   int gws = -1;
   uint32_t gen = 0;
+  // R49: moved by NGINX, its re-login pending (the action armed with nginx_gen); a later move
+  // (its new GWS node fails) re-arms it.
+  bool relogin_pending = false;
+  uint32_t nginx_gen = 0;
+};
+
+struct Request {
+  ActionKind kind = ActionKind::agent_login;
+  int dn = -1;
+  bool ready = true;
+  int node = -1;          // tregister / gws requests: the node it goes to
+  int gws = -1;           // sent by this GWS (its client name)
+  uint32_t gws_conn = 0;  // over this connection of it
+  std::string client;     // tregister
+  bool unregister = false;
+  bool register_dn = false;
+  bool gws_reregister = false;  // GWS re-registering a session's DN on (re)connect (R47, R48)
+  Time sent;
 };
 
 struct Gws {
@@ -133,18 +151,9 @@ struct Gws {
   // ADDP ends of the GWS-node connection: [0] GWS end, [1] node end
   bool declared_gws = false, declared_node = false;
   uint32_t cut_gen = 0;
-};
-
-struct Request {
-  ActionKind kind = ActionKind::agent_login;
-  int dn = -1;
-  bool ready = true;
-  int node = -1;       // tregister / gws requests: the node it goes to
-  int gws = -1;        // sent by this GWS (its client name)
-  std::string client;  // tregister
-  bool unregister = false;
-  bool register_dn = false;
-  Time sent;
+  std::vector<Request> held;  // R28: requests sent on the cut, undeclared connection
+  uint32_t conn = 0;          // current connection (R47: each (re)connection opens a new one)
+  uint32_t lost_conn = 0;     // the connection the pending node-end declaration is about (R31)
 };
 
 // A registration accepted under release_then_claim, waiting for the old owner's release (R8).
@@ -173,6 +182,10 @@ struct Call {
   int32_t offer_prev = -1, offer_next = -1;
   uint32_t router_step = 0;
   std::vector<int> skip;  // DNs skipped until SS_N receives an update for them (R59, R60)
+  // R59: a rejected offer whose rejection is still on its way back to the call's node: its DN
+  // (-1: none) and whether the call will skip it once the rejection is known there.
+  int rejected_dn = -1;
+  bool rejected_skip = false;
   CallRecord rec;
 };
 
@@ -187,8 +200,9 @@ struct IndexedDn {
 // delivery reads all three, for DNs in no particular order.
 struct alignas(64) StatCell {
   DnView view;
-  IndexedDn idx;          // what index_dn last put in the indexes
-  bool reserved = false;  // R52: URS_N's Reserved mark
+  IndexedDn idx;             // what index_dn last put in the indexes
+  bool reserved = false;     // R52: URS_N's Reserved mark
+  int32_t reserved_by = -1;  // the call slot whose offer set it
   // The calls of node N offering or ringing this DN, in the order their offers were made: a
   // list threaded through Call::offer_prev / offer_next (call slots; -1: none).
   int32_t offer_head = -1, offer_tail = -1;
@@ -217,6 +231,7 @@ struct Proxy {
   std::vector<bool> believed_alive;  // by position in nodes
   uint64_t rr_register = 0;
   uint64_t rr_call = 0;
+  std::vector<int> sticky;  // by DN: node this proxy picked for its last REGISTER (R4), -1: none
 };
 
 struct Cluster::Impl {
@@ -254,6 +269,8 @@ struct Cluster::Impl {
   std::vector<int> last_owner;      // node that last held the claim (R9, R18)
   std::vector<char> crashed_owner;  // the DN lost its owner in a crash (ownership cause)
   std::vector<uint32_t> relogin_gen;
+  std::vector<uint8_t> got_state;       // node*D+dn: view_n has had a state for the DN (R18)
+  std::vector<uint8_t> relogin_manual;  // by DN: the pending re-login is R48's manual one
   std::vector<uint32_t> probe_gen;
   std::map<uint64_t, Rng> rngs;
   std::map<uint64_t, PendingClaim> pending_claims;  // node*D+dn
@@ -368,6 +385,7 @@ struct Cluster::Impl {
   void calls_on_cut(int a, int b);
   void calls_on_crash(int n);
   void clear_offer_marks(uint32_t slot, bool offer_failed = true);
+  void rejection_known(uint32_t slot);
   void link_offer(uint32_t slot);    // into (node, dn)'s offer list, at its end
   void unlink_offer(uint32_t slot);  // out of it, if linked
   void arm_router_timer(uint32_t slot);
@@ -459,9 +477,11 @@ struct Cluster::Impl {
 
   // ---- phones, proxies, GWS
   void phone_send_register(int d, bool expires0);
-  int proxy_pick(int dc, int d);
+  int proxy_pick(int dc, int d, bool expires0);
   void gws_lost_node(int g);
   void gws_connect(int g);
+  void gws_set_cut(int g, bool cut);
+  void gws_cut_by_pairs(const Action& a, bool cut);
   void node_lost_gws(int n, int g);
   void gws_update_cut(int g);
   void wwe_relogin_via_nginx(int d, Time at, int lost_gws);
@@ -488,8 +508,6 @@ struct Cluster::Impl {
   void act_restart(int n);
   void act_gws_fail(int g);
   void act_gws_restart(int g);
-  void act_gws_cut(int g);
-  void act_gws_heal(int g);
   void act_call(const Action& a);
   bool gws_request(int g, Request r);
   void relogin_via_nginx_after_delay(int d, int lost_gws);
@@ -508,7 +526,7 @@ struct Cluster::Impl {
   void arrive_request(const Request& r);
   void post_request(Request r);
   void agent_request(int d, ActionKind k, bool ready);
-  void schedule_relogin(int d, Time from);
+  void schedule_relogin(int d, Time from, bool manual);
 };
 
 // The truth before and after f; emits the truth and ownership changes it made.

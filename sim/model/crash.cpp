@@ -47,6 +47,7 @@ void Cluster::Impl::act_crash(int n, CrashKind kind) {
     if (gws[g].node != n || !gws[g].alive) continue;
     Gws& gw = gws[g];
     ++gw.cut_gen;
+    gw.lost_conn = gw.conn;
     // The GWS end declares its node lost: at once after a process crash (R39), else by ADDP
     // (the draw is made either way, so the stream does not depend on the crash kind).
     Time at = addp_detect_at(now, "addp-gws", uint64_t(g) * 2);

@@ -12,9 +12,13 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
   const uint32_t t = f.event.target;
   const uint64_t arg = f.event.arg;
   switch (Ev(f.event.kind)) {
-    case Ev::action:
-      run_action(actions[t]);
+    case Ev::action: {
+      // An NGINX re-login (arg: the session's move it belongs to) that a later move replaced.
+      const Action& a = actions[t];
+      if (arg != 0 && (a.agent < 0 || sessions[size_t(a.agent)].nginx_gen != arg)) break;
+      run_action(a);
       break;
+    }
     case Ev::tc_deliver: {
       const auto [from, to] = split_pair(t, N);
       if (arg == chan(from, to).epoch && !chan(from, to).q.empty()) tc_deliver(from, to);
@@ -100,6 +104,7 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
     case Ev::patience:
     case Ev::router_timeout:
     case Ev::held_end:
+    case Ev::adopted_end:
       dispatch_call(Ev(f.event.kind), t, arg);
       break;
     case Ev::agent_relogin:

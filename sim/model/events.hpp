@@ -46,6 +46,8 @@ enum class Ev : uint32_t {
   patience,        // the caller hangs up
   router_timeout,  // R63; arg: slot generation << 32 | router step
   held_end,        // R28/R36: a held call end reaches the owner; target: owner*N+from
+  adopted_end,     // R18: a call's end reaches the owner that adopted its busy state;
+                   // target: owner*D+dn; arg: ACW duration (us)
 };
 
 enum Prio : uint8_t { kFault = 0, kDelivery = 1, kTimer = 2, kAction = 3, kRouting = 4 };

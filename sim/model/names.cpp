@@ -104,6 +104,8 @@ const char* to_string(ActionKind k) {
       return "phone_move";
     case ActionKind::phone_unregister:
       return "phone_unregister";
+    case ActionKind::phone_register:
+      return "phone_register";
     case ActionKind::agent_login:
       return "agent_login";
     case ActionKind::agent_logout:
@@ -151,8 +153,9 @@ const char* Cluster::event_name(uint32_t kind) {
       "proxy_take_back", "dn_probe",     "grace_expire", "gws_reconnect",  "wwe_window_end",
       "agent_relogin",   "retry_reach",  "gws_declare",  "stream_arrival", "trace_arrival",
       "route",           "offer_arrive", "offer_fail",   "offer_timeout",  "answer",
-      "call_end",        "acw_end",      "patience",     "router_timeout", "held_end"};
-  static_assert(sizeof(names) / sizeof(names[0]) == size_t(Ev::held_end) + 1,
+      "call_end",        "acw_end",      "patience",     "router_timeout", "held_end",
+      "adopted_end"};
+  static_assert(sizeof(names) / sizeof(names[0]) == size_t(Ev::adopted_end) + 1,
                 "every event kind has a name");
   return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
@@ -251,6 +254,9 @@ std::string describe_event(const Cluster& c, const Event& e) {
       return s + " " + node_name(int(t));
     case Ev::held_end:
       return s + " " + pair_name(t, N, " from ");
+    case Ev::adopted_end:
+      return s + " " + node_name(int(t) / std::max(D, 1)) + " dn " +
+             std::to_string(int(t) % std::max(D, 1)) + " acw " + std::to_string(arg) + "us";
     case Ev::acw_end:
       return s + " dn " + std::to_string(t) + " owner " + node_name(int(arg >> 32)) + " gen " +
              std::to_string(uint32_t(arg));

@@ -101,6 +101,14 @@ void Cluster::Impl::drop_claim(int n, int d, const DnView& adopt, bool logout) {
     m.new_owner = adopt.owner;
     set_claim_active(n, d, false);
     ++c.gen;
+    // R8: an offer ringing at the DN here is withdrawn (requeued at once, cause race), which
+    // frees the agent.
+    int ringing = busy_call[d];
+    if (ringing >= 0 && calls[uint32_t(ringing)].live &&
+        calls[uint32_t(ringing)].phase == Call::Phase::ringing &&
+        calls[uint32_t(ringing)].owner == n) {
+      fail_offer(uint32_t(ringing), FailCause::race, sched.now(), false);
+    }
     set_view(n, d, adopt);
     for (int p = 0; p < N; ++p) {
       if (p != n && p != adopt.owner) send(n, p, m);
@@ -142,7 +150,14 @@ void Cluster::Impl::accept_registration(int n, int d, bool via_gws, int g, Owner
     // release reaches this node (on_tc, MsgKind::release).
     const DnView& here = nodes[n].view[d];
     int o = here.owner;
-    if (P.handover_mode == HandoverMode::release_then_claim && o >= 0 && o != n && nodes[o].alive &&
+    auto waiting = pending_claims.find(uint64_t(n) * D + d);
+    if (waiting != pending_claims.end()) {
+      // R8: still waiting for the old owner's release: this REGISTER waits with it.
+      waiting->second.via_gws = via_gws;
+      waiting->second.gws = g;
+      return;
+    }
+    if (P.handover_mode == HandoverMode::release_then_claim && o >= 0 && o != n &&
         end(n, o).state != LinkEndState::declared_lost &&
         pending_claims.count(uint64_t(n) * D + d) == 0) {
       pending_claims[uint64_t(n) * D + d] = PendingClaim{o, via_gws, g, cause};
@@ -161,7 +176,8 @@ void Cluster::Impl::accept_registration(int n, int d, bool via_gws, int g, Owner
     v.in_service = true;
     v.claim_time = now;
     bool keep = last_owner[d] == n && (here.owner < 0 || here.owner == n);
-    if (keep || P.transfer_agent_state_on_move) {
+    bool received = got_state[size_t(n) * D + d] != 0;
+    if (keep || (P.transfer_agent_state_on_move && received)) {
       // R18: the last owner keeps its state; with transfer, adopt the state last received.
       v.agent = here.agent;
       v.ready_since = here.ready_since;
@@ -169,8 +185,9 @@ void Cluster::Impl::accept_registration(int n, int d, bool via_gws, int g, Owner
       v.agent = AgentState::logged_out;
       v.ready_since = now;
       bool was_logged_in = prev.agent != AgentState::logged_out;
-      bool gws_logs_in = via_gws && P.gws_auto_relogin;
-      if (was_logged_in && !gws_logs_in) schedule_relogin(d, now);
+      // R18: unless its GWS logs it in (R48: GWS itself, or the agent by hand after GWS's
+      // re-registration).
+      if (was_logged_in && !via_gws) schedule_relogin(d, now, false);
     }
     int old_owner = here.owner;
     set_claim_active(n, d, true);
@@ -278,10 +295,11 @@ void Cluster::Impl::agent_request(int d, ActionKind k, bool ready) {
   owner_set_agent(o, d, next);
 }
 
-void Cluster::Impl::schedule_relogin(int d, Time from) {
+void Cluster::Impl::schedule_relogin(int d, Time from, bool manual) {
   Time delay =
       draw_law(P.agent_relogin_delay_law, P.agent_relogin_delay, rng("relogin", uint64_t(d)));
   ++relogin_gen[d];
+  relogin_manual[d] = manual ? 1 : 0;
   sched.schedule_at(from + delay, kAction,
                     Event{uint32_t(Ev::agent_relogin), uint32_t(d), relogin_gen[d]});
 }
@@ -364,6 +382,15 @@ void Cluster::Impl::arrive_request(const Request& r) {
       cause = OwnershipCause::gws_failover;
     }
     accept_registration(r.node, d, r.gws >= 0, r.gws, cause);
+    // R48 false: the agent logs in by hand agent_relogin_delay after GWS re-registers the DN.
+    if (r.gws_reregister && !P.gws_auto_relogin) schedule_relogin(d, sched.now(), true);
+    if (r.gws >= 0 && claim(r.node, d).active) {
+      // R12: the registration now belongs to this connection (also on a refresh, R14).
+      Claim& c = claim(r.node, d);
+      c.via_gws = true;
+      c.gws = r.gws;
+      c.gws_conn = r.gws_conn;
+    }
     return;
   }
   if (r.unregister) {
@@ -404,11 +431,17 @@ void Cluster::Impl::act_tregister(const Action& a) {
 }
 
 void Cluster::Impl::agent_relogin(int d) {
-  // R18: the agent logs in again, Ready.
+  // R18: the agent logs in again, Ready; R48 (gws_auto_relogin false): the WWE agent logs in
+  // by hand in the session's last Ready/NotReady state, if the session is still logged in.
   Request r;
   r.kind = ActionKind::agent_login;
   r.dn = d;
   r.ready = true;
+  if (relogin_manual[d]) {
+    const Session& s = sessions[d];
+    if (!s.exists || !s.logged_in) return;
+    r.ready = s.ready;
+  }
   r.sent = sched.now();
   post_request(r);
 }

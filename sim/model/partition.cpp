@@ -165,6 +165,18 @@ void Cluster::Impl::declare(int n, int p) {
     grace_expire(n, p);
   }
   schedule_retry(n, p, now + P.tc_reconnect_interval);
+  // R8 release_then_claim (MODEL.md choice 81): a registration waiting for p's release no longer
+  // needs it once n has declared p lost: n claims the DN now (as if p's link had been declared
+  // lost when the REGISTER came).
+  std::vector<std::pair<int, PendingClaim>> waiting;
+  for (const auto& [key, pc] : pending_claims) {
+    if (int(key / uint64_t(D)) == n && pc.from == p)
+      waiting.emplace_back(int(key % uint64_t(D)), pc);
+  }
+  for (const auto& [d, pc] : waiting) {
+    pending_claims.erase(uint64_t(n) * D + d);
+    accept_registration(n, d, pc.via_gws, pc.gws, pc.cause);
+  }
   // R38: agents held by calls of a crashed node are freed when it is declared lost.
   auto fit = free_on_declare.find({n, p});
   if (fit != free_on_declare.end()) {
@@ -250,6 +262,7 @@ void Cluster::Impl::act_cut_heal(const Action& a) {
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   for (auto [x, y] : touched)
     update_pair(x, y);
+  gws_cut_by_pairs(a, cut);
 }
 
 void Cluster::Impl::grace_expire(int n, int p) {

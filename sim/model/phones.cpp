@@ -6,13 +6,23 @@
 
 namespace scsim::model {
 
-int Cluster::Impl::proxy_pick(int dc, int d) {
+int Cluster::Impl::proxy_pick(int dc, int d, bool expires0) {
   Proxy& px = proxies[dc];
   Phone& ph = phones[d];
-  if (P.register_node_selection == RegisterNodeSelection::sticky && ph.sticky >= 0) {
+  auto believed = [&](int n) {
     for (size_t i = 0; i < px.nodes.size(); ++i) {
-      if (px.nodes[i] == ph.sticky && px.believed_alive[i]) return ph.sticky;
+      if (px.nodes[i] == n) return bool(px.believed_alive[i]);
     }
+    return false;  // not a node of this DC
+  };
+  // R4: an Expires 0 REGISTER goes to the node that accepted the last REGISTER while the proxy
+  // believes it alive, and does not advance the counter.
+  if (expires0 && ph.last_node >= 0 && believed(ph.last_node)) return ph.last_node;
+  // R4, R13: the sticky choice is the proxy's, per phone; it stands across moves.
+  int& sticky = px.sticky[size_t(d)];
+  if (P.register_node_selection == RegisterNodeSelection::sticky && sticky >= 0 &&
+      believed(sticky)) {
+    return sticky;
   }
   std::vector<int> alive;
   for (size_t i = 0; i < px.nodes.size(); ++i) {
@@ -21,7 +31,7 @@ int Cluster::Impl::proxy_pick(int dc, int d) {
   if (alive.empty()) return -1;
   int pick = alive[px.rr_register % alive.size()];
   ++px.rr_register;
-  ph.sticky = pick;
+  sticky = pick;
   if (ph.first_node < 0) ph.first_node = pick;
   return pick;
 }
@@ -30,7 +40,7 @@ void Cluster::Impl::phone_send_register(int d, bool expires0) {
   Phone& ph = phones[d];
   Time now = sched.now();
   ++ph.gen;
-  int node = proxy_pick(ph.dc, d);
+  int node = proxy_pick(ph.dc, d, expires0);
   auto retry = [&] {
     sched.schedule_at(now + P.register_retry_interval, kAction,
                       Event{uint32_t(Ev::phone_refresh), uint32_t(d), ph.gen});
@@ -78,7 +88,6 @@ void Cluster::Impl::act_phone_off(int d) {
 void Cluster::Impl::act_phone_move(int d, int dc) {
   Phone& ph = phones[d];
   ph.dc = dc;
-  ph.sticky = -1;
   ph.on = true;
   phone_send_register(d, false);
 }
@@ -98,8 +107,8 @@ void Cluster::Impl::proxy_detect(int n) {
   if (P.proxy_replays_registrations) {
     // R42 variant: the proxy replays the bindings of the dead node's phones elsewhere.
     for (int d = 0; d < D; ++d) {
-      if (phones[d].on && phones[d].sticky == n && phones[d].dc == nodes[n].dc) {
-        phones[d].sticky = -1;
+      if (phones[d].on && px.sticky[size_t(d)] == n && phones[d].dc == nodes[n].dc) {
+        px.sticky[size_t(d)] = -1;
         phone_send_register(d, false);
       }
     }
@@ -113,7 +122,7 @@ void Cluster::Impl::proxy_take_back(int n) {
   }
   if (P.failback_on_restart) {
     for (int d = 0; d < D; ++d) {
-      if (phones[d].first_node == n && phones[d].dc == nodes[n].dc) phones[d].sticky = n;
+      if (phones[d].first_node == n && phones[d].dc == nodes[n].dc) px.sticky[size_t(d)] = n;
     }
   }
 }

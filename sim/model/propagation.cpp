@@ -8,6 +8,7 @@
 namespace scsim::model {
 
 void Cluster::Impl::set_view(int n, int d, const DnView& v) {
+  got_state[size_t(n) * D + d] = 1;
   DnView& cur = nodes[n].view[d];
   if (cur == v) return;
   DnView before = cur;
@@ -169,6 +170,7 @@ void Cluster::Impl::on_tc(int from, int to, const Msg& m) {
           DnView v = nodes[to].view[m.dn];
           v.owner = -1;
           v.in_service = false;
+          rel.state = v;  // R9, R27: the state the old owner keeps travels with the release
           set_view(to, m.dn, v);
           last_owner[m.dn] = to;
           for (int p = 0; p < N; ++p) {
@@ -291,6 +293,7 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
   // A crashed node's view and Stat Server are cleared (R38). Emitted so recorders see it.
   DnView empty;
   Time now = sched.now();
+  got_state[size_t(n) * D + d] = 0;
   DnView& v = nodes[n].view[d];
   if (!(v == empty)) {
     DnView before = v;

@@ -102,6 +102,7 @@ enum class ActionKind {
   gws_heal,          // gws
   call,              // dc (or node), group: one call arrives (handle, patience, acw: given or
                      // drawn from the parameters)
+  phone_register,    // agent: an extra REGISTER now (a refresh on demand, R13)
 };
 
 struct Action {
@@ -120,6 +121,7 @@ struct Action {
   // abandons); unset: drawn as for any call.
   std::optional<Time> handle, patience, acw;
   std::vector<int> nodes_a, nodes_b;  // cut / heal
+  std::vector<int> gws_a, gws_b;      // cut / heal: GWS nodes named on each side (R30)
 };
 
 const char* to_string(ActionKind k);

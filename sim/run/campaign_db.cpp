@@ -67,7 +67,7 @@ std::string schema(const scenario::Campaign& c, const std::string& db) {
          "CREATE TABLE " +
          db +
          ".episodes(run_id INTEGER, episode INTEGER, win TEXT, start_s REAL, end_s REAL, "
-         "open_at_end INTEGER, kinds INTEGER, faults INTEGER, ended_by_fault INTEGER" +
+         "open_at_end INTEGER, kinds INTEGER, faults INTEGER, window_ended_by_fault INTEGER" +
          kpi_columns("REAL") + ", PRIMARY KEY(run_id, episode, win));\n" + "CREATE TABLE " + db +
          ".intervals(run_id INTEGER, interval INTEGER, node TEXT" + kpi_columns("REAL") +
          ", PRIMARY KEY(run_id, interval, node));\n";

@@ -125,7 +125,7 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
             }
           }
         }
-        if (a.kind == ActionKind::heal && !any_cut) {
+        if (a.kind == ActionKind::heal && !any_cut && a.gws_a.empty() && a.gws_b.empty()) {
           out.push_back(when + ": none of the links it names is cut; the action has no effect");
         }
         break;

@@ -34,13 +34,18 @@ int Loader::agent_ref(const YAML::Node& n, const Fields* f, const std::string& p
   return -1;
 }
 
-// Nodes named directly or through their DC ("DC1" = every node of DC1).
-std::vector<int> Loader::node_set(const YAML::Node& n, const std::string& path) {
+// Nodes named directly or through their DC ("DC1" = every node of DC1); with gws_out, GWS
+// nodes named go there (a cut of their connection to a node of the other side, R30).
+std::vector<int> Loader::node_set(const YAML::Node& n, const std::string& path,
+                                  std::vector<int>* gws_out) {
   std::vector<int> out;
   for (auto& [s, node] : name_list(n, path, "a node or DC name")) {
     int k = nodes.find(s);
     int d = dcs.find(s);
-    if (k >= 0) {
+    int g = gws_out ? gws.find(s) : -1;
+    if (g >= 0 && k < 0 && d < 0) {
+      gws_out->push_back(g);
+    } else if (k >= 0) {
       out.push_back(k);
     } else if (d >= 0) {
       for (size_t i = 0; i < sc.cluster.nodes.size(); ++i) {
@@ -49,7 +54,8 @@ std::vector<int> Loader::node_set(const YAML::Node& n, const std::string& path) 
     } else if (nodes.reliable && dcs.reliable) {
       error(node, path,
             "unknown node or DC " + quote(s) + " (nodes are " + join(nodes.names) + "; DCs are " +
-                join(dcs.names) + ")");
+                join(dcs.names) +
+                (gws_out && !gws.names.empty() ? "; GWS nodes are " + join(gws.names) : "") + ")");
     }
   }
   std::sort(out.begin(), out.end());
@@ -137,11 +143,11 @@ bool Loader::action_value(const ActionWord& k, const YAML::Node& v, const std::s
                 "expected two node or DC names, e.g. [DC1, DC2], got " + describe(bt->v));
           return false;
         }
-        a.nodes_a = node_set(bt->v[0], idx(bp, 0));
-        a.nodes_b = node_set(bt->v[1], idx(bp, 1));
+        a.nodes_a = node_set(bt->v[0], idx(bp, 0), &a.gws_a);
+        a.nodes_b = node_set(bt->v[1], idx(bp, 1), &a.gws_b);
       } else if (fa && fb) {
-        a.nodes_a = node_set(fa->v, sub(path, "a"));
-        a.nodes_b = node_set(fb->v, sub(path, "b"));
+        a.nodes_a = node_set(fa->v, sub(path, "a"), &a.gws_a);
+        a.nodes_b = node_set(fb->v, sub(path, "b"), &a.gws_b);
       } else {
         error(v, path, "expected between: [X, Y] or both a: and b:");
         return false;
@@ -150,8 +156,21 @@ bool Loader::action_value(const ActionWord& k, const YAML::Node& v, const std::s
         if (auto b = boolean(o->v, sub(path, "one_way"))) a.one_way = *b;
       }
       if (reported == before) {
-        if (a.nodes_a.empty() || a.nodes_b.empty()) {
-          error(v, path, "no node pair to cut (a side names no node)");
+        for (auto* s : {&a.gws_a, &a.gws_b}) {
+          std::sort(s->begin(), s->end());
+          s->erase(std::unique(s->begin(), s->end()), s->end());
+        }
+        bool pairs = (!a.nodes_a.empty() || !a.gws_a.empty()) && !a.nodes_b.empty();
+        pairs = pairs || (!a.gws_b.empty() && !a.nodes_a.empty());
+        if (!pairs) {
+          error(v, path,
+                "no pair to cut (a side names no node; a GWS node pairs only with a node)");
+        }
+        for (int g : a.gws_a) {
+          if (std::find(a.gws_b.begin(), a.gws_b.end(), g) != a.gws_b.end()) {
+            error(v, path, "GWS node " + gws.names[g] + " is on both sides");
+            break;
+          }
         }
         for (int x : a.nodes_a) {
           if (std::find(a.nodes_b.begin(), a.nodes_b.end(), x) != a.nodes_b.end()) {

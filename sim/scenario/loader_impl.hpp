@@ -89,7 +89,8 @@ struct Loader : YamlReader {
 
   // load_timeline.cpp
   int agent_ref(const YAML::Node& n, const Fields* f, const std::string& path);
-  std::vector<int> node_set(const YAML::Node& n, const std::string& path);
+  std::vector<int> node_set(const YAML::Node& n, const std::string& path,
+                            std::vector<int>* gws_out = nullptr);
   // One action's value into `a`; a selector's agents, nodes or GWS nodes into `targets` (in
   // selector order; empty for forms without one). `entry` keys its random streams.
   bool action_value(const ActionWord& k, const YAML::Node& v, const std::string& path,

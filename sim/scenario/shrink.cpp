@@ -119,7 +119,8 @@ std::optional<Scenario> keep_nodes(const Scenario& in, const std::vector<int>& k
       };
       fix(a.nodes_a);
       fix(a.nodes_b);
-      if (a.nodes_a.empty() || a.nodes_b.empty()) continue;
+      bool pairs = (!a.nodes_a.empty() || !a.gws_a.empty()) && !a.nodes_b.empty();
+      if (!pairs && (a.gws_b.empty() || a.nodes_a.empty())) continue;
     }
     tl.push_back(a);
   }
@@ -153,6 +154,13 @@ std::optional<Scenario> keep_dcs(const Scenario& in, const std::vector<int>& kee
     if (a.gws >= 0) {
       a.gws = gmap[static_cast<size_t>(a.gws)];
       if (a.gws < 0) continue;
+    }
+    for (auto* side : {&a.gws_a, &a.gws_b}) {
+      std::vector<int> out;
+      for (int g : *side) {
+        if (gmap[static_cast<size_t>(g)] >= 0) out.push_back(gmap[static_cast<size_t>(g)]);
+      }
+      *side = out;
     }
     if ((a.kind == ActionKind::phone_move || (a.kind == ActionKind::call && a.node < 0)) &&
         a.dc >= 0) {

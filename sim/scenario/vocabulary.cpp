@@ -11,6 +11,7 @@ const std::vector<ActionWord>& action_words() {
       {"phone_off", K::phone_off, Form::agent, "A1"},
       {"phone_move", K::phone_move, Form::agent_dc, "{agent: A2, dc: DC1}"},
       {"phone_unregister", K::phone_unregister, Form::agent, "A1"},
+      {"phone_register", K::phone_register, Form::agent, "A1"},
       {"agent_login", K::agent_login, Form::agent_ready, "{agent: A1, ready: true}"},
       {"agent_logout", K::agent_logout, Form::agent, "A1"},
       {"agent_ready", K::agent_ready, Form::agent, "A1"},

@@ -42,10 +42,14 @@ std::string t(Time x) {
   return q(std::to_string(x.micros()) + "us");
 }
 
-std::string node_list(const model::ClusterSpec& spec, const std::vector<int>& nodes) {
+std::string node_list(const model::ClusterSpec& spec, const std::vector<int>& nodes,
+                      const std::vector<int>& gws = {}) {
   std::string s = "[";
   for (size_t i = 0; i < nodes.size(); ++i) {
     s += (i ? ", " : "") + q(spec.nodes.at(static_cast<size_t>(nodes[i])).name);
+  }
+  for (size_t i = 0; i < gws.size(); ++i) {
+    s += (i || !nodes.empty() ? ", " : "") + q(spec.gws.at(static_cast<size_t>(gws[i])).name);
   }
   return s + "]";
 }
@@ -76,7 +80,8 @@ std::string action_to_yaml(const model::ClusterSpec& spec, const model::Action& 
       v = "{agent: " + agent() + ", node: " + node() + ", client: " + q(a.client) + "}";
       break;
     case Form::pairs:
-      v = "{a: " + node_list(spec, a.nodes_a) + ", b: " + node_list(spec, a.nodes_b) +
+      v = "{a: " + node_list(spec, a.nodes_a, a.gws_a) +
+          ", b: " + node_list(spec, a.nodes_b, a.gws_b) +
           ", one_way: " + (a.one_way ? "true" : "false") + "}";
       break;
     case Form::crash:

@@ -26,6 +26,8 @@ inline void check_same_action(const model::Action& a, const model::Action& b) {
   CHECK(a.handle == b.handle);
   CHECK(a.patience == b.patience);
   CHECK(a.acw == b.acw);
+  CHECK(a.gws_a == b.gws_a);
+  CHECK(a.gws_b == b.gws_b);
 }
 
 }  // namespace scsim::test

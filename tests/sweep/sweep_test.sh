@@ -25,7 +25,7 @@ same() {  # two results directories with the same rows and CSV bytes
 }
 
 # Shipped campaigns validate (dry run).
-for c in "$root"/scenarios/campaign-*.yaml; do
+for c in "$root"/scenarios/campaigns/*.yaml; do
   check "dry run $(basename "$c")" "'$scsim' sweep '$c' --dry-run >'$work/dry.out' 2>&1 && grep -q 'runs' '$work/dry.out'"
 done
 
