@@ -293,6 +293,8 @@ stats::Recording recording_for(const scenario::Scenario& sc, const RunOptions& o
   if (o.record) r.tables = *o.record;
   if (o.compress) r.compress = true;
   if (o.trace) r.tables |= stats::Recording::bit(stats::Table::events);
+  // The report's routing attribution reads routing.csv: --report records it (issue 14 §6).
+  if (o.report) r.tables |= stats::Recording::bit(stats::Table::routing);
   return r;
 }
 
@@ -571,7 +573,8 @@ po::options_description run_options() {
        " quietly, such as those `scsim swarm` writes; exit code 1 if not")  //
       ("report", po::bool_switch(),
        "also write report.html in the results directory: one self-contained HTML page with"
-       " charts (see scsim report --help)")  //
+       " charts (see scsim report --help); also records the routing table, which its routing"
+       " attribution reads")  //
       ("quiet,q", po::bool_switch(),
        "print nothing on success (errors still go to stderr); without it, the run ends with"
        " its calls, SL, ASA and abandonment per period");

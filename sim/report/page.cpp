@@ -213,7 +213,7 @@ function runReport() {
   if (A.insrv) {
     chart(g3, lines(A.t, A.insrv, 'DNs in service', end));
     chart(g3, lines(A.t, A.eligible, 'DNs eligible for routing', end));
-  } else none(s, 'dn_views.csv (views over time)');
+  } else none(s, 'dn_views.csv or view_series.csv (views over time)');
   if (A.staleness) {
     var views = Object.keys(A.staleness).sort(), kinds = {};
     views.forEach(function (v) { Object.keys(A.staleness[v]).forEach(function (k) { kinds[k] = 1; }); });

@@ -378,8 +378,8 @@ void routing_of(const fs::path& dir, json& results, json& exclusions) {
   exclusions = exc;
 }
 
-// Availability: DNs in service and eligible per view over time (dn_views.csv), and staleness
-// DN-seconds per view (summary.csv).
+// Availability: DNs in service and eligible per view over time (dn_views.csv, else the
+// default recording's view_series.csv), and staleness DN-seconds per view (summary.csv).
 json availability_of(const fs::path& dir, const Bins& bins) {
   json out = json::object();
   std::map<std::string, std::vector<double>> insrv, elig;
@@ -417,6 +417,35 @@ json availability_of(const fs::path& dir, const Bins& bins) {
           bins.spread(v, from, to, 1.0);
         }
       });
+  if (!found) {
+    // The default recording has no dn_views.csv: view_series.csv gives the mean number of DNs
+    // in service and eligible per stats interval and view, spread over the report's bins.
+    int v_lvl = -1, v_node = -1, v_from = -1, v_to = -1, v_srv = -1, v_el = -1;
+    found =
+        Table::scan(dir, "view_series", [&](const Table& t, const std::vector<std::string>& row) {
+          if (v_lvl < 0) {
+            v_lvl = t.index("level"), v_node = t.index("node"), v_from = t.index("from");
+            v_to = t.index("to"), v_srv = t.index("in_service_mean"),
+            v_el = t.index("eligible_mean");
+          }
+          const std::string& lvl = at(row, v_lvl);
+          std::string view;
+          if (lvl == "truth") {
+            view = "truth";
+          } else if (lvl == "stat") {
+            view = "SS_" + at(row, v_node);
+          } else {
+            return;
+          }
+          double from = std::atof(at(row, v_from).c_str()), to = std::atof(at(row, v_to).c_str());
+          auto& a = insrv[view];
+          if (a.empty()) a.assign(bins.n, 0.0);
+          bins.spread(a, from, to, std::atof(at(row, v_srv).c_str()));
+          auto& b = elig[view];
+          if (b.empty()) b.assign(bins.n, 0.0);
+          bins.spread(b, from, to, std::atof(at(row, v_el).c_str()));
+        });
+  }
   if (found) {
     json a = json::object(), b = json::object();
     for (auto& [k, v] : insrv)
