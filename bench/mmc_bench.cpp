@@ -2,7 +2,7 @@
 // (one node, one DC, no faults, every delay zero, agents logged in Ready, Poisson arrivals,
 // exponential handle times), c = 100, rho = 0.9, AHT 180 s, 1e6 calls, without and with
 // exponential patience of mean 300 s. Reports calls/s and, in the same run, the SimPy peer
-// (/work/shared/peers/mmc_simpy.py on /usr/bin/python3 with python3-simpy) and the ratio.
+// (bench/peers/mmc_simpy.py on /usr/bin/python3 with Debian's python3-simpy) and the ratio.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -76,11 +76,10 @@ MmcRun run_mmc(int c, double rho, double patience, double calls) {
 // Runs the SimPy peer; returns its calls/s, or a negative value if it could not run.
 double run_simpy(int c, double rho, double patience, long calls, std::string* why) {
   const std::string py = "/usr/bin/python3";
-  // The SimPy reference model is not part of the repository: $SCSIM_SIMPY_PEER names it (the
-  // development machines keep it beside the clone, the default).
+  // The SimPy peer is bench/peers/mmc_simpy.py; $SCSIM_SIMPY_PEER names another one.
   const char* env = std::getenv("SCSIM_SIMPY_PEER");
   const std::string script =
-      env && *env ? env : std::string(SCSIM_SOURCE_DIR) + "/../shared/peers/mmc_simpy.py";
+      env && *env ? env : std::string(SCSIM_SOURCE_DIR) + "/bench/peers/mmc_simpy.py";
   std::string check = py + " -c 'import SimPy' >/dev/null 2>&1";
   if (std::system(check.c_str()) != 0) {
     *why = "python3-simpy is not installed (apt-get install -y python3-simpy)";

@@ -38,8 +38,8 @@
 //     occupancy     = lambda (1 - p_abandon) AHT / c
 //   As P -> infinity Erlang A tends to Erlang C (for a < c); as P -> 0 it tends to Erlang B
 //   (p_wait, p_abandon -> B and service_level -> 1 - B).
-// These are the conventions of the peer reference /work/shared/peers/erlang.py (its "asa" of
-// Erlang C, "asa_answered", "mean_wait_all" and "sl" of Erlang A).
+// These are the usual conventions of Erlang C / Erlang A references ("asa" of Erlang C;
+// "asa_answered", "mean_wait_all" and "sl" of Erlang A).
 //
 // Arguments must be finite and sensible (rate >= 0, AHT > 0, agents >= 1, patience > 0,
 // threshold >= 0; patience and threshold may be +infinity); otherwise std::invalid_argument.
