@@ -8,6 +8,11 @@
 
 namespace scsim::cli {
 
+// Exit codes of every command.
+inline constexpr int kOk = 0;
+inline constexpr int kRunFailed = 1;  // a run failed or was stopped by a limit
+inline constexpr int kBadInput = 2;   // bad input or usage; nothing written
+
 // scsim erlang --rate L --aht S --agents C [--patience P] [--threshold T]
 int cmd_erlang(const std::vector<std::string>& args);
 // scsim compare FILE [--modes auto,local_node] [--replications R] [--seed N] [--out DIR]

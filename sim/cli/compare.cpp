@@ -37,10 +37,6 @@ namespace fs = std::filesystem;
 namespace scsim::cli {
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kRunFailed = 1;
-constexpr int kBadInput = 2;
-
 const char* const kCompareHelp =
     "\n"
     "Runs FILE once per routing_mode and replication. Replication r uses one seed for every\n"
@@ -86,13 +82,6 @@ std::vector<std::string> split_modes(const std::string& s) {
   }
   if (out.size() < 2) throw po::error("--modes needs at least two modes, e.g. auto,local_node");
   return out;
-}
-
-std::optional<uint64_t> parse_u64(const std::string& s) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 // DOMAIN 6.4 item 2: the capacity R36 held in the partitioned scope, per DC and mode, so that

@@ -59,9 +59,6 @@ namespace fs = std::filesystem;
 namespace scsim::cli {
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kRunFailed = 1;
-constexpr int kBadInput = 2;
 constexpr int kAbortHookExit = 3;
 
 struct UsageError : std::runtime_error {
@@ -155,13 +152,6 @@ const char* const kValidateExamples =
     "Examples:\n"
     "  scsim validate scenarios/*.yaml\n"
     "  scsim validate my.yaml --set tc_one_way_delay_ms=80\n";
-
-std::optional<uint64_t> parse_u64(const std::string& s) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 uint64_t u64_option(const po::variables_map& vm, const char* name) {
   const auto& text = vm[name].as<std::string>();

@@ -1,8 +1,17 @@
 #include "cli/options.hpp"
 
+#include <charconv>
+
 namespace po = boost::program_options;
 
 namespace scsim::cli {
+
+std::optional<uint64_t> parse_u64(const std::string& s) {
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
 
 po::variables_map parse_command(const std::vector<std::string>& args,
                                 const po::options_description& visible,

@@ -2,10 +2,15 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace scsim::cli {
+
+// A whole decimal number and nothing else ("12"), or nullopt ("", "-1", "1x", overflow).
+std::optional<uint64_t> parse_u64(const std::string& s);
 
 // Parses a subcommand's options; FILE arguments are positional and collected in "file" (a
 // hidden option added here), `hidden` adds further options that --help does not show.

@@ -35,10 +35,6 @@ namespace fs = std::filesystem;
 namespace scsim::cli {
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kRunFailed = 1;
-constexpr int kBadInput = 2;
-
 // A rough single-core speed of the model with the call statistics, for --dry-run's estimate.
 constexpr double kEventsPerSecond = 1.5e6;
 
@@ -74,13 +70,6 @@ const char* const kSweepHelp =
     "  sqlite3 results/campaign-load/campaign.sqlite 'SELECT mode, avg(sl) FROM runs JOIN kpis\n"
     "    USING(run_id) WHERE period = \"all\" AND node = \"all\" AND grp = \"all\" GROUP BY "
     "mode'\n";
-
-std::optional<uint64_t> parse_u64(const std::string& s) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 std::string point_text(const scenario::Campaign& c, const std::vector<int>& point) {
   std::string s;
