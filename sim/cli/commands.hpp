@@ -24,6 +24,8 @@ int cmd_shrink(const std::vector<std::string>& args);
 
 // scsim sweep CAMPAIGN.yaml [--jobs J] [--out DIR] [--resume] [--dry-run] [--mpi]
 int cmd_sweep(const std::vector<std::string>& args);
+// scsim params [NAME] [--format text|csv|markdown]
+int cmd_params(const std::vector<std::string>& args);
 // scsim report DIR [-o FILE.html] [--chartjs FILE] [--quiet]
 int cmd_report(const std::vector<std::string>& args);
 // Writes DIR's HTML report to `out` (scsim run --report, scsim compare --report, scsim

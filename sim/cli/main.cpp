@@ -37,6 +37,7 @@
 #include "run/lint.hpp"
 #include "run/recording_of.hpp"
 #include "run/simulation.hpp"
+#include "scenario/explain.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/call_stats.hpp"
 #include "stats/csv.hpp"
@@ -83,6 +84,8 @@ const char* const kTopHelp =
     "                                 modes on every core or MPI ranks, into one SQLite file\n"
     "  scsim report DIR [-o FILE]     one self-contained HTML page (charts, tables) of a run's\n"
     "                                 or a compare's results; opens offline in any browser\n"
+    "  scsim params [NAME]            every parameter: unit, defaults, reference, range, rules\n"
+    "                                 and meaning (--format text|csv|markdown)\n"
     "  scsim COMMAND --help           the options of a command, with examples\n"
     "  scsim --help                   this text\n"
     "  scsim --version                version and git commit\n"
@@ -151,7 +154,8 @@ const char* const kValidateExamples =
     "\n"
     "Examples:\n"
     "  scsim validate scenarios/*.yaml\n"
-    "  scsim validate my.yaml --set tc_one_way_delay_ms=80\n";
+    "  scsim validate my.yaml --set tc_one_way_delay_ms=80\n"
+    "  scsim validate scenarios/registration-storm.yaml --explain --first 3\n";
 
 uint64_t u64_option(const po::variables_map& vm, const char* name) {
   const auto& text = vm[name].as<std::string>();
@@ -585,7 +589,12 @@ po::options_description validate_options() {
       "set", po::value<std::vector<std::string>>()->value_name("NAME=VALUE")->composing(),
       "validate with a parameter override, as `scsim run --set`; e.g. --set"
       " tc_one_way_delay_ms=80")("strict", po::bool_switch(),
-                                 "treat warnings as errors: exit 2 when any is printed");
+                                 "treat warnings as errors: exit 2 when any is printed")(
+      "explain", po::bool_switch(),
+      "print what the timeline and shifts expanded into: actions per kind, per entry and shift "
+      "(what its selector selected), and the first actions of each kind")(
+      "first", po::value<std::string>()->value_name("N")->default_value("5"),
+      "with --explain: how many actions of each kind to list");
   return d;
 }
 
@@ -711,6 +720,11 @@ int cmd_validate(const std::vector<std::string>& args) {
   auto sets = parse_sets(vm);
   std::vector<scenario::Scenario> scenarios;
   if (!load_all(files, sets, scenarios, true)) return kBadInput;
+  if (vm["explain"].as<bool>()) {
+    const uint64_t first = u64_option(vm, "first");
+    for (const auto& sc : scenarios)
+      std::cout << scenario::explain(sc, first);
+  }
   size_t warnings = 0;
   for (const auto& sc : scenarios) {
     for (const auto& w : run::lint_scenario(sc)) {
@@ -738,6 +752,7 @@ int main_impl(int argc, char** argv) {
     if (!rest.empty() && rest[0] == "shrink") return cmd_shrink({"--help"});
     if (!rest.empty() && rest[0] == "sweep") return cmd_sweep({"--help"});
     if (!rest.empty() && rest[0] == "report") return cmd_report({"--help"});
+    if (!rest.empty() && rest[0] == "params") return cmd_params({"--help"});
     std::cout << kTopHelp;
     return kOk;
   }
@@ -753,9 +768,11 @@ int main_impl(int argc, char** argv) {
   if (first == "shrink") return cmd_shrink(rest);
   if (first == "sweep") return cmd_sweep(rest);
   if (first == "report") return cmd_report(rest);
+  if (first == "params") return cmd_params(rest);
   throw UsageError(
       "unknown command \"" + first +
-      "\" (commands: run, validate, compare, erlang, swarm, shrink, sweep; see scsim --help)");
+      "\" (commands: run, validate, params, compare, erlang, swarm, shrink, sweep, report; see "
+      "scsim --help)");
 }
 
 }  // namespace

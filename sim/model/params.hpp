@@ -104,10 +104,14 @@ struct Params {
 // DOMAIN §5's reference settings (used by the reference scenarios SC1-SC11).
 Params reference_params();
 
+// One row of the parameter table. The same table validates `parameters:` and `--set` (set_param)
+// and documents them (`scsim params`, docs/PARAMETERS.md), so the two cannot drift.
 struct ParamInfo {
   std::string name;
-  std::string range;  // as DOMAIN §4 gives it, for messages and --help
-  std::string rules;  // rule numbers it tunes
+  std::string unit;     // "s", "ms", "us", "ratio", "probability", "offers"; empty: no unit
+  std::string range;    // as DOMAIN §4 gives it, for messages and --help
+  std::string rules;    // rule numbers it tunes
+  std::string meaning;  // one line
 };
 // Every parameter name, in DOMAIN §4's order.
 const std::vector<ParamInfo>& param_table();

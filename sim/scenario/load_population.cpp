@@ -158,10 +158,39 @@ void Loader::inline_agents(const YAML::Node& n, const std::string& path) {
     }
     YAML::Mark m = e.Mark();
     std::string where = file + ":" + std::to_string(m.line + 1);
-    add_agent(in, where, [&](const std::string& field, const std::string& msg) {
+    auto report = [&](const std::string& field, const std::string& msg) {
       const Field* x = f.get(field == "agent" ? "name" : field);
       error(x ? x->v : e, sub(p, field == "agent" ? "name" : field), msg);
-    });
+    };
+    // A range of agents: {name: A00001..A10000, dn: 100001..110000, dc: DC1}, one agent per
+    // number, the k-th name with the k-th DN.
+    std::string why_n, why_d;
+    auto rn = parse_range(in.name, why_n);
+    auto rd = parse_range(in.dn, why_d);
+    if (!rn && !rd) {
+      add_agent(in, where, report);
+      continue;
+    }
+    if (!why_n.empty() || !why_d.empty() || !rn || !rd || rn->size() != rd->size()) {
+      const bool name_bad = !rn || !why_n.empty();
+      std::string msg = !why_n.empty()   ? why_n + ", got " + quote(in.name)
+                        : !why_d.empty() ? why_d + ", got " + quote(in.dn)
+                        : !rn || !rd
+                            ? "a range of agents gives both name and dn as ranges (A001..A400 "
+                              "with 10001..10400)"
+                            : "the name range has " + std::to_string(rn->size()) +
+                                  " agents, the dn range " + std::to_string(rd->size()) +
+                                  "; give ranges of the same length";
+      report(name_bad ? "agent" : "dn", msg);
+      agents.reliable = false;
+      continue;
+    }
+    for (uint64_t k = 0; k < rn->size() && !too_many_dns && errors.size() < kMaxErrors; ++k) {
+      AgentIn one = in;
+      one.name = range_name(*rn, rn->lo + k);
+      one.dn = range_name(*rd, rd->lo + k);
+      add_agent(one, where, report);
+    }
   }
 }
 

@@ -19,15 +19,6 @@
 
 namespace scsim::scenario::detail {
 
-namespace {
-
-// "A001..A400" -> {"A", 1, 400, width 3}; "10001..10400" -> {"", 10001, 10400, 5}.
-struct Range {
-  std::string prefix;
-  uint64_t lo = 0, hi = 0;
-  size_t width = 0;  // digits of the lower end (zero padding kept when both ends have it)
-};
-
 std::optional<Range> parse_range(const std::string& s, std::string& why) {
   size_t dots = s.find("..");
   if (dots == std::string::npos) return std::nullopt;
@@ -64,8 +55,6 @@ std::string range_name(const Range& r, uint64_t v) {
   if (d.size() < r.width) d.insert(0, r.width - d.size(), '0');
   return r.prefix + d;
 }
-
-}  // namespace
 
 // Names (or DNs) and ranges, in the order written; each must exist.
 std::vector<int> Loader::named_agents(const YAML::Node& n, const std::string& path, bool by_dn) {
@@ -200,49 +189,7 @@ std::vector<int> Loader::agent_selector(const YAML::Node& v, const std::string& 
       }
     }
     // Samples.
-    const Field* fr = f->get("fraction");
-    const Field* ct = f->get("count");
-    if (fr && ct) {
-      error(ct->k, sub(path, "count"), "give either fraction or count, not both");
-      return {};
-    }
-    std::optional<uint64_t> want;
-    if (fr) {
-      auto s = scalar(fr->v, sub(path, "fraction"), "a fraction between 0 and 1");
-      char* end = nullptr;
-      double x = s ? std::strtod(s->c_str(), &end) : -1;
-      if (!s || end != s->c_str() + s->size() || !(x > 0 && x <= 1)) {
-        if (s)
-          error(fr->v, sub(path, "fraction"), "expected a fraction in (0, 1], got " + quote(*s));
-        return {};
-      }
-      want = static_cast<uint64_t>(std::llround(x * double(out.size())));
-    }
-    if (ct) {
-      want = whole(ct->v, sub(path, "count"), 1, kMaxActions);
-      if (!want) return {};
-      if (*want > out.size() && reported == before) {
-        error(ct->v, sub(path, "count"),
-              "count " + std::to_string(*want) + " is more than the " + std::to_string(out.size()) +
-                  " agents selected");
-        return {};
-      }
-    }
-    if (want && *want < out.size()) {
-      // Partial Fisher-Yates on positions, then kept in selector order.
-      Rng rng(sc.seed, "timeline-sample", entry);
-      std::vector<size_t> pos(out.size());
-      for (size_t i = 0; i < pos.size(); ++i)
-        pos[i] = i;
-      for (size_t i = 0; i < *want; ++i)
-        std::swap(pos[i], pos[i + rng.below(pos.size() - i)]);
-      pos.resize(*want);
-      std::sort(pos.begin(), pos.end());
-      std::vector<int> picked;
-      for (size_t p : pos)
-        picked.push_back(out[p]);
-      out = std::move(picked);
-    }
+    if (!sample(*f, path, out, "timeline-sample", entry, reported == before)) return {};
   }
   // Duplicates dropped, first place kept.
   std::vector<int> uniq;
@@ -254,6 +201,55 @@ std::vector<int> Loader::agent_selector(const YAML::Node& v, const std::string& 
     }
   }
   return uniq;
+}
+
+// fraction: 0.3 / count: 50: a sample of `out`, drawn with a partial Fisher-Yates from the seed's
+// stream `stream` keyed by `key`, then kept in selector order.
+bool Loader::sample(const Fields& f, const std::string& path, std::vector<int>& out,
+                    const char* stream, uint64_t key, bool report_count) {
+  const Field* fr = f.get("fraction");
+  const Field* ct = f.get("count");
+  if (fr && ct) {
+    error(ct->k, sub(path, "count"), "give either fraction or count, not both");
+    return false;
+  }
+  std::optional<uint64_t> want;
+  if (fr) {
+    auto s = scalar(fr->v, sub(path, "fraction"), "a fraction between 0 and 1");
+    char* end = nullptr;
+    double x = s ? std::strtod(s->c_str(), &end) : -1;
+    if (!s || end != s->c_str() + s->size() || !(x > 0 && x <= 1)) {
+      if (s) error(fr->v, sub(path, "fraction"), "expected a fraction in (0, 1], got " + quote(*s));
+      return false;
+    }
+    want = static_cast<uint64_t>(std::llround(x * double(out.size())));
+  }
+  if (ct) {
+    want = whole(ct->v, sub(path, "count"), 1, kMaxActions);
+    if (!want) return false;
+    if (*want > out.size() && report_count) {
+      error(ct->v, sub(path, "count"),
+            "count " + std::to_string(*want) + " is more than the " + std::to_string(out.size()) +
+                " agents selected");
+      return false;
+    }
+  }
+  if (want && *want < out.size()) {
+    // Partial Fisher-Yates on positions, then kept in selector order.
+    Rng rng(sc.seed, stream, key);
+    std::vector<size_t> pos(out.size());
+    for (size_t i = 0; i < pos.size(); ++i)
+      pos[i] = i;
+    for (size_t i = 0; i < *want; ++i)
+      std::swap(pos[i], pos[i + rng.below(pos.size() - i)]);
+    pos.resize(*want);
+    std::sort(pos.begin(), pos.end());
+    std::vector<int> picked;
+    for (size_t p : pos)
+      picked.push_back(out[p]);
+    out = std::move(picked);
+  }
+  return true;
 }
 
 // N1, [N1, N3], DC1 (its nodes), all; in node order.

@@ -472,6 +472,15 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
       error(e, p, "the spread runs past the end of the run (" + secs(*end) + ")");
       continue;
     }
+    {
+      Expansion x{p, e.Mark().line + 1, kind->name, "", targets.size(), count * per};
+      if (!targets.empty()) x.selector = yaml_text(act->v);
+      for (const char* w : {"spread", "stagger", "every"}) {
+        if (const Field* fw = f.get(w))
+          x.selector += (x.selector.empty() ? "" : " ") + std::string(w) + " " + yaml_text(fw->v);
+      }
+      sc.expansions.push_back(std::move(x));
+    }
     for (uint64_t r = 0; r < count; ++r) {
       Time base = *at + (every ? *every * static_cast<int64_t>(r) : Time::zero());
       if (targets.empty()) {
@@ -497,14 +506,21 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
 
 namespace scsim::scenario::detail {
 
-// spread: 60s | {over: 60s, order: selector|random} and stagger: 2s turn one selector action into
-// one action per target over time: target k of n at at + over * k / n (whole microseconds) or
-// at + k * step; `order: random` first shuffles the targets with the scenario seed's stream
-// "timeline-spread" keyed by the entry's index. Without either, every target acts at `at`.
+// spread: 60s | {over: 60s, order: selector|random, resolution: 1s} and stagger: 2s turn one
+// selector action into one action per target over time: target k of n at at + over * k / n
+// (whole microseconds, rounded down to a multiple of `resolution` when given) or at + k * step;
+// `order: random` first shuffles the targets with the scenario seed's stream "timeline-spread"
+// keyed by the entry's index (shifts: "shift-spread", see load_shifts.cpp). Without either,
+// every target acts at `at`.
 bool Loader::spread(const Fields& f, const std::string& p, std::vector<int>& targets,
                     std::vector<Time>& offsets, size_t entry) {
-  const Field* sp = f.get("spread");
-  const Field* st = f.get("stagger");
+  return spread_of(f.get("spread"), f.get("stagger"), p, targets, offsets, "timeline-spread",
+                   entry);
+}
+
+bool Loader::spread_of(const Field* sp, const Field* st, const std::string& p,
+                       std::vector<int>& targets, std::vector<Time>& offsets, const char* stream,
+                       uint64_t key) {
   if (!sp && !st) return true;
   if (sp && st) {
     error(st->k, sub(p, "stagger"), "give either spread or stagger, not both");
@@ -530,11 +546,17 @@ bool Loader::spread(const Fields& f, const std::string& p, std::vector<int>& tar
     return true;
   }
   std::optional<Time> over;
+  std::optional<Time> resolution;
   bool random = false;
-  std::string sp_path = sub(p, "spread");
+  std::string sp_path = sub(p, sp->key);
   if (sp->v.IsMap()) {
-    Fields g = fields(sp->v, sp_path, {"over", "order"}, "a time or {over: 60s, order: random}");
+    Fields g = fields(sp->v, sp_path, {"over", "order", "resolution"},
+                      "a time or {over: 60s, order: random, resolution: 1s}");
     if (!g.ok) return false;
+    if (const Field* o = g.get("resolution")) {
+      resolution = time_value(o->v, sub(sp_path, "resolution"), true);
+      if (!resolution) return false;
+    }
     if (const Field* o = g.get("over")) {
       over = time_value(o->v, sub(sp_path, "over"), true);
     } else {
@@ -554,7 +576,7 @@ bool Loader::spread(const Fields& f, const std::string& p, std::vector<int>& tar
   }
   if (!over) return false;
   if (random) {
-    Rng rng(sc.seed, "timeline-spread", entry);
+    Rng rng(sc.seed, stream, key);
     for (size_t k = n; k > 1; --k)
       std::swap(targets[k - 1], targets[rng.below(k)]);
   }
@@ -562,6 +584,8 @@ bool Loader::spread(const Fields& f, const std::string& p, std::vector<int>& tar
     // over * k / n without overflow: over < 2^63 us, k < n <= 10^6.
     const int64_t w = over->micros();
     offsets[k] = micros((w / int64_t(n)) * int64_t(k) + (w % int64_t(n)) * int64_t(k) / int64_t(n));
+    // resolution: rounded down to a whole multiple (times as a person writes them, 08:00:01).
+    if (resolution) offsets[k] = *resolution * (offsets[k].micros() / resolution->micros());
   }
   return true;
 }

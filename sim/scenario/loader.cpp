@@ -179,7 +179,7 @@ void Loader::load(const std::string& path,
   const YAML::Node& root = py.root;
   Fields f = fields(root, "",
                     {"name", "description", "seed", "duration", "end", "settings", "parameters",
-                     "topology", "population", "workload", "timeline", "results"},
+                     "topology", "population", "workload", "shifts", "timeline", "results"},
                     "a YAML map with name, seed, duration, topology, ... at the top level");
   if (!f.ok) return;
 
@@ -241,6 +241,8 @@ void Loader::load(const std::string& path,
   sc.cluster.params = params;
   if (const Field* x = f.get("population")) population(x->v, "population");
   if (const Field* x = f.get("workload")) workload(x->v, "workload");
+  // Shifts expand first: at one instant their actions come before the timeline's.
+  if (const Field* x = f.get("shifts")) shifts(x->v, "shifts", end);
   if (const Field* x = f.get("timeline")) timeline(x->v, "timeline", end);
   if (const Field* x = f.get("results")) results(x->v, "results");
 }

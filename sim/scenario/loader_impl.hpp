@@ -2,7 +2,9 @@
 //   loader.cpp           the whole file: top-level keys, settings, parameters' order, workload
 //   load_topology.cpp    parameters, topology (DCs, nodes, GWS nodes, link delays)
 //   load_population.cpp  agents inline and from a roster CSV
-//   load_timeline.cpp    the timeline: actions (vocabulary.hpp), repeats
+//   load_timeline.cpp    the timeline: actions (vocabulary.hpp), repeats, spread
+//   load_selectors.cpp   agent, node and GWS selectors, samples
+//   load_shifts.cpp      shifts: phone on/off, login/logout, breaks per agent
 // Each section reports every problem through YamlReader (file:line:col: key: message) and marks
 // its name table unreliable after an error, so later sections do not cascade unknown-name errors.
 #pragma once
@@ -12,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,18 @@ inline constexpr uintmax_t kMaxScenarioBytes = 16u << 20;  // 16 MiB
 inline constexpr uintmax_t kMaxRosterBytes = 64u << 20;    // 64 MiB
 inline constexpr size_t kMaxErrors = 100;
 inline constexpr size_t kMaxActions = 1'000'000;  // after expanding repeats and selectors
+
+// "A001..A400" -> {"A", 1, 400, width 3}; "10001..10400" -> {"", 10001, 10400, 5}.
+struct Range {
+  std::string prefix;
+  uint64_t lo = 0, hi = 0;
+  size_t width = 0;  // digits of the lower end (zero padding kept when both ends have it)
+  uint64_t size() const { return hi - lo + 1; }
+};
+// nullopt: not a range (no ".."); a default Range with `why` set: a malformed one.
+std::optional<Range> parse_range(const std::string& s, std::string& why);
+// The v-th name of a range ("A" + zero-padded v).
+std::string range_name(const Range& r, uint64_t v);
 
 // A name table: names in definition order, for lookups and "(nodes are N1, N2)" messages.
 struct Names {
@@ -97,6 +112,24 @@ struct Loader : YamlReader {
                     model::Action& a, std::vector<int>& targets, size_t entry);
   bool spread(const Fields& f, const std::string& p, std::vector<int>& targets,
               std::vector<Time>& offsets, size_t entry);
+  // spread (sp) or stagger (st) of `targets`, either may be null; `order: random` draws from
+  // the seed's stream `stream` keyed by `key`.
+  bool spread_of(const Field* sp, const Field* st, const std::string& p, std::vector<int>& targets,
+                 std::vector<Time>& offsets, const char* stream, uint64_t key);
+  // A sample of `out` (fraction: or count: in f, either may be absent), drawn from the seed's
+  // stream `stream` keyed by `key`, kept in selector order. False after an error.
+  // report_count: say so when count is more than `out` holds (off after an earlier error).
+  bool sample(const Fields& f, const std::string& path, std::vector<int>& out, const char* stream,
+              uint64_t key, bool report_count);
+
+  // load_shifts.cpp
+  void shifts(const YAML::Node& n, const std::string& path, std::optional<Time> end);
+  // One shift (shifts[i]) into sc.timeline; false when the action limit is reached.
+  bool shift(const YAML::Node& e, const std::string& p, size_t i, std::optional<Time> end,
+             std::set<std::string>& names);
+  void shift_breaks(const Field* fb, const std::string& p, uint64_t key0,
+                    const std::vector<int>& agents, Time start, Time stop,
+                    std::vector<model::Action>& acts);
 
   // load_selectors.cpp
   bool selector_filtered = false;       // the last agent selector had group/dc/kind/gws

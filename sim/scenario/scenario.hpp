@@ -30,6 +30,16 @@ struct ResultsSection {
   std::optional<bool> compress;
 };
 
+// What one timeline entry or one shift expanded into (`scsim validate --explain`).
+struct Expansion {
+  std::string source;    // "timeline[3]", "shifts[0] (early)"
+  int line = 0;          // of the entry in the file
+  std::string action;    // "phone_on"; "shift" for a shift
+  std::string selector;  // the selector as written, e.g. {dc: DC1}; empty without one
+  size_t targets = 0;    // agents, nodes or GWS nodes it selected (0 without a selector)
+  size_t actions = 0;    // actions it expanded into (selector x repeats, or a shift's)
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -42,6 +52,7 @@ struct Scenario {
   // Parameter overrides as applied, in order: first the file's `parameters`, then the caller's.
   std::vector<std::pair<std::string, std::string>> parameter_overrides;
   ResultsSection results;
+  std::vector<Expansion> expansions;  // per timeline entry and shift, in file order
 };
 
 struct LoadError {

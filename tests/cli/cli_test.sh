@@ -87,6 +87,21 @@ expect_rc 2 "validate bad" -- "$scsim" validate "$sc01" "$work/bad.yaml"
 expect_in "$work/out" "$sc01: ok" "validate mixed"
 expect_in "$work/err" "bad.yaml" "validate bad"
 no_results "validate"
+# --- validate --explain and params (issue 18 §4) ----------------------------------------------
+expect_rc 0 "validate --explain" -- "$scsim" validate --explain --first 2 "$scen/two-dc-day.yaml"
+expect_in "$work/out" "shifts[0] (day)" "validate --explain"
+expect_in "$work/out" "A001..A400: 400 selected -> 1400 actions" "validate --explain"
+expect_in "$work/out" "    ... 298 more" "validate --explain"
+expect_rc 2 "validate --explain --first x" -- "$scsim" validate --explain --first x "$sc01"
+expect_rc 0 "params" -- "$scsim" params
+expect_in "$work/out" "addp_timeout_s [s]" "params"
+expect_rc 0 "params NAME --format csv" -- "$scsim" params register_expires_s --format csv
+expect_in "$work/out" "register_expires_s,s,3600,120,60-7200,R13," "params csv"
+expect_rc 0 "params --format markdown" -- "$scsim" params addp --format markdown
+expect_in "$work/out" "| \`addp_detection_model\` |  | uniform | min | uniform, min, max | R31 |" "params md"
+expect_rc 2 "params unknown" -- "$scsim" params adp_timeout
+expect_in "$work/err" "did you mean \"addp_timeout_s\"" "params unknown"
+expect_rc 2 "params --format bad" -- "$scsim" params --format html
 
 # --- a successful run: exit 0, every file, summary on stdout ----------------------------------
 expect_rc 0 "run sc01" -- "$scsim" run "$sc01"
