@@ -88,6 +88,41 @@ void Loader::shift_breaks(const Field* fb, const std::string& p, uint64_t key0,
   }
 }
 
+// A shift's agents: any agent selector; every one must be able to log in (sip, or pstn with WWE).
+std::vector<int> Loader::shift_agents(const Fields& f, const YAML::Node& e, const std::string& p,
+                                      size_t i) {
+  const size_t before = reported;
+  std::vector<int> agents_sel;
+  const Field* fa = f.get("agents");
+  if (fa) {
+    const std::string ap = sub(p, "agents");
+    if (fa->v.IsMap()) {
+      Fields g =
+          fields(fa->v, ap, {"agent", "dn", "group", "dc", "kind", "gws", "fraction", "count"},
+                 "an agent selector such as A001..A200 or {dc: DC1, group: sales}");
+      if (g.ok) agents_sel = agent_selector(fa->v, ap, &g, kShiftSampleKey + i);
+    } else {
+      agents_sel = agent_selector(fa->v, ap, nullptr, kShiftSampleKey + i);
+    }
+    if (reported == before && agents_sel.empty()) {
+      error(fa->v, ap, "selector " + yaml_text(fa->v) + " selects no agent");
+    }
+    for (int a : agents_sel) {
+      const auto& ag = sc.cluster.agents[size_t(a)];
+      if (ag.kind == model::DnKind::pstn && ag.gws < 0) {
+        error(fa->v, ap,
+              "agent " + ag.name +
+                  " is a pstn agent without gws: a shift logs PSTN agents in through WWE "
+                  "(set gws in the population)");
+        break;
+      }
+    }
+  } else if (f.missing("agents")) {
+    error(e, p, "missing agents (an agent selector such as A001..A200 or {group: sales})");
+  }
+  return agents_sel;
+}
+
 bool Loader::shift(const YAML::Node& e, const std::string& p, size_t i, std::optional<Time> end,
                    std::set<std::string>& names) {
   Fields f = fields(e, p,
@@ -139,35 +174,8 @@ bool Loader::shift(const YAML::Node& e, const std::string& p, size_t i, std::opt
       error(x->v, sub(p, "phone_at_end"), "expected unregister or off, got " + quote(*s));
     }
   }
-  // The agents: any agent selector; every one must be able to log in (sip, or pstn with WWE).
-  std::vector<int> agents_sel;
   const Field* fa = f.get("agents");
-  if (fa) {
-    const std::string ap = sub(p, "agents");
-    if (fa->v.IsMap()) {
-      Fields g =
-          fields(fa->v, ap, {"agent", "dn", "group", "dc", "kind", "gws", "fraction", "count"},
-                 "an agent selector such as A001..A200 or {dc: DC1, group: sales}");
-      if (g.ok) agents_sel = agent_selector(fa->v, ap, &g, kShiftSampleKey + i);
-    } else {
-      agents_sel = agent_selector(fa->v, ap, nullptr, kShiftSampleKey + i);
-    }
-    if (reported == before && agents_sel.empty()) {
-      error(fa->v, ap, "selector " + yaml_text(fa->v) + " selects no agent");
-    }
-    for (int a : agents_sel) {
-      const auto& ag = sc.cluster.agents[size_t(a)];
-      if (ag.kind == model::DnKind::pstn && ag.gws < 0) {
-        error(fa->v, ap,
-              "agent " + ag.name +
-                  " is a pstn agent without gws: a shift logs PSTN agents in through WWE "
-                  "(set gws in the population)");
-        break;
-      }
-    }
-  } else if (f.missing("agents")) {
-    error(e, p, "missing agents (an agent selector such as A001..A200 or {group: sales})");
-  }
+  const std::vector<int> agents_sel = shift_agents(f, e, p, i);
   if (reported != before || !start || !stop || !login_delay || !unregister_delay ||
       agents_sel.empty()) {
     return true;

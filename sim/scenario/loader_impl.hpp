@@ -127,6 +127,8 @@ struct Loader : YamlReader {
   // One shift (shifts[i]) into sc.timeline; false when the action limit is reached.
   bool shift(const YAML::Node& e, const std::string& p, size_t i, std::optional<Time> end,
              std::set<std::string>& names);
+  std::vector<int> shift_agents(const Fields& f, const YAML::Node& e, const std::string& p,
+                                size_t i);
   void shift_breaks(const Field* fb, const std::string& p, uint64_t key0,
                     const std::vector<int>& agents, Time start, Time stop,
                     std::vector<model::Action>& acts);
