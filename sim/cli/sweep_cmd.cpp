@@ -297,6 +297,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
                    plan.runs.size(), todo.size(), plan.runs.size() - todo.size(),
                    (unsigned long long)failed, elapsed, todo.size() / std::max(1e-9, elapsed),
                    (target / "campaign.sqlite").string().c_str());
+      if (vm["report"].as<bool>())
+        std::fprintf(stderr, "report: %s\n", (target / "report.html").string().c_str());
     }
     if (failed > 0) {
       std::cerr << "scsim: " << failed
