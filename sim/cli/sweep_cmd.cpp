@@ -18,6 +18,7 @@
 #include "cli/options.hpp"
 #include "cli/sweep.hpp"
 #include "cli/wallclock.hpp"
+#include "report/table.hpp"
 #include "run/campaign_db.hpp"
 #include "run/simulation.hpp"
 #include "stats/results_dir.hpp"
@@ -34,6 +35,27 @@ namespace fs = std::filesystem;
 
 namespace scsim::cli {
 namespace {
+
+// calls.csv as written in `dir`, without the seed and scenario columns (runs has them).
+run::CallRows read_calls(const fs::path& dir) {
+  run::CallRows out;
+  std::vector<int> keep;
+  report::Table::scan(dir, "calls", [&](const report::Table& t, const std::vector<std::string>& f) {
+    if (keep.empty()) {
+      for (size_t i = 0; i < t.header().size(); ++i) {
+        if (t.header()[i] == "seed" || t.header()[i] == "scenario") continue;
+        keep.push_back(int(i));
+        out.columns.push_back(t.header()[i]);
+      }
+    }
+    std::vector<std::string> row;
+    row.reserve(keep.size());
+    for (int i : keep)
+      row.push_back(size_t(i) < f.size() ? f[size_t(i)] : std::string());
+    out.rows.push_back(std::move(row));
+  });
+  return out;
+}
 
 // A rough single-core speed of the model with the call statistics, for --dry-run's estimate.
 constexpr double kEventsPerSecond = 1.5e6;
@@ -157,6 +179,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         store.intervals = true;
       } else if (word == "calls") {
         store.calls = true;
+        store.read_calls = read_calls;
       } else {
         throw po::error("--store: `" + word + "` is not a table it can store (intervals, calls)");
       }

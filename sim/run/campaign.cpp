@@ -12,7 +12,6 @@
 
 #include "core/random.hpp"
 #include "model/params.hpp"
-#include "report/table.hpp"
 #include "run/simulation.hpp"
 #include "stats/call_stats.hpp"
 
@@ -60,27 +59,6 @@ std::vector<double> values_of(const stats::Kpis& k, bool agent_time = true) {
   for (const auto& f : stats::kpi_fields(k))
     v.push_back(f.agent_time && !agent_time ? NAN : f.value);
   return v;
-}
-
-// calls.csv as written in `dir`, without the seed and scenario columns (runs has them).
-CallRows read_calls(const fs::path& dir) {
-  CallRows out;
-  std::vector<int> keep;
-  report::Table::scan(dir, "calls", [&](const report::Table& t, const std::vector<std::string>& f) {
-    if (keep.empty()) {
-      for (size_t i = 0; i < t.header().size(); ++i) {
-        if (t.header()[i] == "seed" || t.header()[i] == "scenario") continue;
-        keep.push_back(int(i));
-        out.columns.push_back(t.header()[i]);
-      }
-    }
-    std::vector<std::string> row;
-    row.reserve(keep.size());
-    for (int i : keep)
-      row.push_back(size_t(i) < f.size() ? f[size_t(i)] : std::string());
-    out.rows.push_back(std::move(row));
-  });
-  return out;
 }
 
 void collect(const stats::CallStats& cs, const scenario::Scenario& sc, Time end, const Store& store,
@@ -223,7 +201,7 @@ RunResult execute_run(const scenario::Campaign& c, const Plan& plan, const Plann
       out.stop_reason = to_string(sim.stop_reason());
       if (complete) {
         collect(*sim.call_stats(), sc, end, store, out);
-        if (store.calls) out.calls_rows = read_calls(scratch);
+        if (store.calls && store.read_calls) out.calls_rows = store.read_calls(scratch);
         out.ok = true;
       } else {
         out.error = std::string("stopped by ") + out.stop_reason;

@@ -40,10 +40,19 @@ uint64_t run_seed(const scenario::Campaign& c, const std::vector<int>& point, in
 // The names of the KPIs (stats::kpi_fields order): the KPI columns of the database.
 std::vector<std::string> kpi_names();
 
+// Calls (only with Store::calls): calls.csv's header (without its seed and scenario columns)
+// and its rows, as written.
+struct CallRows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
 // What the database keeps besides runs, kpis and episodes (`--store intervals,calls`).
 struct Store {
   bool intervals = false;  // per stats interval x row KPIs
   bool calls = false;      // every call (calls.csv's columns)
+  // Reads a run's calls.csv back from its scratch directory (the CLI gives the report's table
+  // reader: run/ is below report/).
+  std::function<CallRows(const std::filesystem::path& dir)> read_calls;
 };
 
 // The rows of the run's KPI tables (periods.csv, intervals.csv): per DC each node of arrival,
@@ -66,12 +75,6 @@ struct IntervalRow {
   int64_t interval = 0;
   std::string dc, node;
   std::vector<double> values;
-};
-// Calls (only with Store::calls): calls.csv's header (without its seed and scenario columns)
-// and its rows, as written.
-struct CallRows {
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;
 };
 
 struct RunResult {
