@@ -95,7 +95,7 @@ int run_sweep(const Options& opt) {
     run::CampaignDb db(work, *l.campaign, plan, run::Provenance{});
     for (const auto& r : plan.runs) {
       double t0 = wall_seconds();
-      run::RunResult res = run::execute_run(*l.campaign, plan, r, dir / "scratch", false);
+      run::RunResult res = run::execute_run(*l.campaign, plan, r, dir / "scratch", run::Store{});
       double t1 = wall_seconds();
       db.insert(res);
       t_run += t1 - t0;

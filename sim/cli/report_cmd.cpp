@@ -1,6 +1,6 @@
 // `scsim report DIR [-o FILE.html]`: the HTML report of a results directory (scsim run), a
-// compare directory (scsim compare) or, later, a campaign (campaign.sqlite). See
-// report/report.hpp.
+// compare directory (scsim compare) or a campaign (scsim sweep's directory or its
+// campaign.sqlite). See report/report.hpp.
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <exception>
@@ -32,7 +32,11 @@ const char* const kReportHelp =
     "      the TC links, KPIs before / during / after each fault episode, and why calls went\n"
     "      remote, local, waited or failed, per period;\n"
     "  a compare directory (scsim compare): each mode's mean per period and the paired\n"
-    "      difference with its 95% CI, as a table, a sentence and charts.\n"
+    "      difference with its 95% CI, as a table, a sentence and charts, and the capacity\n"
+    "      held by R36 during partitions;\n"
+    "  a campaign (scsim sweep's DIR, or DIR/campaign.sqlite): the paired SL difference per\n"
+    "      grid point and period, each KPI against each varied parameter (one line per mode\n"
+    "      with its 95% CI band, and the paired difference), and the grid.\n"
     "Result files are read by column name; NAME.csv.gz is read when NAME.csv is absent; an\n"
     "absent file is shown as \"not recorded\". Long series are down-sampled and tables capped,\n"
     "so that the report of a day stays small (about 1 MB).\n"
@@ -40,7 +44,8 @@ const char* const kReportHelp =
     "\n"
     "Examples:\n"
     "  scsim report results/two-dc-day\n"
-    "  scsim report results/global-vs-local/compare -o /tmp/compare.html\n";
+    "  scsim report results/global-vs-local/compare -o /tmp/compare.html\n"
+    "  scsim report results/campaign-load/campaign.sqlite\n";
 
 }  // namespace
 
@@ -83,8 +88,12 @@ int cmd_report(const std::vector<std::string>& args) {
   if (!vm.count("file")) throw po::error("scsim report: no DIR given (see scsim report --help)");
   auto files = vm["file"].as<std::vector<std::string>>();
   if (files.size() != 1) throw po::error("scsim report takes one DIR");
-  const std::string dir = files[0];
+  std::string dir = files[0];
   std::error_code ec;
+  // A campaign may be given by its database file.
+  if (fs::path(dir).filename() == "campaign.sqlite" && fs::is_regular_file(dir, ec)) {
+    dir = fs::path(dir).parent_path().empty() ? "." : fs::path(dir).parent_path().string();
+  }
   if (!fs::is_directory(dir, ec)) {
     std::cerr << "scsim: report: " << dir << ": not a directory\n";
     return 2;

@@ -19,7 +19,7 @@ using SweepExecutor = std::function<void(const std::vector<size_t>& todo,
 // that hands runs to all ranks (itself included) one at a time as they become idle, and
 // returns its exit code; the other ranks run what they are handed and return 0. `scratch`:
 // this rank's directory for the runs' temporary files.
-int sweep_mpi(const scenario::Campaign& c, const run::Plan& plan, bool store_intervals,
+int sweep_mpi(const scenario::Campaign& c, const run::Plan& plan, const run::Store& store,
               const std::filesystem::path& scratch,
               const std::function<int(const SweepExecutor&)>& writer);
 

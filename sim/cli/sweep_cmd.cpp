@@ -18,6 +18,7 @@
 #include "cli/options.hpp"
 #include "cli/sweep.hpp"
 #include "cli/wallclock.hpp"
+#include "report/table.hpp"
 #include "run/campaign_db.hpp"
 #include "run/simulation.hpp"
 #include "stats/results_dir.hpp"
@@ -35,6 +36,27 @@ namespace fs = std::filesystem;
 namespace scsim::cli {
 namespace {
 
+// calls.csv as written in `dir`, without the seed and scenario columns (runs has them).
+run::CallRows read_calls(const fs::path& dir) {
+  run::CallRows out;
+  std::vector<int> keep;
+  report::Table::scan(dir, "calls", [&](const report::Table& t, const std::vector<std::string>& f) {
+    if (keep.empty()) {
+      for (size_t i = 0; i < t.header().size(); ++i) {
+        if (t.header()[i] == "seed" || t.header()[i] == "scenario") continue;
+        keep.push_back(int(i));
+        out.columns.push_back(t.header()[i]);
+      }
+    }
+    std::vector<std::string> row;
+    row.reserve(keep.size());
+    for (int i : keep)
+      row.push_back(size_t(i) < f.size() ? f[size_t(i)] : std::string());
+    out.rows.push_back(std::move(row));
+  });
+  return out;
+}
+
 // A rough single-core speed of the model with the call statistics, for --dry-run's estimate.
 constexpr double kEventsPerSecond = 1.5e6;
 
@@ -48,9 +70,11 @@ const char* const kSweepHelp =
     "finish in. The campaign format is in scenarios/README.md.\n"
     "\n"
     "Results (DIR, default results/<campaign name>; replaced only if scsim wrote it):\n"
-    "  campaign.sqlite  tables campaign, knobs, runs, kpis, episodes, intervals (README)\n"
-    "  summary.csv      point x mode x period x KPI: mean, 95% CI half-width, n\n"
-    "  paired.csv       point x period x KPI: first mode - each other mode, paired by\n"
+    "  campaign.sqlite  tables campaign, knobs, runs, kpis (per run x period x DC x node\n"
+    "                   x group: the rows of a run's periods.csv), episodes; intervals and\n"
+    "                   calls with --store (README)\n"
+    "  summary.csv      point x DC x node x mode x period x KPI: mean, 95% CI half-width, n\n"
+    "  paired.csv       point x DC x node x period x KPI: first mode - each other mode, paired by\n"
     "                   replication: mean difference and its 95% CI (Student t)\n"
     "While it runs, finished runs are kept in DIR's hidden sibling .<DIR>.sweep.sqlite;\n"
     "after a crash or kill, --resume continues from there and gives the same results.\n"
@@ -68,7 +92,7 @@ const char* const kSweepHelp =
     "  scsim sweep scenarios/campaigns/addp-vs-partition.yaml --jobs 2\n"
     "  scsim sweep scenarios/campaigns/load.yaml --out results/load --resume\n"
     "  sqlite3 results/campaign-load/campaign.sqlite 'SELECT mode, avg(sl) FROM runs JOIN kpis\n"
-    "    USING(run_id) WHERE period = \"all\" AND node = \"all\" AND grp = \"all\" GROUP BY "
+    "    USING(run_id) WHERE period = \"all\" AND dc = \"all\" AND grp = \"all\" GROUP BY "
     "mode'\n";
 
 std::string point_text(const scenario::Campaign& c, const std::vector<int>& point) {
@@ -122,8 +146,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
        "the rest")                                                                              //
       ("dry-run", po::bool_switch(), "print the grid, the number of runs and a time estimate")  //
       ("mpi", po::bool_switch(), "hand runs to MPI ranks (start with mpirun or srun)")          //
-      ("store", po::value<std::string>()->value_name("WHAT"),
-       "also store `intervals` (per stats interval x node KPIs) in the database")  //
+      ("store", po::value<std::string>()->value_name("LIST"),
+       "also store these tables in the database, comma-separated: `intervals` (per stats "
+       "interval x row KPIs), `calls` (every call, calls.csv's columns)")                         //
+      ("report", po::bool_switch(), "also write DIR/report.html (scsim report's campaign page)")  //
       ("quiet,q", po::bool_switch(), "no progress and no final line");
   po::options_description hidden;
   hidden.add_options()("test-kill-after", po::value<std::string>(),
@@ -144,12 +170,20 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!j || *j < 1 || *j > 256) throw po::error("--jobs expects a whole number from 1 to 256");
     jobs = int(*j);
   }
-  bool store_intervals = false;
+  run::Store store;
   if (vm.count("store")) {
-    if (vm["store"].as<std::string>() != "intervals") {
-      throw po::error("--store: only `intervals` can be stored (calls are not stored yet)");
+    std::string list = vm["store"].as<std::string>() + ",";
+    for (size_t at = 0, comma; (comma = list.find(',', at)) != std::string::npos; at = comma + 1) {
+      const std::string word = list.substr(at, comma - at);
+      if (word == "intervals") {
+        store.intervals = true;
+      } else if (word == "calls") {
+        store.calls = true;
+        store.read_calls = read_calls;
+      } else {
+        throw po::error("--store: `" + word + "` is not a table it can store (intervals, calls)");
+      }
     }
-    store_intervals = true;
   }
   uint64_t kill_after = 0;
   if (vm.count("test-kill-after"))
@@ -268,6 +302,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
     db->finalize(results->temp());
     const uint64_t failed = db->failed();
     db.reset();
+    if (vm["report"].as<bool>() &&
+        !write_html_report(results->temp().string(), (results->temp() / "report.html").string(),
+                           c.name, true)) {
+      std::cerr << "scsim: results not written (" << target.string()
+                << " left as it was; --resume keeps the runs)\n";
+      return kRunFailed;
+    }
     results->commit();
     remove_work_db(work_db);
     std::error_code ec;
@@ -279,6 +320,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
                    plan.runs.size(), todo.size(), plan.runs.size() - todo.size(),
                    (unsigned long long)failed, elapsed, todo.size() / std::max(1e-9, elapsed),
                    (target / "campaign.sqlite").string().c_str());
+      if (vm["report"].as<bool>())
+        std::fprintf(stderr, "report: %s\n", (target / "report.html").string().c_str());
     }
     if (failed > 0) {
       std::cerr << "scsim: " << failed
@@ -289,12 +332,12 @@ int cmd_sweep(const std::vector<std::string>& args) {
   };
 
 #ifdef SCSIM_WITH_MPI
-  if (use_mpi) return sweep_mpi(c, plan, store_intervals, scratch, writer);
+  if (use_mpi) return sweep_mpi(c, plan, store, scratch, writer);
 #endif
   return writer([&](const std::vector<size_t>& todo,
                     const std::function<void(const run::RunResult&)>& sink) {
     run::run_on_threads(c, plan, todo, std::min<int>(jobs, int(std::max<size_t>(1, todo.size()))),
-                        scratch, store_intervals, sink);
+                        scratch, store, sink);
   });
 }
 

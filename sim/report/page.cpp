@@ -34,6 +34,8 @@ th { background: #eef2f7; }
 td:first-child, th:first-child, td.l { text-align: left; }
 .none { color: #8a94a3; font-style: italic; }
 .sig { color: #b03a2e; font-weight: 600; }
+p.note { background: #fff6e0; border-left: 4px solid #f0b429; padding: 6px 10px; margin: 6px 0 10px; }
+select { font: inherit; margin: 0 12px 8px 4px; }
 .legend span { display: inline-block; padding: 1px 8px; margin: 0 6px 4px 0; border-radius: 3px; font-size: 12px; }
 footer { color: #8a94a3; font-size: 11px; text-align: center; margin: 20px; }
 </style>
@@ -273,10 +275,12 @@ function compareReport() {
   var KP = [['sl', 'SL', 3], ['asa_s', 'ASA s', 2], ['abandonment_rate', 'abandonment', 3], ['routing_failure_rate', 'routing failures', 3], ['remote_share', 'remote share', 3]];
   var s = section('1. Headline', 'Each mode\'s mean per period at arrival, and the paired difference (first mode − other) with its 95 % confidence interval over the replications.');
   s.appendChild(el('p', { 'class': 'sentence' }, D.sentence));
+  if (D.r36_note) s.appendChild(el('p', { 'class': 'note' }, D.r36_note));
   var rows = [];
   (D.differences || []).forEach(function (d) {
     var k = KP.filter(function (x) { return x[0] === d.kpi; })[0]; if (!k || (d.mean_a === null && d.mean_b === null)) return;
-    rows.push([d.scope, { text: k[1], cls: 'l' }, d.a + ' ' + f(d.mean_a, k[2]), d.b + ' ' + f(d.mean_b, k[2]),
+    if (d.dc && d.dc !== 'all' && d.kpi !== 'sl') return;
+    rows.push([d.scope + (d.dc && d.dc !== 'all' ? ' · ' + d.dc : ''), { text: k[1], cls: 'l' }, d.a + ' ' + f(d.mean_a, k[2]), d.b + ' ' + f(d.mean_b, k[2]),
       { text: (d.diff >= 0 ? '+' : '') + f(d.diff, k[2]) + (d.low !== null ? ' [' + f(d.low, k[2]) + ', ' + f(d.high, k[2]) + ']' : ''), cls: d.significant === 'yes' ? 'sig' : '' }]);
   });
   if (rows.length) table(s, ['period', 'KPI', 'mean (first mode)', 'mean (other)', 'difference [95 % CI]'], rows);
@@ -285,7 +289,9 @@ function compareReport() {
 
   s = section('2. Modes side by side', 'Each KPI\'s mean per period and mode; then the paired difference per period as a bar from the low to the high end of its 95 % CI.');
   var g = grid(s), scopes = [];
-  (D.means || []).forEach(function (r) { if (scopes.indexOf(r.scope) < 0) scopes.push(r.scope); });
+  D.means = (D.means || []).filter(function (r) { return !r.dc || r.dc === 'all'; });
+  D.differences = (D.differences || []).filter(function (r) { return !r.dc || r.dc === 'all'; });
+  D.means.forEach(function (r) { if (scopes.indexOf(r.scope) < 0) scopes.push(r.scope); });
   KP.slice(0, 3).forEach(function (k) {
     var ser = {};
     modes.forEach(function (mo) { ser[mo] = scopes.map(function (sc) { var r = D.means.filter(function (x) { return x.scope === sc && x.kpi === k[0] && x.mode === mo; })[0]; return r ? r.mean : null; }); });
@@ -302,9 +308,110 @@ function compareReport() {
   else none(s, 'runs.csv');
 }
 
+// ---- campaign (scsim sweep) ----
+function campaignReport() {
+  var m = D.meta || {}, knobs = D.knobs || [], GR = D.grid || [];
+  document.getElementById('title').textContent = 'scsim campaign report: ' + (m.name || D.source);
+  document.title = 'scsim campaign report: ' + (m.name || D.source);
+  document.getElementById('meta').textContent = 'scenario ' + (m.scenario === '(inline)' ? 'inline in ' + (m.campaign_file || '?').split('/').pop() : (m.scenario || '?')) + ' · seed ' + (m.seed || '?') + ' · ' + (m.grid_points || GR.length) + ' grid points × ' + (m.replications || '?') + ' replications × modes ' + (m.modes || '?') + ' = ' + (m.runs || '?') + ' runs (' + (m.failed || 0) + ' failed) · scsim ' + (m.scsim_version || '?') + ' (' + (m.git_commit || '?') + ')';
+  var modes = String(m.modes || '').split(',').filter(function (x) { return x; });
+  var kpis = [], periods = [];
+  (D.summary || []).forEach(function (r) { if (kpis.indexOf(r.kpi) < 0) kpis.push(r.kpi); if (periods.indexOf(r.period) < 0) periods.push(r.period); });
+  var S = {}, P = {};
+  (D.summary || []).forEach(function (r) { S[r.point + '|' + r.mode + '|' + r.period + '|' + r.kpi] = r; });
+  (D.paired || []).forEach(function (r) { P[r.point + '|' + r.b + '|' + r.period + '|' + r.kpi] = r; });
+  // The knobs that vary over the grid; knobs of one zip group vary together: keep the first.
+  var varied = knobs.map(function (k, i) { return i; }).filter(function (i) { var v = {}; GR.forEach(function (g) { v[g.values[i]] = 1; }); return Object.keys(v).length > 1; });
+  varied = varied.filter(function (i, n) { return !varied.slice(0, n).some(function (j) { return GR.every(function (g) { return g.values[j] === g.values[i]; }); }); });
+  var pointText = function (g, skip) { return varied.filter(function (i) { return i !== skip; }).map(function (i) { return knobs[i].name + '=' + g.values[i]; }).join(', ') || 'all'; };
+  var RATIO = /^(sl|occupancy)$|_rate$|_share$/;
+  var hasData = function (per) { return (D.paired || []).some(function (r) { return r.period === per && r.kpi === 'sl' && r.diff !== null; }); };
+  var a = modes[0] || 'a', b = modes[1] || 'b';
+
+  // 1. Headline: the paired SL difference per grid point and period.
+  var s = section('1. Headline', 'The paired difference ' + a + ' − ' + b + ' of the service level per grid point and period, with its 95 % confidence interval over the replications (common random numbers). Red: the interval excludes zero.');
+  var ds = [];
+  GR.forEach(function (g) { ['partitioned', 'undetected'].forEach(function (per) { var r = P[g.point + '|' + b + '|' + per + '|sl']; if (r && r.diff !== null) ds.push({ g: g, per: per, r: r }); }); });
+  if (ds.length) {
+    var lo = ds.reduce(function (x, y) { return y.r.diff < x.r.diff ? y : x; }), hi = ds.reduce(function (x, y) { return y.r.diff > x.r.diff ? y : x; });
+    s.appendChild(el('p', { 'class': 'sentence' }, 'Over the grid, ' + a + ' − ' + b + ' SL in faulty periods ranged from ' + f(lo.r.diff) + ' (' + lo.per + ', ' + pointText(lo.g) + ') to ' + f(hi.r.diff) + ' (' + hi.per + ', ' + pointText(hi.g) + ').'));
+  } else s.appendChild(el('p', { 'class': 'sentence' }, 'No partitioned or undetected period with calls in this campaign: see the table for the whole runs.'));
+  var pers = ['all', 'connected', 'undetected', 'partitioned', 'resyncing'].filter(function (p) { return p === 'all' || hasData(p); });
+  var rows = GR.map(function (g) {
+    return [g.point, { text: pointText(g), cls: 'l' }].concat(pers.map(function (per) {
+      var r = P[g.point + '|' + b + '|' + per + '|sl']; if (!r || r.diff === null) return '–';
+      var sig = r.low !== null && (r.low > 0 || r.high < 0);
+      return { text: (r.diff >= 0 ? '+' : '') + f(r.diff) + (r.low !== null ? ' [' + f(r.low) + ', ' + f(r.high) + ']' : ''), cls: sig ? 'sig' : '' };
+    }));
+  });
+  table(s, ['point', 'settings'].concat(pers.map(function (p) { return 'SL ' + p; })), rows);
+
+  // 7. Campaign: each KPI against each varied parameter.
+  s = section('7. Campaign', 'Each KPI against each varied parameter: one line per mode (and per setting of the other parameters) with its 95 % CI band; beside it the paired difference ' + a + ' − ' + b + ' with its band. Choose the period below; then the grid.');
+  var pick = el('select'), label = el('label', null, 'period: ');
+  pers.forEach(function (p) { var o = el('option', { value: p }, p); pick.appendChild(o); });
+  pick.value = hasData('partitioned') ? 'partitioned' : 'all';
+  label.appendChild(pick); s.appendChild(label);
+  var box = el('div'); s.appendChild(box);
+  var charts = [];
+  var DASH = [[], [7, 4], [2, 3], [9, 3, 2, 3]];
+  function band(label, color, pts, dash) {  // a line and its CI band: three datasets
+    return [
+      { label: label, data: pts.map(function (p) { return { x: p.x, y: p.y }; }), borderColor: color, backgroundColor: color, borderDash: dash || [], pointRadius: 3, borderWidth: 2, fill: false },
+      { label: '~lo', data: pts.map(function (p) { return { x: p.x, y: p.lo }; }), borderColor: 'transparent', pointRadius: 0, fill: false },
+      { label: '~hi', data: pts.map(function (p) { return { x: p.x, y: p.hi }; }), borderColor: 'transparent', backgroundColor: color + '33', pointRadius: 0, fill: '-1' }];
+  }
+  function xcfg(i) {
+    var vals = []; GR.forEach(function (g) { if (vals.indexOf(g.values[i]) < 0) vals.push(g.values[i]); });
+    var numeric = vals.every(function (v) { return v !== '' && !isNaN(Number(v)); });
+    return { numeric: numeric, vals: numeric ? vals.map(Number).sort(function (x, y) { return x - y; }) : vals };
+  }
+  function lineChart(title, xname, xc, datasets, ylabel, ratio) {
+    return { type: 'line', data: { labels: xc.numeric ? undefined : xc.vals, datasets: datasets },
+      options: { maintainAspectRatio: false, spanGaps: true,
+        scales: { x: xc.numeric ? { type: 'linear', title: { display: true, text: xname } } : { type: 'category', labels: xc.vals, title: { display: true, text: xname } }, y: ratio ? { min: 0, max: 1, title: { display: true, text: ylabel } } : { title: { display: true, text: ylabel } } },
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, filter: function (it) { return it.text.charAt(0) !== '~'; } } }, title: { display: true, text: title } } } };
+  }
+  function draw(first) {
+    charts.forEach(function (c) { c.destroy(); }); charts = []; box.innerHTML = '';
+    var per = pick.value;
+    varied.forEach(function (i) {
+      var xc = xcfg(i), xname = knobs[i].name;
+      var others = {}; GR.forEach(function (g) { others[pointText(g, i)] = 1; });
+      var combos = Object.keys(others).slice(0, 4);
+      box.appendChild(el('h3', null, 'against ' + xname));
+      var g7 = grid(box);
+      kpis.forEach(function (k) {
+        var mds = [], dds = [];
+        combos.forEach(function (combo, ci) {
+          var gs = GR.filter(function (g) { return pointText(g, i) === combo; });
+          var xOf = function (g) { return xc.numeric ? Number(g.values[i]) : g.values[i]; };
+          gs.sort(function (x, y) { return xc.vals.indexOf(xOf(x)) - xc.vals.indexOf(xOf(y)); });
+          var tag = combos.length > 1 ? ' · ' + combo : '';
+          modes.forEach(function (mo, mi) {
+            var pts = gs.map(function (g) { var r = S[g.point + '|' + mo + '|' + per + '|' + k] || {}; var h = r.half === null || r.half === undefined ? 0 : r.half; return { x: xOf(g), y: r.mean, lo: r.mean === null || r.mean === undefined ? null : r.mean - h, hi: r.mean === null || r.mean === undefined ? null : r.mean + h }; });
+            mds = mds.concat(band(mo + tag, PAL[mi % PAL.length], pts, DASH[ci % DASH.length]));
+          });
+          var dpts = gs.map(function (g) { var r = P[g.point + '|' + b + '|' + per + '|' + k] || {}; return { x: xOf(g), y: r.diff, lo: r.low === undefined ? null : r.low, hi: r.high === undefined ? null : r.high }; });
+          dds = dds.concat(band(a + ' − ' + b + tag, PAL[(2 + ci) % PAL.length], dpts));
+        });
+        var mk = function (cfg) { expected += first ? 1 : 0; var bx = el('div', { 'class': 'chart' }), cv = el('canvas'); bx.appendChild(cv); g7.appendChild(bx);
+          try { charts.push(new Chart(cv.getContext('2d'), cfg)); drawn += first ? 1 : 0; } catch (e) { window.onerror('chart: ' + e.message, '', 0); } };
+        mk(lineChart(k + ' (' + per + ') against ' + xname, xname, xc, mds, k, RATIO.test(k)));
+        mk(lineChart(a + ' − ' + b + ': ' + k + ' (' + per + ')', xname, xc, dds, 'difference'));
+      });
+    });
+  }
+  draw(true);
+  pick.addEventListener('change', function () { draw(false); });
+  s.appendChild(el('h3', null, 'The grid'));
+  table(s, ['point'].concat(knobs.map(function (k) { return k.name; })).concat(['runs', 'ok', 'mean events']),
+    GR.map(function (g) { return [g.point].concat(g.values).concat([g.runs, g.ok, f(g.events, 0)]); }));
+}
+
 try {
   if (!window.Chart) throw new Error('Chart.js did not load');
-  if (D.kind === 'compare') compareReport(); else runReport();
+  if (D.kind === 'compare') compareReport(); else if (D.kind === 'campaign') campaignReport(); else runReport();
 } catch (e) { window.onerror(e.message, '', 0); }
 document.body.setAttribute('data-charts-expected', String(expected));
 document.body.setAttribute('data-charts-ready', String(drawn));

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "report/campaign_report.hpp"
 #include "report/page.hpp"
 #include "report/table.hpp"
 
@@ -59,7 +60,8 @@ double round_to(double v, double q) {
 std::string scope_of(const Table& t, size_t r) {
   const std::string& node = t.get(r, "node");
   const std::string& dc = t.get(r, "dc");
-  if (!dc.empty() && (node.empty() || node == "all" || node == "none")) return dc;
+  if (!dc.empty() && node == "none") return dc + " none";
+  if (!dc.empty() && (node.empty() || node == "all")) return dc;
   return node.empty() ? "all" : node;
 }
 
@@ -152,6 +154,8 @@ json periods_of(const fs::path& dir) {
   if (!t) return nullptr;
   json rows = json::array();
   for (size_t r = 0; r < t->rows(); ++r) {
+    // A DC's `none` row (calls that found no live node) only when such calls arrived.
+    if (t->get(r, "node") == "none" && t->num(r, "offered") == 0) continue;
     json row = {{"period", t->get(r, "period")},
                 {"scope", scope_of(*t, r)},
                 {"time_s", jnum(*t, r, "time_s")}};
@@ -273,7 +277,7 @@ json service_of(const fs::path& dir, const Options& o) {
   double width = 0;
   for (size_t r = 0; r < t->rows(); ++r) {
     const std::string& g = t->get(r, "group");
-    if (!g.empty() && g != "all") continue;
+    if ((!g.empty() && g != "all") || t->get(r, "node") == "none") continue;
     double from = t->num(r, "from"), to = t->num(r, "to");
     width = std::max(width, to - from);
     starts.insert(from);
@@ -541,6 +545,31 @@ json build_run(const fs::path& dir, const Options& o) {
 
 // ---- compare ------------------------------------------------------------------------------
 
+// DOMAIN §6.4 item 2: with stuck_busy_until_resync (R36), agents on a call from across the cut
+// stay busy at their owner for the rest of the partition, so the first mode (auto) loses that
+// capacity in partitioned periods; say how much, per DC, beside the difference.
+std::string r36_note(const json& means) {
+  std::string held, mode;
+  double total = 0;
+  for (const auto& x : means) {
+    if (x["kpi"] != "held_by_r36_s" || x["scope"] != "partitioned" || x["dc"] == "all") continue;
+    if (mode.empty()) mode = x["mode"].get<std::string>();
+    if (x["mode"] != mode || !x["mean"].is_number() || x["mean"].get<double>() <= 0) continue;
+    const double min = x["mean"].get<double>() / 60;
+    total += min;
+    held += (held.empty() ? "" : " and ") + fmt(min, "%.0f") +
+            (held.empty() ? " agent-minutes" : "") + " in " + x["dc"].get<std::string>();
+  }
+  if (held.empty()) return "";
+  return "Held capacity (R36): under " + mode +
+         ", agents whose call came from across the cut stay busy at their owner until the "
+         "resync; during partitioned periods that held " +
+         held + " per replication (" + fmt(total, "%.0f") +
+         " in all). Local routing keeps that capacity, so part of the partitioned difference is "
+         "the held capacity, not the routing (stuck_busy_until_resync=false shows the routing "
+         "effect alone).";
+}
+
 json build_compare(const fs::path& dir, const Options& o) {
   json d = {{"kind", "compare"}};
   json meta = json::object();
@@ -550,6 +579,7 @@ json build_compare(const fs::path& dir, const Options& o) {
       if (meta.empty())
         meta = {{"scenario", t->get(r, "scenario")}, {"seed", t->get(r, "base_seed")}};
       means.push_back({{"scope", t->get(r, "scope")},
+                       {"dc", t->get(r, "dc").empty() ? "all" : t->get(r, "dc")},
                        {"kpi", t->get(r, "kpi")},
                        {"mode", t->get(r, "mode")},
                        {"mean", jnum(*t, r, "mean")},
@@ -562,6 +592,7 @@ json build_compare(const fs::path& dir, const Options& o) {
       if (meta.empty())
         meta = {{"scenario", t->get(r, "scenario")}, {"seed", t->get(r, "base_seed")}};
       diffs.push_back({{"scope", t->get(r, "scope")},
+                       {"dc", t->get(r, "dc").empty() ? "all" : t->get(r, "dc")},
                        {"kpi", t->get(r, "kpi")},
                        {"a", t->get(r, "mode_a")},
                        {"b", t->get(r, "mode_b")},
@@ -592,7 +623,7 @@ json build_compare(const fs::path& dir, const Options& o) {
   std::string s;
   for (const auto& x : diffs) {
     if (x["kpi"] != "sl" || !x["mean_a"].is_number() || !x["mean_b"].is_number()) continue;
-    if (x["scope"] != "partitioned") continue;
+    if (x["scope"] != "partitioned" || x["dc"] != "all") continue;
     double a = x["mean_a"], b = x["mean_b"];
     s = "During partitions, SL was " + fmt(a) + " with " + x["a"].get<std::string>() +
         " routing; " + x["b"].get<std::string>() + " routing alone would have given " + fmt(b);
@@ -607,6 +638,7 @@ json build_compare(const fs::path& dir, const Options& o) {
   }
   if (s.empty()) s = "No partitioned period with calls: see the table for the other periods.";
   d["sentence"] = s;
+  d["r36_note"] = r36_note(means);
   return d;
 }
 
@@ -632,11 +664,8 @@ std::string build_json(const fs::path& dir, const Options& o) {
       d = build_compare(dir, o);
       break;
     case Kind::campaign:
-      // Hook: campaign.sqlite (scsim sweep) is not read yet; its format had not landed when
-      // the report was written.
-      throw std::runtime_error(dir.string() +
-                               ": campaign.sqlite found, but this scsim cannot report campaigns yet"
-                               " (report a run or a compare directory)");
+      d = build_campaign(dir, o);
+      break;
     default:
       throw std::runtime_error(
           dir.string() +

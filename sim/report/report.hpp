@@ -1,5 +1,6 @@
 // scsim report: one self-contained HTML page from a results directory (`scsim run`), a compare
-// directory (`scsim compare`) or a campaign (campaign.sqlite, not read yet: see kind_of).
+// directory (`scsim compare`) or a campaign (`scsim sweep`: campaign.sqlite, summary.csv and
+// paired.csv).
 //
 // The page embeds its data as JSON, Chart.js (read from the Debian package's file at report
 // time and inlined: no CDN, works offline) and a small stylesheet. Everything is read from the

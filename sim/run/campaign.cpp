@@ -3,6 +3,7 @@
 #include "run/campaign.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -51,28 +52,30 @@ std::vector<std::string> kpi_names() {
 
 namespace {
 
-std::vector<double> values_of(const stats::Kpis& k) {
+// A row's KPI values; agent time (occupancy, held_by_r36_s) is NaN on node and `none` rows, as
+// in the run's CSV files (empty there).
+std::vector<double> values_of(const stats::Kpis& k, bool agent_time = true) {
   std::vector<double> v;
   for (const auto& f : stats::kpi_fields(k))
-    v.push_back(f.value);
+    v.push_back(f.agent_time && !agent_time ? NAN : f.value);
   return v;
 }
 
-void collect(const stats::CallStats& cs, const scenario::Scenario& sc, Time end,
-             bool store_intervals, RunResult& out) {
-  const auto& nodes = sc.cluster.nodes;
+void collect(const stats::CallStats& cs, const scenario::Scenario& sc, Time end, const Store& store,
+             RunResult& out) {
   const std::vector<std::string> groups = stats::routing_groups(sc.cluster);
-  auto node_name = [&](int n) { return n < 0 ? std::string("all") : nodes[size_t(n)].name; };
-  for (int n = -1; n < int(nodes.size()); ++n) {
+  const auto rows = cs.table_rows();
+  for (const auto& row : rows) {
     for (int g = -1; g < int(groups.size()); ++g) {
-      out.kpis.push_back(
-          KpiRow{"all", node_name(n), g < 0 ? "all" : groups[size_t(g)], values_of(cs.kpis(n, g))});
+      out.kpis.push_back(KpiRow{"all", row.dc, row.node, g < 0 ? "all" : groups[size_t(g)],
+                                values_of(cs.row_kpis(row.slot, g), row.agent_time)});
     }
   }
   for (int p = 0; p < stats::kPeriods; ++p) {
-    for (int n = -1; n < int(nodes.size()); ++n) {
-      out.kpis.push_back(KpiRow{stats::to_string(stats::Period(p)), node_name(n), "all",
-                                values_of(cs.period_kpis(stats::Period(p), n))});
+    for (const auto& row : rows) {
+      out.kpis.push_back(
+          KpiRow{stats::to_string(stats::Period(p)), row.dc, row.node, "all",
+                 values_of(cs.row_period_kpis(stats::Period(p), row.slot), row.agent_time)});
     }
   }
   static const char* const windows[] = {"before", "during", "after"};
@@ -93,12 +96,14 @@ void collect(const stats::CallStats& cs, const scenario::Scenario& sc, Time end,
       out.episodes.push_back(std::move(row));
     }
   }
-  if (store_intervals) {
+  if (store.intervals) {
     const int64_t len = sc.cluster.params.stats_interval.micros();
     const int64_t count = len > 0 ? (end.micros() + len - 1) / len : 0;
     for (int64_t i = 0; i < count; ++i) {
-      for (int n = -1; n < int(nodes.size()); ++n)
-        out.intervals.push_back(IntervalRow{i, node_name(n), values_of(cs.interval_kpis(i, n))});
+      for (const auto& row : rows) {
+        out.intervals.push_back(IntervalRow{
+            i, row.dc, row.node, values_of(cs.row_interval_kpis(i, row.slot), row.agent_time)});
+      }
     }
   }
 }
@@ -116,6 +121,11 @@ struct Writer {
     u64(v.size());
     for (double x : v)
       f64(x);
+  }
+  void strs(const std::vector<std::string>& v) {
+    u64(v.size());
+    for (const auto& x : v)
+      str(x);
   }
 };
 struct Reader {
@@ -151,12 +161,18 @@ struct Reader {
       x = f64();
     return v;
   }
+  std::vector<std::string> strs() {
+    std::vector<std::string> v(u64());
+    for (auto& x : v)
+      x = str();
+    return v;
+  }
 };
 
 }  // namespace
 
 RunResult execute_run(const scenario::Campaign& c, const Plan& plan, const PlannedRun& r,
-                      const fs::path& scratch, bool store_intervals) {
+                      const fs::path& scratch, const Store& store) {
   RunResult out;
   out.run_id = r.run_id;
   out.seed = r.seed;
@@ -172,7 +188,11 @@ RunResult execute_run(const scenario::Campaign& c, const Plan& plan, const Plann
     fs::create_directories(scratch);
     {
       Simulation sim(sc, r.seed, end, limits);
-      sim.record_to(scratch, false, /*calls_only=*/true);
+      // The KPIs come from CallStats in memory; its files are written only when the database
+      // keeps them (calls.csv for --store calls).
+      stats::Recording rec;
+      rec.tables = store.calls ? stats::Recording::bit(stats::Table::calls) : 0;
+      sim.record_to(scratch, false, /*calls_only=*/true, rec);
       sim.run();
       const bool complete = sim.finish();
       out.events = sim.cluster().scheduler().executed();
@@ -180,7 +200,8 @@ RunResult execute_run(const scenario::Campaign& c, const Plan& plan, const Plann
       out.calls = sim.cluster().calls_arrived();
       out.stop_reason = to_string(sim.stop_reason());
       if (complete) {
-        collect(*sim.call_stats(), sc, end, store_intervals, out);
+        collect(*sim.call_stats(), sc, end, store, out);
+        if (store.calls && store.read_calls) out.calls_rows = store.read_calls(scratch);
         out.ok = true;
       } else {
         out.error = std::string("stopped by ") + out.stop_reason;
@@ -192,6 +213,7 @@ RunResult execute_run(const scenario::Campaign& c, const Plan& plan, const Plann
     out.kpis.clear();
     out.episodes.clear();
     out.intervals.clear();
+    out.calls_rows = {};
   }
   std::error_code ec;
   fs::remove_all(scratch, ec);
@@ -211,6 +233,7 @@ std::string encode_result(const RunResult& r) {
   w.u64(r.kpis.size());
   for (const auto& k : r.kpis) {
     w.str(k.period);
+    w.str(k.dc);
     w.str(k.node);
     w.str(k.group);
     w.vec(k.values);
@@ -230,9 +253,14 @@ std::string encode_result(const RunResult& r) {
   w.u64(r.intervals.size());
   for (const auto& i : r.intervals) {
     w.u64(uint64_t(i.interval));
+    w.str(i.dc);
     w.str(i.node);
     w.vec(i.values);
   }
+  w.strs(r.calls_rows.columns);
+  w.u64(r.calls_rows.rows.size());
+  for (const auto& row : r.calls_rows.rows)
+    w.strs(row);
   return w.b;
 }
 
@@ -250,6 +278,7 @@ RunResult decode_result(const std::string& bytes) {
   r.kpis.resize(rd.u64());
   for (auto& k : r.kpis) {
     k.period = rd.str();
+    k.dc = rd.str();
     k.node = rd.str();
     k.group = rd.str();
     k.values = rd.vec();
@@ -269,14 +298,19 @@ RunResult decode_result(const std::string& bytes) {
   r.intervals.resize(rd.u64());
   for (auto& i : r.intervals) {
     i.interval = int64_t(rd.u64());
+    i.dc = rd.str();
     i.node = rd.str();
     i.values = rd.vec();
   }
+  r.calls_rows.columns = rd.strs();
+  r.calls_rows.rows.resize(rd.u64());
+  for (auto& row : r.calls_rows.rows)
+    row = rd.strs();
   return r;
 }
 
 void run_on_threads(const scenario::Campaign& c, const Plan& plan, const std::vector<size_t>& todo,
-                    int jobs, const fs::path& scratch, bool store_intervals,
+                    int jobs, const fs::path& scratch, const Store& store,
                     const std::function<void(const RunResult&)>& sink) {
   std::atomic<size_t> next{0};
   std::mutex sink_mutex;
@@ -286,8 +320,7 @@ void run_on_threads(const scenario::Campaign& c, const Plan& plan, const std::ve
       const size_t i = next.fetch_add(1);
       if (i >= todo.size()) return;
       const PlannedRun& r = plan.runs[todo[i]];
-      RunResult res =
-          execute_run(c, plan, r, scratch / ("run-" + std::to_string(r.run_id)), store_intervals);
+      RunResult res = execute_run(c, plan, r, scratch / ("run-" + std::to_string(r.run_id)), store);
       std::lock_guard<std::mutex> lock(sink_mutex);
       if (sink_error) return;
       try {

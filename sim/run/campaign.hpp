@@ -40,9 +40,27 @@ uint64_t run_seed(const scenario::Campaign& c, const std::vector<int>& point, in
 // The names of the KPIs (stats::kpi_fields order): the KPI columns of the database.
 std::vector<std::string> kpi_names();
 
+// Calls (only with Store::calls): calls.csv's header (without its seed and scenario columns)
+// and its rows, as written.
+struct CallRows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+// What the database keeps besides runs, kpis and episodes (`--store intervals,calls`).
+struct Store {
+  bool intervals = false;  // per stats interval x row KPIs
+  bool calls = false;      // every call (calls.csv's columns)
+  // Reads a run's calls.csv back from its scratch directory (the CLI gives the report's table
+  // reader: run/ is below report/).
+  std::function<CallRows(const std::filesystem::path& dir)> read_calls;
+};
+
+// The rows of the run's KPI tables (periods.csv, intervals.csv): per DC each node of arrival,
+// `none` (calls that found no live node) and the DC's total (node `all`); then dc `all`.
 struct KpiRow {
   std::string period;  // "all" (the run, warm-up excluded) or a §6.4 period
-  std::string node;    // "all" or a node name
+  std::string dc;      // "all" or a DC name
+  std::string node;    // "all" (the DC's or the run's total), "none" or a node name
   std::string group;   // "all" or a group name
   std::vector<double> values;
 };
@@ -55,7 +73,7 @@ struct EpisodeRow {
 };
 struct IntervalRow {
   int64_t interval = 0;
-  std::string node;
+  std::string dc, node;
   std::vector<double> values;
 };
 
@@ -65,13 +83,14 @@ struct RunResult {
   std::string stop_reason, error;
   std::vector<KpiRow> kpis;
   std::vector<EpisodeRow> episodes;
-  std::vector<IntervalRow> intervals;  // only with store_intervals
+  std::vector<IntervalRow> intervals;  // only with Store::intervals
+  CallRows calls_rows;                 // only with Store::calls
 };
 
 // Runs one planned run (never throws: a failure is a result with ok = false and its reason).
 // `scratch`: a directory for the call statistics' files, removed afterwards.
 RunResult execute_run(const scenario::Campaign& c, const Plan& plan, const PlannedRun& r,
-                      const std::filesystem::path& scratch, bool store_intervals);
+                      const std::filesystem::path& scratch, const Store& store);
 
 // Byte encoding of a result (MPI messages); decode(encode(r)) == r.
 std::string encode_result(const RunResult& r);
@@ -80,7 +99,7 @@ RunResult decode_result(const std::string& bytes);
 // Runs `todo` (indices into plan.runs) on `jobs` threads; `sink` gets every result, one at a
 // time (under a lock), in completion order. Returns when all are done.
 void run_on_threads(const scenario::Campaign& c, const Plan& plan, const std::vector<size_t>& todo,
-                    int jobs, const std::filesystem::path& scratch, bool store_intervals,
+                    int jobs, const std::filesystem::path& scratch, const Store& store,
                     const std::function<void(const RunResult&)>& sink);
 
 }  // namespace scsim::run

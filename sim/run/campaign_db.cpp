@@ -2,24 +2,19 @@
 #include "run/campaign_db.hpp"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "stats/call_stats.hpp"
 #include "stats/csv.hpp"
+#include "stats/replication_stats.hpp"
 
 namespace scsim::run {
 
 namespace fs = std::filesystem;
-
-double ci95_half_width(double sd, size_t n) {
-  if (n < 2 || std::isnan(sd)) return NAN;
-  boost::math::students_t_distribution<double> t(double(n - 1));
-  return boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(double(n));
-}
 
 namespace {
 
@@ -62,15 +57,16 @@ std::string schema(const scenario::Campaign& c, const std::string& db) {
          ", mode TEXT, replication INTEGER, seed INTEGER, events INTEGER, calls INTEGER, "
          "fingerprint TEXT, status TEXT, stop_reason TEXT, error TEXT);\n"
          "CREATE TABLE " +
-         db + ".kpis(run_id INTEGER, period TEXT, node TEXT, grp TEXT" + kpi_columns("REAL") +
-         ", PRIMARY KEY(run_id, period, node, grp));\n"
+         db + ".kpis(run_id INTEGER, period TEXT, dc TEXT, node TEXT, grp TEXT" +
+         kpi_columns("REAL") +
+         ", PRIMARY KEY(run_id, period, dc, node, grp));\n"
          "CREATE TABLE " +
          db +
          ".episodes(run_id INTEGER, episode INTEGER, win TEXT, start_s REAL, end_s REAL, "
          "open_at_end INTEGER, kinds INTEGER, faults INTEGER, window_ended_by_fault INTEGER" +
          kpi_columns("REAL") + ", PRIMARY KEY(run_id, episode, win));\n" + "CREATE TABLE " + db +
-         ".intervals(run_id INTEGER, interval INTEGER, node TEXT" + kpi_columns("REAL") +
-         ", PRIMARY KEY(run_id, interval, node));\n";
+         ".intervals(run_id INTEGER, interval INTEGER, dc TEXT, node TEXT" + kpi_columns("REAL") +
+         ", PRIMARY KEY(run_id, interval, dc, node));\n";
 }
 
 struct Stmt {
@@ -98,9 +94,13 @@ struct Stmt {
     sqlite3_bind_text(s, ++i, v.c_str(), int(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
-  // A knob value: a number when it reads as one, else text.
+  // A knob or calls.csv value: an integer or a real when it reads as one, else text.
   Stmt& value(const std::string& v) {
     char* end = nullptr;
+    if (!v.empty() && v.find_first_of(".eEnN") == std::string::npos) {
+      long long n = std::strtoll(v.c_str(), &end, 10);
+      if (end == v.c_str() + v.size()) return i64(n);
+    }
     double x = std::strtod(v.c_str(), &end);
     return (!v.empty() && end == v.c_str() + v.size()) ? real(x) : text(v);
   }
@@ -142,25 +142,6 @@ std::string fmt6(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6f", v);
   return buf;
-}
-
-struct Sample {
-  double mean = NAN, half = NAN;
-  size_t n = 0;
-};
-Sample sample(const std::vector<double>& xs) {
-  Sample s;
-  double sum = 0;
-  for (double x : xs)
-    sum += x;
-  s.n = xs.size();
-  if (s.n == 0) return s;
-  s.mean = sum / double(s.n);
-  double ss = 0;
-  for (double x : xs)
-    ss += (x - s.mean) * (x - s.mean);
-  if (s.n >= 2) s.half = ci95_half_width(std::sqrt(ss / double(s.n - 1)), s.n);
-  return s;
 }
 
 }  // namespace
@@ -277,9 +258,9 @@ void CampaignDb::insert(const RunResult& r) {
     run.text(c_.modes[size_t(p.mode)]).i64(p.replication).i64(int64_t(r.seed));
     run.i64(int64_t(r.events)).i64(int64_t(r.calls)).text(stats::hex64(r.fingerprint));
     run.text(r.ok ? "ok" : "failed").text(r.stop_reason).text(r.error).done(db_);
-    Stmt kp(db_, "INSERT OR REPLACE INTO kpis VALUES(" + placeholders(4 + K) + ")");
+    Stmt kp(db_, "INSERT OR REPLACE INTO kpis VALUES(" + placeholders(5 + K) + ")");
     for (const auto& row : r.kpis) {
-      kp.i64(int64_t(r.run_id)).text(row.period).text(row.node).text(row.group);
+      kp.i64(int64_t(r.run_id)).text(row.period).text(row.dc).text(row.node).text(row.group);
       kp.reals(row.values).done(db_);
     }
     Stmt ep(db_, "INSERT OR REPLACE INTO episodes VALUES(" + placeholders(9 + K) + ")");
@@ -288,14 +269,43 @@ void CampaignDb::insert(const RunResult& r) {
       ep.i64(e.open_at_end).i64(e.kinds).i64(e.faults).i64(e.ended_by_fault);
       ep.reals(e.values).done(db_);
     }
-    Stmt iv(db_, "INSERT OR REPLACE INTO intervals VALUES(" + placeholders(3 + K) + ")");
+    Stmt iv(db_, "INSERT OR REPLACE INTO intervals VALUES(" + placeholders(4 + K) + ")");
     for (const auto& i : r.intervals) {
-      iv.i64(int64_t(r.run_id)).i64(i.interval).text(i.node).reals(i.values).done(db_);
+      iv.i64(int64_t(r.run_id)).i64(i.interval).text(i.dc).text(i.node).reals(i.values).done(db_);
     }
+    insert_calls(r);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
+  }
+}
+
+bool CampaignDb::has_calls() const {
+  Stmt s(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'calls'");
+  return sqlite3_step(s.s) == SQLITE_ROW && sqlite3_column_int64(s.s, 0) > 0;
+}
+
+// --store calls: calls(run_id, seq, calls.csv's columns), created with the first run that has
+// calls; seq is the row's position in the run's calls.csv. Called inside insert's transaction.
+void CampaignDb::insert_calls(const RunResult& r) {
+  const CallRows& c = r.calls_rows;
+  if (c.columns.empty()) return;
+  std::string cols;
+  for (const auto& name : c.columns) {
+    std::string q = "\"";
+    for (char ch : name)
+      q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    cols += ", " + q + "\"";
+  }
+  exec("CREATE TABLE IF NOT EXISTS calls(run_id INTEGER, seq INTEGER" + cols +
+       ", PRIMARY KEY(run_id, seq))");
+  Stmt st(db_, "INSERT OR REPLACE INTO calls VALUES(" + placeholders(2 + c.columns.size()) + ")");
+  for (size_t i = 0; i < c.rows.size(); ++i) {
+    st.i64(int64_t(r.run_id)).i64(int64_t(i));
+    for (const auto& v : c.rows[i])
+      st.value(v);
+    st.done(db_);
   }
 }
 
@@ -310,12 +320,15 @@ void CampaignDb::finalize(const fs::path& dir) const {
                       "INSERT INTO main.campaign SELECT * FROM w.campaign;\n"
                       "INSERT INTO main.knobs SELECT * FROM w.knobs ORDER BY position;\n"
                       "INSERT INTO main.runs SELECT * FROM w.runs ORDER BY run_id;\n"
-                      "INSERT INTO main.kpis SELECT * FROM w.kpis ORDER BY run_id, period, node, "
-                      "grp;\n"
+                      "INSERT INTO main.kpis SELECT * FROM w.kpis ORDER BY run_id, period, dc, "
+                      "node, grp;\n"
                       "INSERT INTO main.episodes SELECT * FROM w.episodes ORDER BY run_id, "
                       "episode, win;\n"
                       "INSERT INTO main.intervals SELECT * FROM w.intervals ORDER BY run_id, "
-                      "interval, node;\n"
+                      "interval, dc, node;\n" +
+                      (has_calls() ? "CREATE TABLE main.calls AS SELECT * FROM w.calls ORDER BY "
+                                     "run_id, seq;\n"
+                                   : "") +
                       "COMMIT; DETACH DATABASE w;";
     char* err = nullptr;
     if (sqlite3_exec(f, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -325,36 +338,63 @@ void CampaignDb::finalize(const fs::path& dir) const {
     }
   }
 
-  // summary.csv and paired.csv, from the file just written.
-  sqlite3* f = open_db(out, SQLITE_OPEN_READONLY);
+  write_summaries(out, dir);
+}
+
+// summary.csv and paired.csv from the finished campaign.sqlite `db_file`: per grid point, row
+// of the run's KPI tables (dc, node), period and KPI; every mode's mean and the paired
+// difference of the first mode and each other one, with 95 % Student-t intervals
+// (stats::summarize, the statistics of scsim compare).
+void CampaignDb::write_summaries(const fs::path& db_file, const fs::path& dir) const {
+  sqlite3* f = open_db(db_file, SQLITE_OPEN_READONLY);
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> guard(f, sqlite3_close);
   const std::vector<std::string> periods = {"all", "connected", "undetected", "partitioned",
                                             "resyncing"};
+  // The rows in the run's order: per DC its nodes, none and the DC's total; then all.
+  std::vector<std::pair<std::string, std::string>> rows;
+  {
+    Stmt q(f, "SELECT DISTINCT dc, node FROM kpis WHERE grp = 'all'");
+    while (sqlite3_step(q.s) == SQLITE_ROW) {
+      rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q.s, 0)),
+                        reinterpret_cast<const char*>(sqlite3_column_text(q.s, 1)));
+    }
+    auto rank = [](const std::pair<std::string, std::string>& r) {
+      return std::make_tuple(r.first == "all", r.first, r.second == "all", r.second == "none",
+                             r.second);
+    };
+    std::sort(rows.begin(), rows.end(),
+              [&](const auto& x, const auto& y) { return rank(x) < rank(y); });
+  }
   std::string cols;
   for (const auto& k : c_.kpis)
     cols += ", k." + k;
-  Stmt q(f, "SELECT r.point, r.mode, r.replication, k.period" + cols +
-                " FROM runs r JOIN kpis k USING(run_id) WHERE r.status = 'ok' AND k.node = 'all' "
-                "AND k.grp = 'all' ORDER BY r.run_id, k.period");
-  // [point][mode][period][kpi] -> replication -> value (absent: failed run or undefined)
+  Stmt q(f, "SELECT r.point, r.mode, r.replication, k.period, k.dc, k.node" + cols +
+                " FROM runs r JOIN kpis k USING(run_id) WHERE r.status = 'ok' AND k.grp = 'all' "
+                "ORDER BY r.run_id, k.period, k.dc, k.node");
+  // [point][mode][period][row][kpi] -> replication -> value (absent: failed run or undefined)
   using PerRep = std::map<int, double>;
   const size_t P = plan_.grid.size(), M = c_.modes.size(), NP = periods.size();
-  const size_t NK = c_.kpis.size();
-  std::vector<PerRep> cells(P * M * NP * NK);
-  auto cell = [&](size_t p, size_t m, size_t per, size_t k) -> PerRep& {
-    return cells[((p * M + m) * NP + per) * NK + k];
+  const size_t NR = rows.size(), NK = c_.kpis.size();
+  std::vector<PerRep> cells(P * M * NP * NR * NK);
+  auto cell = [&](size_t p, size_t m, size_t per, size_t row, size_t k) -> PerRep& {
+    return cells[(((p * M + m) * NP + per) * NR + row) * NK + k];
+  };
+  auto text = [&](int col) {
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(q.s, col)));
   };
   while (sqlite3_step(q.s) == SQLITE_ROW) {
     const auto p = size_t(sqlite3_column_int64(q.s, 0));
-    const std::string mode = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 1));
+    const std::string mode = text(1);
     const int rep = sqlite3_column_int(q.s, 2);
-    const std::string period = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 3));
+    const std::string period = text(3);
+    const std::pair<std::string, std::string> row{text(4), text(5)};
     const size_t m = size_t(std::find(c_.modes.begin(), c_.modes.end(), mode) - c_.modes.begin());
     const size_t per = size_t(std::find(periods.begin(), periods.end(), period) - periods.begin());
-    if (p >= P || m >= M || per >= NP) continue;
+    const size_t ri = size_t(std::find(rows.begin(), rows.end(), row) - rows.begin());
+    if (p >= P || m >= M || per >= NP || ri >= NR) continue;
     for (size_t k = 0; k < NK; ++k) {
-      if (sqlite3_column_type(q.s, int(4 + k)) == SQLITE_NULL) continue;
-      cell(p, m, per, k)[rep] = sqlite3_column_double(q.s, int(4 + k));
+      if (sqlite3_column_type(q.s, int(6 + k)) == SQLITE_NULL) continue;
+      cell(p, m, per, ri, k)[rep] = sqlite3_column_double(q.s, int(6 + k));
     }
   }
   std::vector<std::string> knob_cols;
@@ -366,26 +406,32 @@ void CampaignDb::finalize(const fs::path& dir) const {
     h.insert(h.end(), tail.begin(), tail.end());
     return h;
   };
-  auto point_fields = [&](stats::CsvWriter& w, size_t p) {
+  auto point_fields = [&](stats::CsvWriter& w, size_t p, size_t ri) {
     w.field(uint64_t(p));
     for (size_t k = 0; k < c_.knobs.size(); ++k)
       w.field(c_.knobs[k].values[size_t(plan_.grid[p][k])]);
+    w.field(rows[ri].first).field(rows[ri].second);
+  };
+  auto values = [](const PerRep& m) {
+    std::vector<double> xs;
+    for (const auto& [rep, v] : m)
+      xs.push_back(v);
+    return xs;
   };
   {
     stats::CsvWriter w(dir / "summary.csv", {c_.name}, {"campaign"});
-    w.header(header({"mode", "period", "kpi", "mean", "ci95_half_width", "n"}));
+    w.header(header({"dc", "node", "mode", "period", "kpi", "mean", "ci95_half_width", "n"}));
     for (size_t p = 0; p < P; ++p) {
-      for (size_t m = 0; m < M; ++m) {
-        for (size_t per = 0; per < NP; ++per) {
-          for (size_t k = 0; k < NK; ++k) {
-            std::vector<double> xs;
-            for (const auto& [rep, v] : cell(p, m, per, k))
-              xs.push_back(v);
-            Sample s = sample(xs);
-            point_fields(w, p);
-            w.field(c_.modes[m]).field(periods[per]).field(c_.kpis[k]);
-            w.field(fmt6(s.mean)).field(fmt6(s.half)).field(uint64_t(s.n));
-            w.end_row();
+      for (size_t ri = 0; ri < NR; ++ri) {
+        for (size_t m = 0; m < M; ++m) {
+          for (size_t per = 0; per < NP; ++per) {
+            for (size_t k = 0; k < NK; ++k) {
+              const stats::Sample s = stats::summarize(values(cell(p, m, per, ri, k)));
+              point_fields(w, p, ri);
+              w.field(c_.modes[m]).field(periods[per]).field(c_.kpis[k]);
+              w.field(fmt6(s.mean)).field(fmt6(s.half)).field(uint64_t(s.n));
+              w.end_row();
+            }
           }
         }
       }
@@ -394,25 +440,27 @@ void CampaignDb::finalize(const fs::path& dir) const {
   }
   {
     stats::CsvWriter w(dir / "paired.csv", {c_.name}, {"campaign"});
-    w.header(
-        header({"period", "kpi", "mode_a", "mode_b", "diff_mean", "ci95_low", "ci95_high", "n"}));
+    w.header(header({"dc", "node", "period", "kpi", "mode_a", "mode_b", "diff_mean", "ci95_low",
+                     "ci95_high", "n"}));
     for (size_t p = 0; p < P; ++p) {
-      for (size_t per = 0; per < NP; ++per) {
-        for (size_t k = 0; k < NK; ++k) {
-          for (size_t m = 1; m < M; ++m) {
-            const PerRep& a = cell(p, 0, per, k);
-            const PerRep& b = cell(p, m, per, k);
-            std::vector<double> d;
-            for (const auto& [rep, v] : a) {
-              auto it = b.find(rep);
-              if (it != b.end()) d.push_back(v - it->second);
+      for (size_t ri = 0; ri < NR; ++ri) {
+        for (size_t per = 0; per < NP; ++per) {
+          for (size_t k = 0; k < NK; ++k) {
+            for (size_t m = 1; m < M; ++m) {
+              const PerRep& a = cell(p, 0, per, ri, k);
+              const PerRep& b = cell(p, m, per, ri, k);
+              std::vector<double> d;
+              for (const auto& [rep, v] : a) {
+                auto it = b.find(rep);
+                if (it != b.end()) d.push_back(v - it->second);
+              }
+              const stats::Sample s = stats::summarize(d);
+              point_fields(w, p, ri);
+              w.field(periods[per]).field(c_.kpis[k]).field(c_.modes[0]).field(c_.modes[m]);
+              w.field(fmt6(s.mean)).field(fmt6(s.low())).field(fmt6(s.high()));
+              w.field(uint64_t(s.n));
+              w.end_row();
             }
-            Sample s = sample(d);
-            point_fields(w, p);
-            w.field(periods[per]).field(c_.kpis[k]).field(c_.modes[0]).field(c_.modes[m]);
-            w.field(fmt6(s.mean)).field(fmt6(s.mean - s.half)).field(fmt6(s.mean + s.half));
-            w.field(uint64_t(s.n));
-            w.end_row();
           }
         }
       }

@@ -10,11 +10,15 @@
 //   knobs      position, name, column, kind of each varied knob
 //   runs       run_id, point, one column per knob, mode, replication, seed, events, calls,
 //              fingerprint, status (ok / failed), stop_reason, error
-//   kpis       run_id x period (all + §6.4 periods) x node (all + nodes) x grp (all + groups
-//              for period all): one column per KPI (stats::kpi_fields), NULL where undefined
+//   kpis       run_id x period (all + §6.4 periods) x dc x node x grp (all + groups for period
+//              all): the rows of the run's periods.csv (per DC each node, `none` and the DC's
+//              total `all`; then dc `all`), one column per KPI (stats::kpi_fields), NULL where
+//              undefined (agent time on node and none rows, as in the CSV files)
 //   episodes   run_id x episode x window (before, during, after), node all: times, kinds,
 //              faults, calls ended by the fault, KPIs
-//   intervals  run_id x interval x node (only with --store intervals)
+//   intervals  run_id x interval x dc x node (only with --store intervals)
+//   calls      run_id x seq (the row in the run's calls.csv): calls.csv's columns (only with
+//              --store calls)
 #pragma once
 
 #include <sqlite3.h>
@@ -65,13 +69,13 @@ class CampaignDb {
 
  private:
   void exec(const std::string& sql) const;
+  void insert_calls(const RunResult& r);
+  bool has_calls() const;
+  void write_summaries(const std::filesystem::path& db_file,
+                       const std::filesystem::path& dir) const;
   const scenario::Campaign& c_;
   const Plan& plan_;
   sqlite3* db_ = nullptr;
 };
-
-// The 95 % confidence half-width of a mean of n values with standard deviation sd (Student t,
-// n - 1 degrees of freedom; NaN for n < 2).
-double ci95_half_width(double sd, size_t n);
 
 }  // namespace scsim::run

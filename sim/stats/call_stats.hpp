@@ -218,6 +218,17 @@ class CallStats : public model::Observer {
   Kpis dc_kpis(int dc, int group = -1) const;
   Kpis none_kpis(int dc, int group = -1) const;
   Kpis period_dc_kpis(Period p, int dc) const;
+  // Every row of the KPI tables in their order (per DC its nodes, `none` and the DC's total;
+  // then `all`), with the slot that the row_* accessors take (campaign databases).
+  struct TableRow {
+    int slot;
+    std::string dc, node;
+    bool agent_time;  // DC and "all" rows carry agent time
+  };
+  std::vector<TableRow> table_rows() const;
+  Kpis row_kpis(int slot, int group = -1) const { return run_kpis_at(slot, group); }
+  Kpis row_period_kpis(Period p, int slot) const { return period_kpis_at(p, slot); }
+  Kpis row_interval_kpis(int64_t interval, int slot, int group = -1) const;
   // occupancy.csv's cells: agents of `dc` (-1: all) whose DN's truth owner is `owner` (-1: any,
   // -2: none), in `interval` (-1: the whole run after warm-up). Only the agent-time fields.
   Kpis occupancy_kpis(int64_t interval, int dc = -1, int owner = -1, int group = -1) const;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# scsim report in a real browser (issue 14): the reports of sc04, two-dc-day and a compare of
-# global-vs-local are opened in headless Chromium. Each must draw every chart it lays out (the
+# scsim report in a real browser (issue 14): the reports of sc04, two-dc-day, a compare of
+# global-vs-local and a campaign (tests/sweep/campaign-small.yaml) are opened in headless
+# Chromium. Each must draw every chart it lays out (the
 # page sets data-charts-ready after Chart.js drew them, and data-charts-expected), at least a
 # minimum number of them, raise no JavaScript error (the page records window.onerror in
 # data-js-errors), and its screenshot must not be blank.
@@ -22,6 +23,11 @@ chrome() { timeout 120 "$browser" --headless --no-sandbox --disable-gpu --hide-s
 "$scsim" run "$src/scenarios/two-dc-day.yaml" --out "$work/day" --report --quiet || bad "two-dc-day run"
 "$scsim" compare "$src/scenarios/global-vs-local.yaml" --replications 2 --until 02:00:00 \
   --out "$work/cmp" --report --quiet || bad "compare"
+"$scsim" sweep "$src/tests/sweep/campaign-small.yaml" --jobs 2 --out "$work/camp" --report \
+  --quiet || bad "sweep"
+[ -s "$work/camp/report.html" ] || bad "sweep --report wrote no report.html"
+"$scsim" report "$work/camp/campaign.sqlite" -o "$work/campaign.html" --quiet ||
+  bad "campaign report"
 
 # name, report, minimum charts
 check() {
@@ -50,5 +56,9 @@ check() {
 check sc04 "$work/sc04/report.html" 8
 check two-dc-day "$work/day/report.html" 13
 check compare "$work/cmp/report.html" 6
+# 2 varied knobs x 4 KPIs x (modes, paired difference)
+check campaign "$work/campaign.html" 16
+grep -q 'campaignReport' "$work/campaign.html" && chrome --dump-dom "file://$work/campaign.html" |
+  grep -q '<title>scsim campaign report' || bad "campaign: not a campaign page"
 [ "$fail" -eq 0 ] && echo "browser test passed"
 exit "$fail"

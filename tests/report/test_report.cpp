@@ -1,5 +1,6 @@
 // scsim report (issue 14): result files are read by column name, .csv.gz is read when .csv is
 // absent, absent optional files are reported as absent, and the page's data follow the files.
+#include <sqlite3.h>
 #include <zlib.h>
 
 #include <filesystem>
@@ -134,4 +135,61 @@ TEST_CASE("report: a file that scsim report did not write is never overwritten")
   scsim::report::write_report(d, d / "report.html", o);
   scsim::report::write_report(d, d / "report.html", o);  // its own report: replaced
   CHECK(fs::file_size(d / "report.html") > 1000);
+}
+
+TEST_CASE("report: a compare states the capacity R36 held during partitions (DOMAIN 6.4 item 2)") {
+  auto d = fresh_dir("r36");
+  const std::string head = "scope,dc,kpi,mode,mean,sd,ci95_half_width,n\n";
+  write(d / "means.csv", head +
+                             "partitioned,all,held_by_r36_s,auto,9000,0,0,5\n"
+                             "partitioned,DC1,held_by_r36_s,auto,6000,0,0,5\n"
+                             "partitioned,DC2,held_by_r36_s,auto,3000,0,0,5\n"
+                             "partitioned,DC1,held_by_r36_s,local_node,0,0,0,5\n"
+                             "connected,DC1,held_by_r36_s,auto,120,0,0,5\n");
+  auto j = nlohmann::json::parse(scsim::report::build_json(d));
+  CHECK(j["kind"] == "compare");
+  const std::string note = j["r36_note"];
+  CHECK(note.find("100 agent-minutes in DC1 and 50 in DC2") != std::string::npos);
+  CHECK(note.find("under auto") != std::string::npos);
+  // Nothing held: no note.
+  write(d / "means.csv", head + "partitioned,DC1,held_by_r36_s,auto,0,0,0,5\n");
+  CHECK(nlohmann::json::parse(scsim::report::build_json(d))["r36_note"] == "");
+}
+
+TEST_CASE("report: a campaign's page reads its grid from campaign.sqlite and the DC-wide rows") {
+  auto d = fresh_dir("campaign");
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((d / "campaign.sqlite").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "CREATE TABLE campaign(name, campaign_file, scenario, seed, replications, "
+                       "modes, grid_points, runs, scsim_version, git_commit);"
+                       "INSERT INTO campaign VALUES('c', 'c.yaml', 's.yaml', 3, 2, "
+                       "'auto,local_node', 2, 8, 'v', 'g');"
+                       "CREATE TABLE knobs(position, name, column_name, kind);"
+                       "INSERT INTO knobs VALUES(0, 'addp_timeout_s', 'addp_timeout_s', 'param');"
+                       "CREATE TABLE runs(run_id, point, addp_timeout_s, mode, status, events);"
+                       "INSERT INTO runs VALUES(0, 0, 5, 'auto', 'ok', 10), (1, 0, 5, "
+                       "'local_node', 'ok', 20), (2, 1, 20, 'auto', 'failed', 0);",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  write(d / "summary.csv",
+        "campaign,point,addp_timeout_s,dc,node,mode,period,kpi,mean,ci95_half_width,n\n"
+        "c,0,5,DC1,N1,auto,partitioned,sl,0.1,0.01,2\nc,0,5,all,all,auto,partitioned,sl,0.7,"
+        "0.02,2\n");
+  write(d / "paired.csv",
+        "campaign,point,addp_timeout_s,dc,node,period,kpi,mode_a,mode_b,diff_mean,ci95_low,"
+        "ci95_high,n\nc,0,5,all,all,partitioned,sl,auto,local_node,-0.1,-0.2,0.0,2\n"
+        "c,0,5,DC1,all,partitioned,sl,auto,local_node,-0.3,-0.4,-0.2,2\n");
+  CHECK(scsim::report::kind_of(d) == scsim::report::Kind::campaign);
+  auto j = nlohmann::json::parse(scsim::report::build_json(d));
+  CHECK(j["kind"] == "campaign");
+  CHECK(j["meta"]["failed"] == "1");
+  REQUIRE(j["grid"].size() == 2);
+  CHECK(j["grid"][0]["values"][0] == "5");
+  CHECK(j["grid"][0]["ok"] == 2);
+  CHECK(j["grid"][1]["ok"] == 0);
+  REQUIRE(j["summary"].size() == 1);  // the DC- and node-wide row only
+  CHECK(j["summary"][0]["mean"] == 0.7);
+  REQUIRE(j["paired"].size() == 1);
+  CHECK(j["paired"][0]["diff"] == -0.1);
 }

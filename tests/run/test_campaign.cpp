@@ -123,23 +123,24 @@ TEST_CASE("run results survive the MPI encoding bit for bit") {
   r.fingerprint = 0xdeadbeefcafef00dull;
   r.ok = true;
   r.stop_reason = "until_reached";
-  r.kpis.push_back(run::KpiRow{"partitioned", "N1", "all", {1.0, NAN, 0.1 + 0.2}});
+  r.kpis.push_back(run::KpiRow{"partitioned", "DC1", "N1", "all", {1.0, NAN, 0.1 + 0.2}});
   r.episodes.push_back(run::EpisodeRow{2, "during", 5400, 9000, 0, 4, 1, 3, {0.5}});
-  r.intervals.push_back(run::IntervalRow{3, "all", {2.0}});
+  r.intervals.push_back(run::IntervalRow{3, "DC2", "none", {2.0}});
+  r.calls_rows.columns = {"call", "outcome"};
+  r.calls_rows.rows = {{"0", "answered_local"}, {"1", "abandoned"}};
   run::RunResult d = run::decode_result(run::encode_result(r));
   CHECK(d.run_id == 42);
   CHECK(d.fingerprint == r.fingerprint);
   CHECK(d.stop_reason == "until_reached");
   REQUIRE(d.kpis.size() == 1);
+  CHECK(d.kpis[0].dc == "DC1");
   CHECK(d.kpis[0].node == "N1");
   CHECK(std::isnan(d.kpis[0].values[1]));
   CHECK(d.kpis[0].values[2] == r.kpis[0].values[2]);
   CHECK(d.episodes[0].end_s == 9000);
   CHECK(d.intervals[0].interval == 3);
+  CHECK(d.intervals[0].dc == "DC2");
+  CHECK(d.calls_rows.columns == r.calls_rows.columns);
+  CHECK(d.calls_rows.rows == r.calls_rows.rows);
   CHECK_THROWS(run::decode_result(run::encode_result(r).substr(0, 20)));
-}
-
-TEST_CASE("ci95 half-width uses Student t with n - 1 degrees of freedom") {
-  CHECK(run::ci95_half_width(1.0, 2) * std::sqrt(2.0) == Approx(12.7062047362));
-  CHECK(std::isnan(run::ci95_half_width(1.0, 1)));
 }
