@@ -545,8 +545,15 @@ json build_compare(const fs::path& dir, const Options& o) {
   json d = {{"kind", "compare"}};
   json meta = json::object();
   json means = json::array(), diffs = json::array(), runs = json::array();
+  // The page shows the whole cluster: the rows of dc "all" (compare also writes rows per DC and
+  // node of arrival, DOMAIN §6.4 item 3).
+  auto whole = [](const Table& t, size_t r) {
+    const std::string& dc = t.get(r, "dc");
+    return dc.empty() || dc == "all";
+  };
   if (auto t = Table::load(dir, "means")) {
     for (size_t r = 0; r < t->rows(); ++r) {
+      if (!whole(*t, r)) continue;
       if (meta.empty())
         meta = {{"scenario", t->get(r, "scenario")}, {"seed", t->get(r, "base_seed")}};
       means.push_back({{"scope", t->get(r, "scope")},
@@ -559,6 +566,7 @@ json build_compare(const fs::path& dir, const Options& o) {
   }
   if (auto t = Table::load(dir, "differences")) {
     for (size_t r = 0; r < t->rows(); ++r) {
+      if (!whole(*t, r)) continue;
       if (meta.empty())
         meta = {{"scenario", t->get(r, "scenario")}, {"seed", t->get(r, "base_seed")}};
       diffs.push_back({{"scope", t->get(r, "scope")},
@@ -584,6 +592,15 @@ json build_compare(const fs::path& dir, const Options& o) {
                       {"calls", t->get(r, "calls")}});
     }
   }
+  json choices = json::array();
+  if (auto t = Table::load(dir, "choices")) {
+    for (size_t r = 0; r < t->rows(); ++r) {
+      choices.push_back({(t->get(r, "differs") == "yes" ? "* " : "") + t->get(r, "question") + " " +
+                             t->get(r, "topic"),
+                         t->get(r, "setting")});
+    }
+  }
+  meta["model_choices"] = choices;
   d["meta"] = meta;
   d["means"] = means;
   d["differences"] = diffs;
