@@ -120,7 +120,7 @@ const char* const kRunExamples =
     "  calls      calls.csv      one row per call (DOMAIN 6.1)\n"
     "  ownership  ownership.csv  every change of a DN's owner with its cause;\n"
     "             conflicts.csv  split brains\n"
-    "  links      links.csv      per TC link end: state intervals\n"
+    "  links      links.csv      per TC link end and GWS-node connection end: state intervals\n"
     "  routing    routing.csv    one row per routing decision (with the stale count)\n"
     "  views      dn_views.csv   per DN x view (truth, view_N, SS_N): intervals with owner,\n"
     "                            service, agent state (large: DNs x views x changes)\n"

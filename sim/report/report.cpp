@@ -175,10 +175,14 @@ json links_of(const fs::path& dir, const Options& o, json& spans, double end) {
   const char* const names[3] = {"partitioned", "undetected", "resyncing"};
   for (size_t r = 0; r < t->rows(); ++r) {
     std::string lane = t->get(r, "node") + "→" + t->get(r, "peer");
-    if (t->has("kind") && !t->get(r, "kind").empty()) lane = t->get(r, "kind") + " " + lane;
+    // GWS-node connection ends (kind gws) get their own lanes but no period shading (§6.4
+    // periods are of TC links).
+    const bool gws = t->has("kind") && t->get(r, "kind") == "gws";
+    if (gws) lane = "gws " + lane;
     double from = t->num(r, "from"), to = t->num(r, "to");
     const std::string& st = t->get(r, "state");
     int k = st == "declared_lost" ? 0 : st == "cut_undeclared" ? 1 : st == "resyncing" ? 2 : -1;
+    if (gws) k = -1;
     if (k >= 0) {
       ev[k].push_back({from, +1});
       ev[k].push_back({to, -1});
