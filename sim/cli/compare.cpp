@@ -49,7 +49,11 @@ const char* const kCompareHelp =
     "  differences.csv  first mode minus each other mode: paired mean difference and 95% CI\n"
     "                   (Student t over the replications)\n"
     "  kpis.csv         every replication, mode, scope and KPI\n"
+    "  (means, differences and kpis have rows per dc and node: all, then per DC each node\n"
+    "   of arrival, none (calls that found no live node) and the DC's total, node all)\n"
     "  runs.csv         every replication and mode: seed, events, fingerprint, calls\n"
+    "  choices.csv      the model choices in force (open questions Q1-Q17), marked where\n"
+    "                   they differ from the default\n"
     "  call_diff.csv    calls (matched by id) whose outcome, wait (beyond --tolerance) or\n"
     "                   answering node differ between the first mode and another\n"
     "\n"
@@ -91,18 +95,21 @@ void print_r36(const scenario::Scenario& sc, const CompareOptions& o,
   const size_t M = o.modes.size();
   const int scope = 1 + int(stats::Period::partitioned);
   bool any = false;
-  for (size_t row = 1; row <= sc.cluster.dcs.size(); ++row) {
+  for (size_t dc = 0; dc < sc.cluster.dcs.size(); ++dc) {
     for (size_t m = 0; m < M; ++m) {
       std::vector<double> xs;
-      for (const auto& rep : reps)
-        xs.push_back(run::kpi_value(rep.modes[m], scope, int(row), "held_by_r36_s"));
+      for (const auto& rep : reps) {
+        const auto& mr = rep.modes[m];
+        xs.push_back(run::kpi_value(mr, scope, run::kpi_row(mr, sc.cluster.dcs[dc].name, "all"),
+                                    "held_by_r36_s"));
+      }
       const double mean = stats::summarize(xs).mean;
       if (!(mean > 0)) continue;
       any = true;
       std::printf(
           "R36 (stuck_busy_until_resync=true) held %.0f agent-minutes in %s during the "
           "partition under %s\n",
-          mean / 60, sc.cluster.dcs[row - 1].name.c_str(), o.modes[m].c_str());
+          mean / 60, sc.cluster.dcs[dc].name.c_str(), o.modes[m].c_str());
     }
   }
   if (any) {
@@ -174,7 +181,19 @@ void print_table(const scenario::Scenario& sc, const CompareOptions& o,
       }
       std::printf("\n");
     }
-    if (s == 1 + int(stats::Period::partitioned)) print_r36(sc, o, reps, r36);
+    if (s == 1 + int(stats::Period::partitioned)) {
+      print_r36(sc, o, reps, r36);
+      // The choices a partition's answer rests on (ADDP, partition scope, R36, reservations),
+      // and any other that differs from its default: the full list is above.
+      std::printf("Model choices behind this scope (* differs from the default):\n");
+      for (const auto& c : model::model_choices()) {
+        const std::string q = c.question;
+        const bool differs = model::choice_differs(sc.cluster.params, c);
+        if (!differs && q != "Q3" && q != "Q4" && q != "Q12" && q != "Q15") continue;
+        std::printf("%s %-4s %s\n", differs ? "*" : " ", c.question,
+                    model::describe_choice(sc.cluster.params, c).c_str());
+      }
+    }
   }
 }
 

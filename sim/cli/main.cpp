@@ -123,7 +123,7 @@ const char* const kRunExamples =
     "  calls      calls.csv      one row per call (DOMAIN 6.1)\n"
     "  ownership  ownership.csv  every change of a DN's owner with its cause;\n"
     "             conflicts.csv  split brains\n"
-    "  links      links.csv      per TC link end: state intervals\n"
+    "  links      links.csv      per TC link end and GWS-node connection end: state intervals\n"
     "  routing    routing.csv    one row per routing decision (with the stale count)\n"
     "  views      dn_views.csv   per DN x view (truth, view_N, SS_N): intervals with owner,\n"
     "                            service, agent state (large: DNs x views x changes)\n"
@@ -448,12 +448,12 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
   }
 
   // Warnings: before the run (printed by cmd_run) and after it, from the call statistics.
-  std::vector<std::string> warnings = run::lint_scenario(sc, o.until);
+  std::vector<run::Warning> warnings = run::lint_scenario(sc, o.until);
   const size_t before_run = warnings.size();
   for (auto& w : run::lint_results(sc, *sim.call_stats(), cluster.groups()))
     warnings.push_back(std::move(w));
   for (size_t i = before_run; i < warnings.size(); ++i)
-    std::cerr << "scsim: " << sc.file << ": warning: " << warnings[i] << "\n";
+    std::cerr << "scsim: " << warnings[i].to_string(sc.file) << "\n";
 
   run::RunInfo info;
   info.warnings = warnings.size();
@@ -684,7 +684,7 @@ int cmd_run(const std::vector<std::string>& args) {
   bool warned = false;
   for (const auto& sc : scenarios) {
     for (const auto& w : run::lint_scenario(sc, o.until)) {
-      std::cerr << "scsim: " << sc.file << ": warning: " << w << "\n";
+      std::cerr << "scsim: " << w.to_string(sc.file) << "\n";
       warned = true;
     }
   }
@@ -728,7 +728,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   size_t warnings = 0;
   for (const auto& sc : scenarios) {
     for (const auto& w : run::lint_scenario(sc)) {
-      std::cerr << sc.file << ": warning: " << w << "\n";
+      std::cerr << w.to_string(sc.file) << "\n";
       ++warnings;
     }
   }

@@ -98,9 +98,63 @@ Cluster::Cluster(ClusterSpec spec, uint64_t seed)
 Cluster::~Cluster() = default;
 
 void Cluster::add_observer(Observer* o) {
-  impl_->observers.push_back(o);
-  if (o->wants_node_views()) impl_->view_observers.push_back(o);
-  if (o->wants_messages()) impl_->message_observers.push_back(o);
+  Impl& im = *impl_;
+  im.observers.push_back(o);
+  if (o->wants_node_views()) im.view_observers.push_back(o);
+  if (o->wants_messages()) im.message_observers.push_back(o);
+  if (o->wants_gws_links()) {
+    if (im.gws_link_observers.empty()) {
+      im.gws_lane_shown.assign(size_t(im.G) * size_t(im.N) * 2, -1);
+      im.gws_lane_node.assign(size_t(im.G), -1);
+      im.emit_gws_links();  // no one to tell yet: records the current lanes
+    }
+    im.gws_link_observers.push_back(o);
+    // The lanes connected now, as they stand.
+    for (int g = 0; g < im.G; ++g) {
+      const int n = im.gws_lane_node[size_t(g)];
+      if (n < 0) continue;
+      for (int e = 0; e < 2; ++e) {
+        o->on_gws_link(GwsLinkChange{im.sched.now(), g, n, e == 0, LinkEndState::declared_lost,
+                                     im.gws_lane_state(g, n, e == 0)});
+      }
+    }
+  }
+}
+
+// A GWS-node connection end as DOMAIN §3.7 has it (GwsLinkChange in cluster.hpp).
+LinkEndState Cluster::Impl::gws_lane_state(int g, int n, bool gws_end) const {
+  const Gws& gw = gws[g];
+  if (!gw.alive || gw.node != n) return LinkEndState::declared_lost;
+  if (!nodes[n].alive) return LinkEndState::peer_down;
+  if (gw.cut) {
+    const bool declared = gws_end ? gw.declared_gws : gw.declared_node;
+    return declared ? LinkEndState::declared_lost : LinkEndState::cut_undeclared;
+  }
+  return LinkEndState::up;
+}
+
+// After each event (only while an observer wants them): reports the GWS-node connection ends
+// that changed, looking at each GWS's current lane and the one it last reported.
+void Cluster::Impl::emit_gws_links() {
+  const Time now = sched.now();
+  for (int g = 0; g < G; ++g) {
+    const int cur = gws[g].alive ? gws[g].node : -1;
+    int& last = gws_lane_node[size_t(g)];
+    for (int n : {last, cur}) {
+      if (n < 0) continue;
+      for (int e = 0; e < 2; ++e) {
+        int8_t& shown = gws_lane_shown[size_t((g * N + n) * 2 + e)];
+        const LinkEndState st = gws_lane_state(g, n, e == 0);
+        if (shown == int8_t(st)) continue;
+        const LinkEndState before = shown < 0 ? LinkEndState::declared_lost : LinkEndState(shown);
+        shown = int8_t(st);
+        if (before == st) continue;  // first report of a lane that is not connected
+        for (Observer* o : gws_link_observers)
+          o->on_gws_link(GwsLinkChange{now, g, n, e == 0, before, st});
+      }
+    }
+    last = cur;
+  }
 }
 
 void Cluster::schedule(const Action& a) {
@@ -167,6 +221,7 @@ StopReason Cluster::run_until(Time t) {
   Impl& im = *impl_;
   return im.sched.run_until(t, [&](const FiredEvent& f) {
     im.dispatch(f);
+    if (!im.gws_link_observers.empty()) im.emit_gws_links();
     for (Observer* o : im.observers)
       o->on_event(f);
   });
@@ -177,6 +232,7 @@ bool Cluster::step() {
   auto f = im.sched.step();
   if (!f) return false;
   im.dispatch(*f);
+  if (!im.gws_link_observers.empty()) im.emit_gws_links();
   for (Observer* o : im.observers)
     o->on_event(*f);
   return true;

@@ -85,6 +85,18 @@ struct NodeChange {
   int node;
   bool alive;
 };
+// One end of a GWS-node connection changed state (DOMAIN §3.7, R28, R31, R47; issue 21 §6):
+// GWS `gws` with node `node`, the end at the GWS (`gws_end`) or at the node. States as for a
+// TC link end: up; cut_undeclared (cut, this end has not declared it lost); declared_lost
+// (this end declared it lost, or the connection is gone: the GWS is connected elsewhere, to
+// nothing, or has failed); peer_down (the node is down). A pair is first reported (`before`
+// declared_lost) when the GWS first connects to that node, or when an observer is attached.
+struct GwsLinkChange {
+  Time at;
+  int gws, node;
+  bool gws_end;
+  LinkEndState before, after;
+};
 struct Conflict {
   Time at;  // resolution time
   int dn;
@@ -144,6 +156,10 @@ class Observer {
   // not only the truth; asked once, by add_observer. An observer of the truth alone saves
   // the model eight of every nine notifications in a four-node cluster.
   virtual bool wants_node_views() const { return true; }
+  // GWS-node connection ends (only to observers that want_gws_links(), asked once by
+  // add_observer: following them costs the model a look at every GWS after each event).
+  virtual void on_gws_link(const GwsLinkChange&) {}
+  virtual bool wants_gws_links() const { return false; }
 };
 
 class Cluster {

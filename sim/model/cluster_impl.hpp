@@ -242,8 +242,16 @@ struct Cluster::Impl {
   uint64_t seed;
   Scheduler sched;
   std::vector<Observer*> observers;
-  std::vector<Observer*> view_observers;     // those that want view_N and SS_N changes
-  std::vector<Observer*> message_observers;  // those that want on_message
+  std::vector<Observer*> view_observers;      // those that want view_N and SS_N changes
+  std::vector<Observer*> message_observers;   // those that want on_message
+  std::vector<Observer*> gws_link_observers;  // those that want on_gws_link
+  // GWS-node connection ends as last reported (cluster.cpp emit_gws_links): per (g * N + n) * 2
+  // + (0: GWS end, 1: node end) a LinkEndState, -1 never connected; per GWS the node of its
+  // lane last reported connected (-1: none).
+  std::vector<int8_t> gws_lane_shown;
+  std::vector<int> gws_lane_node;
+  LinkEndState gws_lane_state(int g, int n, bool gws_end) const;
+  void emit_gws_links();
   int N = 0, D = 0, G = 0;
 
   std::vector<Node> nodes;

@@ -306,6 +306,10 @@ function compareReport() {
   s = section('3. Replications', 'Every replication and mode: its seed, events, fingerprint and calls.');
   if (D.runs && D.runs.length) table(s, ['replication', 'seed', 'mode', 'events', 'fingerprint', 'calls'], D.runs.map(function (r) { return [r.replication, r.seed, r.mode, r.events, r.fingerprint, r.calls]; }));
   else none(s, 'runs.csv');
+  if (m.model_choices && m.model_choices.length) {
+    s = section('Model choices', 'The choices in force where the specification leaves the behaviour open (* differs from the default); the same in every run.');
+    table(s, ['question', 'setting'], m.model_choices.map(function (c) { return [c[0], { text: c[1], cls: 'l' }]; }));
+  }
 }
 
 // ---- campaign (scsim sweep) ----

@@ -179,10 +179,14 @@ json links_of(const fs::path& dir, const Options& o, json& spans, double end) {
   const char* const names[3] = {"partitioned", "undetected", "resyncing"};
   for (size_t r = 0; r < t->rows(); ++r) {
     std::string lane = t->get(r, "node") + "→" + t->get(r, "peer");
-    if (t->has("kind") && !t->get(r, "kind").empty()) lane = t->get(r, "kind") + " " + lane;
+    // GWS-node connection ends (kind gws) get their own lanes but no period shading (§6.4
+    // periods are of TC links).
+    const bool gws = t->has("kind") && t->get(r, "kind") == "gws";
+    if (gws) lane = "gws " + lane;
     double from = t->num(r, "from"), to = t->num(r, "to");
     const std::string& st = t->get(r, "state");
     int k = st == "declared_lost" ? 0 : st == "cut_undeclared" ? 1 : st == "resyncing" ? 2 : -1;
+    if (gws) k = -1;
     if (k >= 0) {
       ev[k].push_back({from, +1});
       ev[k].push_back({to, -1});
@@ -574,8 +578,15 @@ json build_compare(const fs::path& dir, const Options& o) {
   json d = {{"kind", "compare"}};
   json meta = json::object();
   json means = json::array(), diffs = json::array(), runs = json::array();
+  // The page shows the whole cluster: the rows of dc "all" (compare also writes rows per DC and
+  // node of arrival, DOMAIN §6.4 item 3).
+  auto whole = [](const Table& t, size_t r) {
+    const std::string& dc = t.get(r, "dc");
+    return dc.empty() || dc == "all";
+  };
   if (auto t = Table::load(dir, "means")) {
     for (size_t r = 0; r < t->rows(); ++r) {
+      if (!whole(*t, r)) continue;
       if (meta.empty())
         meta = {{"scenario", t->get(r, "scenario")}, {"seed", t->get(r, "base_seed")}};
       means.push_back({{"scope", t->get(r, "scope")},
@@ -589,6 +600,7 @@ json build_compare(const fs::path& dir, const Options& o) {
   }
   if (auto t = Table::load(dir, "differences")) {
     for (size_t r = 0; r < t->rows(); ++r) {
+      if (!whole(*t, r)) continue;
       if (meta.empty())
         meta = {{"scenario", t->get(r, "scenario")}, {"seed", t->get(r, "base_seed")}};
       diffs.push_back({{"scope", t->get(r, "scope")},
@@ -615,6 +627,15 @@ json build_compare(const fs::path& dir, const Options& o) {
                       {"calls", t->get(r, "calls")}});
     }
   }
+  json choices = json::array();
+  if (auto t = Table::load(dir, "choices")) {
+    for (size_t r = 0; r < t->rows(); ++r) {
+      choices.push_back({(t->get(r, "differs") == "yes" ? "* " : "") + t->get(r, "question") + " " +
+                             t->get(r, "topic"),
+                         t->get(r, "setting")});
+    }
+  }
+  meta["model_choices"] = choices;
   d["meta"] = meta;
   d["means"] = means;
   d["differences"] = diffs;

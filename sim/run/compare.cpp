@@ -63,15 +63,14 @@ ModeRun run_mode(const scenario::Scenario& base, const std::string& mode, uint64
     out.reason = sim.run();
     sim.finish();
     const stats::CallStats& cs = *sim.call_stats();
-    const int dcs = int(sc.cluster.dcs.size());
-    std::vector<stats::Kpis> rows{cs.kpis()};
-    for (int d = 0; d < dcs; ++d)
-      rows.push_back(cs.dc_kpis(d));
-    out.kpis.push_back(std::move(rows));
-    for (int p = 0; p < stats::kPeriods; ++p) {
-      rows = {cs.period_kpis(stats::Period(p))};
-      for (int d = 0; d < dcs; ++d)
-        rows.push_back(cs.period_dc_kpis(stats::Period(p), d));
+    const auto slots = cs.row_slots(/*all_first=*/true);
+    for (const auto& r : slots)
+      out.rows.emplace_back(r.dc, r.node);
+    for (int scope = 0; scope < kScopes; ++scope) {
+      std::vector<stats::Kpis> rows;
+      for (const auto& r : slots)
+        rows.push_back(scope == 0 ? cs.row_kpis(r.slot)
+                                  : cs.row_kpis(r.slot, stats::Period(scope - 1)));
       out.kpis.push_back(std::move(rows));
     }
     out.calls_brief = std::move(cc.calls);
@@ -94,7 +93,15 @@ uint64_t replication_seed(uint64_t base, size_t r) {
   return r == 0 ? base : Rng(base, "compare-replication", r).next_u64();
 }
 
+int kpi_row(const ModeRun& m, const std::string& dc, const std::string& node) {
+  for (size_t r = 0; r < m.rows.size(); ++r) {
+    if (m.rows[r].first == dc && m.rows[r].second == node) return int(r);
+  }
+  return -1;
+}
+
 double kpi_value(const ModeRun& m, int scope, int row, const std::string& name) {
+  if (row < 0 || size_t(row) >= m.kpis[size_t(scope)].size()) return NAN;
   for (const auto& f : stats::kpi_fields(m.kpis[size_t(scope)][size_t(row)])) {
     if (name == f.name) return f.value;
   }
@@ -151,12 +158,28 @@ void write_compare_results(const fs::path& dir, const scenario::Scenario& sc,
   auto value = [&](const ModeRun& m, int scope, int row, size_t k) {
     return stats::kpi_fields(m.kpis[size_t(scope)][size_t(row)])[k].value;
   };
-  // Rows: all DCs, then each DC.
-  const int rows = 1 + int(sc.cluster.dcs.size());
-  auto row_name = [&](int row) {
-    return row == 0 ? std::string("all") : sc.cluster.dcs[size_t(row - 1)].name;
+  // Rows (dc, node): as every run names them (the same cluster in every run).
+  std::vector<std::pair<std::string, std::string>> row_names;
+  for (const auto& rep : reps) {
+    if (!rep.modes.empty()) row_names = rep.modes[0].rows;
+  }
+  const int rows = int(row_names.size());
+  auto put_row = [&](stats::CsvWriter& w, int row) {
+    w.field(row_names[size_t(row)].first).field(row_names[size_t(row)].second);
   };
 
+  {
+    // DOMAIN §7's model choices the comparison rests on (the same in every run: only
+    // routing_mode varies), `differs` where a parameter is not at its default.
+    stats::CsvWriter w(dir / "choices.csv", label, prefix);
+    w.header({"question", "topic", "setting", "differs"});
+    for (const auto& c : model::model_choices()) {
+      w.field(c.question).field(c.topic).field(model::describe_choice(sc.cluster.params, c));
+      w.field(model::choice_differs(sc.cluster.params, c) ? "yes" : "no");
+      w.end_row();
+    }
+    w.close();
+  }
   {
     stats::CsvWriter w(dir / "runs.csv", label, prefix);
     w.header({"replication", "seed", "mode", "events", "fingerprint", "calls", "stop_reason"});
@@ -172,7 +195,7 @@ void write_compare_results(const fs::path& dir, const scenario::Scenario& sc,
   }
   {
     stats::CsvWriter w(dir / "kpis.csv", label, prefix);
-    w.header({"replication", "seed", "mode", "scope", "dc", "kpi", "value"});
+    w.header({"replication", "seed", "mode", "scope", "dc", "node", "kpi", "value"});
     for (size_t r = 0; r < reps.size(); ++r) {
       for (size_t m = 0; m < M; ++m) {
         for (int s = 0; s < kScopes; ++s) {
@@ -180,7 +203,8 @@ void write_compare_results(const fs::path& dir, const scenario::Scenario& sc,
             auto fields = stats::kpi_fields(reps[r].modes[m].kpis[size_t(s)][size_t(row)]);
             for (const auto& f : fields) {
               w.field(uint64_t(r)).field(reps[r].seed).field(o.modes[m]).field(scope_name(s));
-              w.field(row_name(row)).field(f.name).field(stats::format_kpi(f));
+              put_row(w, row);
+              w.field(f.name).field(stats::format_kpi(f));
               w.end_row();
             }
           }
@@ -191,7 +215,7 @@ void write_compare_results(const fs::path& dir, const scenario::Scenario& sc,
   }
   {
     stats::CsvWriter w(dir / "means.csv", label, prefix);
-    w.header({"scope", "dc", "kpi", "mode", "mean", "sd", "ci95_half_width", "n"});
+    w.header({"scope", "dc", "node", "kpi", "mode", "mean", "sd", "ci95_half_width", "n"});
     for (int s = 0; s < kScopes; ++s) {
       for (int row = 0; row < rows; ++row) {
         for (size_t k = 0; k < names.size(); ++k) {
@@ -200,7 +224,9 @@ void write_compare_results(const fs::path& dir, const scenario::Scenario& sc,
             for (const auto& rep : reps)
               xs.push_back(value(rep.modes[m], s, row, k));
             stats::Sample sm = stats::summarize(xs);
-            w.field(scope_name(s)).field(row_name(row)).field(names[k]).field(o.modes[m]);
+            w.field(scope_name(s));
+            put_row(w, row);
+            w.field(names[k]).field(o.modes[m]);
             w.field(fmt(sm.mean)).field(fmt(sm.sd)).field(fmt(sm.half)).field(sm.n);
             w.end_row();
           }
@@ -211,8 +237,8 @@ void write_compare_results(const fs::path& dir, const scenario::Scenario& sc,
   }
   {
     stats::CsvWriter w(dir / "differences.csv", label, prefix);
-    w.header({"scope", "dc", "kpi", "mode_a", "mode_b", "mean_a", "mean_b", "diff_mean", "diff_sd",
-              "ci95_low", "ci95_high", "n", "significant"});
+    w.header({"scope", "dc", "node", "kpi", "mode_a", "mode_b", "mean_a", "mean_b", "diff_mean",
+              "diff_sd", "ci95_low", "ci95_high", "n", "significant"});
     for (int s = 0; s < kScopes; ++s) {
       for (int row = 0; row < rows; ++row) {
         for (size_t k = 0; k < names.size(); ++k) {
@@ -226,7 +252,9 @@ void write_compare_results(const fs::path& dir, const scenario::Scenario& sc,
             }
             stats::Sample sa = stats::summarize(a), sb = stats::summarize(b),
                           sd = stats::summarize(d);
-            w.field(scope_name(s)).field(row_name(row)).field(names[k]);
+            w.field(scope_name(s));
+            put_row(w, row);
+            w.field(names[k]);
             w.field(o.modes[0]).field(o.modes[m]);
             w.field(fmt(sa.mean)).field(fmt(sb.mean)).field(fmt(sd.mean)).field(fmt(sd.sd));
             w.field(fmt(sd.low())).field(fmt(sd.high())).field(sd.n);

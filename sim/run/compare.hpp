@@ -2,15 +2,19 @@
 // routing_mode and replication, with common random numbers (replication r runs every mode
 // with the same seed, so the model's named streams give each call the same arrival, patience
 // and handle time in every mode and the differences are paired), and the result files:
-//   means.csv        scope x dc x KPI x mode: mean, sd, 95 % CI half width and n
-//   differences.csv  scope x dc x KPI x (first mode, other mode): the paired difference (first -
+//   means.csv        scope x dc x node x KPI x mode: mean, sd, 95 % CI half width and n
+//   differences.csv  scope x dc x node x KPI x (first mode, other mode): the paired difference
+//   (first -
 //                    other) with its 95 % Student-t confidence interval
-//   kpis.csv         every replication x mode x scope x dc x KPI (the raw values)
+//   kpis.csv         every replication x mode x scope x dc x node x KPI (the raw values)
 //   runs.csv         every replication x mode: seed, events, fingerprint, calls
+//   choices.csv      DOMAIN §7's model choices (Q1-Q17) in force, `differs` from the default
 //   call_diff.csv    per replication, the calls (matched by id) whose outcome, wait (beyond the
 //                    tolerance) or answering node differ between the first mode and another
-// Scopes: `all` (the run's KPIs, warm-up excluded) and the §6.4 periods at arrival; rows `dc`
-// = all and each DC (calls by DC of arrival, agent time by the agent's home DC).
+// Scopes: `all` (the run's KPIs, warm-up excluded) and the §6.4 periods at arrival; rows (`dc`,
+// `node`) = (all, all), then per DC each node of arrival, `none` (calls that found no live node)
+// and the DC's total (node `all`): counts add up from nodes to DCs to all (DOMAIN §6.4 item 3;
+// calls by DC and node of arrival, agent time by the agent's home DC on DC and all rows only).
 //
 // Determinism: replications run on worker threads; each result goes to its own slot and
 // everything is written after all have finished, in replication order, so the files do not
@@ -21,6 +25,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/scheduler.hpp"
@@ -56,8 +61,10 @@ const char* scope_name(int scope);  // "all", then the periods
 struct ModeRun {
   uint64_t events = 0, fingerprint = 0, calls = 0;
   StopReason reason = StopReason::empty;
-  // [scope][row]: row 0 = all DCs, row 1 + d = DC d.
+  // [scope][row], rows as CallStats::row_slots(true): row 0 = all, then per DC each node of
+  // arrival, the DC's `none` row and its total (node "all"); `rows` names them (dc, node).
   std::vector<std::vector<stats::Kpis>> kpis;
+  std::vector<std::pair<std::string, std::string>> rows;
   std::vector<CallBrief> calls_brief;
 };
 
@@ -82,5 +89,7 @@ void write_compare_results(const std::filesystem::path& dir, const scenario::Sce
 
 // One KPI of one (replication, mode) by name, NaN if undefined.
 double kpi_value(const ModeRun& m, int scope, int row, const std::string& name);
+// The row of (dc, node) in m.kpis[scope] (node "all" for the DC's total); -1 if none.
+int kpi_row(const ModeRun& m, const std::string& dc, const std::string& node);
 
 }  // namespace scsim::run

@@ -12,14 +12,23 @@ std::string at_text(Time t) {
   return format_time(t) + " s";
 }
 
+std::string group_where(const scenario::Scenario& sc, const std::string& g) {
+  auto it = sc.source.groups.find(g);
+  return it == sc.source.groups.end() ? std::string() : it->second;
+}
+
 std::string node_name(const scenario::Scenario& sc, int n) {
   return n >= 0 && n < int(sc.cluster.nodes.size()) ? sc.cluster.nodes[size_t(n)].name
                                                     : std::to_string(n);
 }
 }  // namespace
 
-std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::optional<Time> until) {
-  std::vector<std::string> out;
+std::string Warning::to_string(const std::string& file) const {
+  return (where.empty() ? file : where) + ": warning: " + text;
+}
+
+std::vector<Warning> lint_scenario(const scenario::Scenario& sc, std::optional<Time> until) {
+  std::vector<Warning> out;
   const auto& agents = sc.cluster.agents;
   const size_t A = agents.size();
   // Which agents can ever have their DN in service, log in, become Ready.
@@ -58,10 +67,11 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
   for (size_t i = 0; i < A; ++i) {
     if (!logs_in[i] || registers[i]) continue;
     const bool sip = agents[i].kind == model::DnKind::sip;
-    out.push_back("agent " + agents[i].name + " logs in at " + at_text(first_login[i]) +
-                  " but its DN " + agents[i].dn + " is never in service: " +
-                  (sip ? "no phone_on, phone_move or tregister for it in the timeline"
-                       : "no wwe_login or tregister for it in the timeline"));
+    out.push_back(
+        {sc.where_agent(i), "agent " + agents[i].name + " logs in at " + at_text(first_login[i]) +
+                                " but its DN " + agents[i].dn + " is never in service: " +
+                                (sip ? "no phone_on, phone_move or tregister for it in the timeline"
+                                     : "no wwe_login or tregister for it in the timeline")});
   }
   // Groups offered calls, and whether one of their agents is ever Ready.
   std::set<std::string> offered;
@@ -79,23 +89,27 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
       any = ready[i] && registers[i] && std::find(gs.begin(), gs.end(), g) != gs.end();
     }
     if (!any) {
-      out.push_back("calls are offered to group " + g +
-                    ", but no agent of that group is ever Ready with its DN in service: every "
-                    "such call waits, abandons or fails");
+      out.push_back({group_where(sc, g),
+                     "calls are offered to group " + g +
+                         ", but no agent of that group is ever Ready with its DN in service: "
+                         "every such call waits, abandons or fails"});
     }
   }
   // Actions that can have no effect, replaying the timeline literally.
   const int N = int(sc.cluster.nodes.size());
   std::vector<char> alive(size_t(N), 1), gws_alive(sc.cluster.gws.size(), 1), logged(A, 0);
   std::set<std::pair<int, int>> cut;  // directed a -> b
-  for (const auto& a : sc.timeline) {
+  for (size_t k = 0; k < sc.timeline.size(); ++k) {
+    const model::Action& a = sc.timeline[k];
     const std::string when = std::string(model::to_string(a.kind)) + " at " + at_text(a.at);
+    auto no_effect = [&](const std::string& why) {
+      out.push_back({sc.where_action(k), when + ": " + why + "; the action has no effect"});
+    };
     switch (a.kind) {
       case ActionKind::crash:
         if (a.node >= 0 && a.node < N) {
           if (!alive[size_t(a.node)]) {
-            out.push_back(when + ": " + node_name(sc, a.node) +
-                          " is already down; the action has no effect");
+            no_effect(node_name(sc, a.node) + " is already down");
           }
           alive[size_t(a.node)] = 0;
         }
@@ -103,8 +117,7 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
       case ActionKind::restart:
         if (a.node >= 0 && a.node < N) {
           if (alive[size_t(a.node)]) {
-            out.push_back(when + ": " + node_name(sc, a.node) +
-                          " is not down; the action has no effect");
+            no_effect(node_name(sc, a.node) + " is not down");
           }
           alive[size_t(a.node)] = 1;
         }
@@ -126,7 +139,7 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
           }
         }
         if (a.kind == ActionKind::heal && !any_cut && a.gws_a.empty() && a.gws_b.empty()) {
-          out.push_back(when + ": none of the links it names is cut; the action has no effect");
+          no_effect("none of the links it names is cut");
         }
         break;
       }
@@ -138,8 +151,7 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
       case ActionKind::wwe_logout:
         if (a.agent >= 0 && size_t(a.agent) < A) {
           if (!logged[size_t(a.agent)]) {
-            out.push_back(when + ": agent " + agents[size_t(a.agent)].name +
-                          " is not logged in; the action has no effect");
+            no_effect("agent " + agents[size_t(a.agent)].name + " is not logged in");
           }
           logged[size_t(a.agent)] = 0;
         }
@@ -149,9 +161,8 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
         if (a.gws >= 0 && size_t(a.gws) < gws_alive.size()) {
           const bool fail = a.kind == ActionKind::gws_fail;
           if (bool(gws_alive[size_t(a.gws)]) != fail) {
-            out.push_back(when + ": GWS node " + sc.cluster.gws[size_t(a.gws)].name +
-                          (fail ? " has already failed" : " has not failed") +
-                          "; the action has no effect");
+            no_effect("GWS node " + sc.cluster.gws[size_t(a.gws)].name +
+                      (fail ? " has already failed" : " has not failed"));
           }
           gws_alive[size_t(a.gws)] = fail ? 0 : 1;
         }
@@ -161,29 +172,31 @@ std::vector<std::string> lint_scenario(const scenario::Scenario& sc, std::option
     }
   }
   if (until && *until > sc.duration) {
-    out.push_back("--until " + at_text(*until) + " is beyond the scenario's end at " +
-                  at_text(sc.duration) + ": it extends the run past the scenario's duration");
+    out.push_back({"", "--until " + at_text(*until) + " is beyond the scenario's end at " +
+                           at_text(sc.duration) +
+                           ": it extends the run past the scenario's duration"});
   }
   return out;
 }
 
-std::vector<std::string> lint_results(const scenario::Scenario&, const stats::CallStats& cs,
-                                      const std::vector<std::string>& group_names) {
-  std::vector<std::string> out;
+std::vector<Warning> lint_results(const scenario::Scenario& sc, const stats::CallStats& cs,
+                                  const std::vector<std::string>& group_names) {
+  std::vector<Warning> out;
   const stats::Kpis all = cs.kpis();
   if (all.offered > 0 && all.answered == 0) {
-    out.push_back("0 of " + std::to_string(uint64_t(all.offered)) +
-                  " calls answered: no agent took a call (is any agent Ready with its DN in "
-                  "service?)");
+    out.push_back({"", "0 of " + std::to_string(uint64_t(all.offered)) +
+                           " calls answered: no agent took a call (is any agent Ready with its "
+                           "DN in service?)"});
     return out;
   }
   for (size_t g = 0; g < group_names.size(); ++g) {
     const stats::Kpis k = cs.kpis(-1, int(g));
     const double failed = k.routing_failures + k.lost_node_failures;
     if (k.offered > 0 && failed * 2 > k.offered) {
-      out.push_back("group " + group_names[g] + ": " + std::to_string(uint64_t(failed)) + " of " +
-                    std::to_string(uint64_t(k.offered)) +
-                    " calls failed (routing failures and calls lost with their node)");
+      out.push_back({group_where(sc, group_names[g]),
+                     "group " + group_names[g] + ": " + std::to_string(uint64_t(failed)) + " of " +
+                         std::to_string(uint64_t(k.offered)) +
+                         " calls failed (routing failures and calls lost with their node)"});
     }
   }
   return out;

@@ -1,6 +1,8 @@
 // Warnings for silent nonsense (issue 17 §4): a scenario that validates and runs, but whose
 // answer cannot mean what its author thinks. `scsim validate` and `scsim run` print them on
-// stderr as "FILE: warning: ..."; run.csv counts them; `--strict` turns them into exit 2.
+// stderr as "FILE:LINE:COL: warning: ..." (the place of the agent, timeline entry or workload
+// stream concerned; the scenario file alone where there is none); run.csv counts them;
+// `--strict` turns them into exit 2.
 //
 // Before a run (lint_scenario), from the scenario alone:
 //   - an agent logs in while its DN can never be in service (a SIP agent with no phone_on,
@@ -25,9 +27,16 @@
 
 namespace scsim::run {
 
-std::vector<std::string> lint_scenario(const scenario::Scenario& sc,
-                                       std::optional<Time> until = std::nullopt);
-std::vector<std::string> lint_results(const scenario::Scenario& sc, const stats::CallStats& cs,
-                                      const std::vector<std::string>& group_names);
+struct Warning {
+  std::string where;  // "file:line:col" of what it is about; empty: the scenario as a whole
+  std::string text;
+  // "WHERE: warning: TEXT", WHERE = `where` or else `file`.
+  std::string to_string(const std::string& file) const;
+};
+
+std::vector<Warning> lint_scenario(const scenario::Scenario& sc,
+                                   std::optional<Time> until = std::nullopt);
+std::vector<Warning> lint_results(const scenario::Scenario& sc, const stats::CallStats& cs,
+                                  const std::vector<std::string>& group_names);
 
 }  // namespace scsim::run

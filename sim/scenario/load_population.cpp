@@ -80,6 +80,7 @@ void Loader::add_agent(const AgentIn& in, const std::string& where, const Report
   agents.names.push_back(a.name);
   dns.push_back(a.dn);
   sc.cluster.agents.push_back(std::move(a));
+  sc.source.agents.push_back(where);
 }
 
 void Loader::population(const YAML::Node& n, const std::string& path) {
@@ -157,7 +158,8 @@ void Loader::inline_agents(const YAML::Node& n, const std::string& path) {
       continue;
     }
     YAML::Mark m = e.Mark();
-    std::string where = file + ":" + std::to_string(m.line + 1);
+    std::string where =
+        file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
     auto report = [&](const std::string& field, const std::string& msg) {
       const Field* x = f.get(field == "agent" ? "name" : field);
       error(x ? x->v : e, sub(p, field == "agent" ? "name" : field), msg);

@@ -442,6 +442,9 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
       }
     }
     if (!ok || !rep_ok || !spread_ok || !at) continue;
+    const auto entry = static_cast<uint32_t>(sc.source.entries.size());
+    sc.source.entries.push_back(file + ":" + std::to_string(e.Mark().line + 1) + ":" +
+                                std::to_string(e.Mark().column + 1));
     const uint64_t per = std::max<uint64_t>(1, targets.size());
     if (count > kMaxActions / per || sc.timeline.size() + count * per > kMaxActions) {
       error(ev ? ev->k : e, p,
@@ -486,6 +489,7 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
       if (targets.empty()) {
         a.at = base;
         sc.timeline.push_back(a);
+        sc.source.action_entry.push_back(entry);
         continue;
       }
       for (size_t t = 0; t < targets.size(); ++t) {
@@ -495,11 +499,27 @@ void Loader::timeline(const YAML::Node& n, const std::string& path, std::optiona
         if (kind->form == Form::node || kind->form == Form::crash) b.node = targets[t];
         if (kind->form == Form::gws) b.gws = targets[t];
         sc.timeline.push_back(std::move(b));
+        sc.source.action_entry.push_back(entry);
       }
     }
   }
-  std::stable_sort(sc.timeline.begin(), sc.timeline.end(),
-                   [](const model::Action& x, const model::Action& y) { return x.at < y.at; });
+  // Sorted by time (stable: equal times keep their file order), each action with its entry.
+  std::vector<size_t> order(sc.timeline.size());
+  for (size_t k = 0; k < order.size(); ++k)
+    order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return sc.timeline[x].at < sc.timeline[y].at; });
+  std::vector<model::Action> sorted;
+  std::vector<uint32_t> entries;
+  sorted.reserve(order.size());
+  entries.reserve(order.size());
+  const bool mapped = sc.source.action_entry.size() == sc.timeline.size();
+  for (size_t k : order) {
+    sorted.push_back(std::move(sc.timeline[k]));
+    if (mapped) entries.push_back(sc.source.action_entry[k]);
+  }
+  sc.timeline = std::move(sorted);
+  sc.source.action_entry = std::move(entries);
 }
 
 }  // namespace scsim::scenario::detail

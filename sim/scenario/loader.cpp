@@ -110,6 +110,15 @@ void Loader::workload(const YAML::Node& n, const std::string& path) {
   detail::parse_workload(n, path, ctx, sc.cluster.workload, sc.file_hash,
                          [this](const std::string& f, int line, int col, const std::string& key,
                                 const std::string& msg) { error_at(f, line, col, key, msg); });
+  // Where each group is first named by a stream (warnings about a group point there).
+  if (n.IsMap() && n["streams"] && n["streams"].IsSequence()) {
+    for (const auto& st : n["streams"]) {
+      if (!st.IsMap() || !st["group"] || !st["group"].IsScalar()) continue;
+      const YAML::Node g = st["group"];
+      sc.source.groups.emplace(g.Scalar(), file + ":" + std::to_string(g.Mark().line + 1) + ":" +
+                                               std::to_string(g.Mark().column + 1));
+    }
+  }
 }
 
 // results: {record: [kpis, calls] or "kpis,calls", compress: true} (issue 20 §2). The names

@@ -40,6 +40,17 @@ struct Expansion {
   size_t actions = 0;    // actions it expanded into (selector x repeats, or a shift's)
 };
 
+// Where the parts a warning may name were written (issue 17 §4: warnings carry file:line:col):
+// "file:line:col" texts, empty when unknown. Filled by the loader; a scenario whose timeline was
+// changed afterwards (scaled, a campaign's knobs) keeps `action_entry` of another length, and
+// then no action has a place.
+struct SourceMap {
+  std::vector<std::string> agents;            // per agent: its inline entry or roster line
+  std::vector<std::string> entries;           // per timeline entry as written
+  std::vector<uint32_t> action_entry;         // per action of Scenario::timeline: its entry
+  std::map<std::string, std::string> groups;  // a group: the first workload stream naming it
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -53,6 +64,18 @@ struct Scenario {
   std::vector<std::pair<std::string, std::string>> parameter_overrides;
   ResultsSection results;
   std::vector<Expansion> expansions;  // per timeline entry and shift, in file order
+  SourceMap source;
+  // Where timeline action i or agent i was written ("" when unknown).
+  std::string where_action(size_t i) const {
+    if (source.action_entry.size() != timeline.size() || i >= timeline.size()) return {};
+    const size_t e = source.action_entry[i];
+    return e < source.entries.size() ? source.entries[e] : std::string();
+  }
+  std::string where_agent(size_t i) const {
+    return i < source.agents.size() && source.agents.size() == cluster.agents.size()
+               ? source.agents[i]
+               : std::string();
+  }
 };
 
 struct LoadError {

@@ -271,7 +271,14 @@ CallStatsSetup call_stats_setup(const model::Cluster& cluster) {
       if (a != b) s.initial_links[static_cast<size_t>(a * n + b)] = cluster.link_end(a, b);
     }
   }
-  s.node_alive = [&cluster](int node) { return cluster.node_alive(node); };
+  // Liveness at the start; attached to the cluster, CallStats follows it by on_node.
+  std::vector<char> alive;
+  for (int a = 0; a < n; ++a)
+    alive.push_back(cluster.node_alive(a) ? 1 : 0);
+  s.node_alive = [alive = std::move(alive)](int node) {
+    return node >= 0 && static_cast<size_t>(node) < alive.size() &&
+           alive[static_cast<size_t>(node)];
+  };
   return s;
 }
 
@@ -285,7 +292,6 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
                      const model::Cluster* cluster, const Recording& recording)
     : setup_(std::move(setup)),
       cluster_(cluster),
-      liveness_seen_(cluster ? cluster->liveness_changes() : 0),
       label_(std::move(label)),
       nodes_(static_cast<int>(setup_.node_names.size())),
       groups_(static_cast<int>(setup_.group_names.size())),
@@ -311,6 +317,7 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
   setup_.dn_groups.resize(static_cast<size_t>(dns_));
   setup_.dn_dc.resize(static_cast<size_t>(dns_), 0);
   call_end_.assign(static_cast<size_t>(dns_), -1);
+  oos_open_.assign(static_cast<size_t>(dns_), {-1, -1});
   occ_run_.resize(static_cast<size_t>(occ_cells()));
   setup_.initial_truth.resize(static_cast<size_t>(dns_));
   const size_t nn = static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_);
@@ -441,18 +448,15 @@ void CallStats::refresh(Time t) {
 }
 
 void CallStats::on_event(const FiredEvent& f) {
-  // Attached to a cluster, liveness changes only at a crash or restart: re-read it then.
-  if (cluster_) {
-    const uint64_t seen = cluster_->liveness_changes();
-    if (seen == liveness_seen_) return;
-    liveness_seen_ = seen;
-  }
-  refresh(f.time);
+  // Attached to a cluster, liveness arrives by on_node (the model's one liveness setter).
+  if (!cluster_) refresh(f.time);
 }
 
 void CallStats::on_node(const model::NodeChange& c) {
   if (finished_ || c.node < 0 || c.node >= nodes_) return;
   const int64_t t = c.at.micros();
+  alive_[static_cast<size_t>(c.node)] = c.alive ? 1 : 0;
+  set_period(t, classify());
   if (!c.alive) {
     crashes_.push_back(CrashSpan{c.node, t, -1});
   } else {
@@ -524,6 +528,9 @@ void CallStats::add_action_faults(const std::vector<model::Action>& timeline,
       case ActionKind::wwe_reconnect:
         stop(kFaultWweDisconnect, a.agent, t);
         break;
+      case ActionKind::cut:
+        if (a.one_way) one_way_cuts_.push_back(t);
+        break;
       default:
         break;
     }
@@ -536,8 +543,10 @@ void CallStats::on_link(const model::LinkChange& c) {
   if (c.before == LinkEndState::up && c.after != LinkEndState::up) {
     link_faults_.emplace_back(c.at.micros(), (uint64_t(1) << c.node) | (uint64_t(1) << c.peer));
   }
-  for (int n = 0; n < nodes_; ++n)
-    alive_[static_cast<size_t>(n)] = setup_.node_alive(n) ? 1 : 0;
+  if (!cluster_) {  // attached to a cluster, liveness arrives by on_node
+    for (int n = 0; n < nodes_; ++n)
+      alive_[static_cast<size_t>(n)] = setup_.node_alive(n) ? 1 : 0;
+  }
   set_period(c.at.micros(), classify());
 }
 
@@ -617,6 +626,7 @@ void CallStats::account_dn(int dn, int64_t to) {
 void CallStats::on_dn_view(const model::DnViewChange& c) {
   if (finished_ || c.level != model::ViewLevel::truth || c.dn < 0 || c.dn >= dns_) return;
   account_dn(c.dn, c.at.micros());
+  track_dn_oos(c);
   // R36: an agent still talking after its call ended is held busy until its owner releases it.
   int64_t& ended = call_end_[static_cast<size_t>(c.dn)];
   if (ended >= 0 && c.after.agent != AgentState::talking) {
@@ -632,6 +642,29 @@ void CallStats::on_dn_view(const model::DnViewChange& c) {
   s.owner = c.after.owner;
   s.in_service = c.after.in_service;
   s.agent = c.after.agent;
+}
+
+// DOMAIN §6.5's R12/R47 fault: a logged-in agent's DN leaves service in the truth while its
+// owner lives (a registration that ended, a GWS connection declared lost or a GWS that fails
+// over); it lasts until the DN is in service again (or the run ends). One that ends with the
+// agent's logout was the logout's doing, not a fault. A DN out of service because its owner
+// crashed is the crash's fault, not this one.
+void CallStats::track_dn_oos(const model::DnViewChange& c) {
+  auto& open = oos_open_[static_cast<size_t>(c.dn)];
+  const bool up_after = c.after.in_service && c.after.owner >= 0;
+  const int64_t t = c.at.micros();
+  if (open.first >= 0) {
+    // Back in service: the fault ends. The agent logged out while out of service: the DN left
+    // service as part of the logout (a WWE logout unregisters it first, R46), no fault.
+    if (up_after) dn_oos_.push_back(OosSpan{open.second, open.first, t});
+    if (up_after || c.after.agent == AgentState::logged_out) open.first = -1;
+    return;
+  }
+  const int was = c.before.owner;
+  if (c.before.in_service && was >= 0 && was < nodes_ && alive_[static_cast<size_t>(was)] &&
+      !up_after && c.after.agent != AgentState::logged_out) {
+    open = {t, was};
+  }
 }
 
 // ---- calls and decisions
@@ -958,10 +991,27 @@ void CallStats::build_episodes(int64_t end) {
     if (timeline_[i].kind == Period::connected) continue;
     if (timeline_[i].start >= end) break;
     int64_t to = i + 1 < timeline_.size() ? std::min(timeline_[i + 1].start, end) : end;
-    const bool recovery = restart_at(timeline_[i].start) ||
-                          (!faults.empty() && faults.back().end == timeline_[i].start &&
-                           faults.back().faults == kFaultCrash);
-    faults.push_back(Fault{timeline_[i].start, to, recovery ? kFaultCrash : kFaultCut, 0});
+    // A span right after another link fault's span continues it (a cut's declaration and
+    // resync, a restart's reconnection) and keeps its kind.
+    const bool continues = !faults.empty() && faults.back().end == timeline_[i].start;
+    unsigned kind = kFaultCut;
+    if (restart_at(timeline_[i].start)) {
+      kind = kFaultCrash;
+    } else if (continues) {
+      kind = faults.back().faults;
+    } else if (std::find(one_way_cuts_.begin(), one_way_cuts_.end(), timeline_[i].start) !=
+               one_way_cuts_.end()) {
+      kind = kFaultOneWayCut;
+    }
+    faults.push_back(Fault{timeline_[i].start, to, kind, 0});
+  }
+  for (const auto& o : dn_oos_) {
+    if (o.start < end)
+      faults.push_back(Fault{o.start, std::min(o.end, end), kFaultDnOos, uint64_t(1) << o.node});
+  }
+  for (size_t d = 0; d < oos_open_.size(); ++d) {
+    const auto& [t, node] = oos_open_[d];
+    if (t >= 0 && t < end) faults.push_back(Fault{t, end, kFaultDnOos, uint64_t(1) << node});
   }
   for (const auto& c : crashes_) {
     if (c.start >= end) continue;
@@ -1126,7 +1176,9 @@ void CallStats::write_episodes() {
         {kFaultCrash, "crash"},
         {kFaultGwsFail, "gws_fail"},
         {kFaultGwsCut, "gws_cut"},
-        {kFaultWweDisconnect, "wwe_disconnect"}};
+        {kFaultWweDisconnect, "wwe_disconnect"},
+        {kFaultOneWayCut, "one_way_cut"},
+        {kFaultDnOos, "dn_oos"}};
     for (const auto& [bit, name] : kKinds) {
       if (e.faults & bit) kinds += (kinds.empty() ? "" : "+") + std::string(name);
     }
@@ -1255,7 +1307,6 @@ void CallStats::flush() {
 void CallStats::finish(Time end) {
   if (finished_) return;
   const int64_t t = std::max(end.micros(), timeline_.back().start);
-  if (cluster_) refresh(end);
   for (int d = 0; d < dns_; ++d) {
     account_dn(d, t);
     // An agent still held by R36 at the end: held until the end.

@@ -198,8 +198,8 @@ class CallStats : public model::Observer {
   void on_decision(const model::RoutingDecision& d) override;
   void on_event(const FiredEvent& f) override;
 
-  // Re-reads node liveness and re-classifies the period at time t (done after every event when
-  // attached to a cluster).
+  // Without a cluster (tests): re-reads node liveness from setup.node_alive and re-classifies
+  // the period at time t (attached to a cluster, liveness arrives by on_node).
   void refresh(Time t);
 
   // Closes the occupancy and period accounting at `end`, writes intervals.csv, periods.csv,
@@ -232,6 +232,17 @@ class CallStats : public model::Observer {
   // occupancy.csv's cells: agents of `dc` (-1: all) whose DN's truth owner is `owner` (-1: any,
   // -2: none), in `interval` (-1: the whole run after warm-up). Only the agent-time fields.
   Kpis occupancy_kpis(int64_t interval, int dc = -1, int owner = -1, int group = -1) const;
+  // The rows of every KPI table, in order: per DC its nodes, its none row and its total (node
+  // "all"); then "all" (or first, all_first). Each with its dc and node names.
+  struct RowSlot {
+    int slot;
+    std::string dc, node;
+    bool agent_time;  // DC and "all" rows carry agent time
+  };
+  std::vector<RowSlot> row_slots(bool all_first = false) const;
+  // A row's KPIs (RowSlot::slot) over the run (warm-up excluded), or in one §6.4 period.
+  Kpis row_kpis(int slot) const { return run_kpis_at(slot, -1); }
+  Kpis row_kpis(int slot, Period p) const { return period_kpis_at(p, slot); }
   Time period_time(Period p) const;          // whole run
   Time period_counted_time(Period p) const;  // after warm-up
   Period period_at(Time t) const;
@@ -240,7 +251,7 @@ class CallStats : public model::Observer {
   enum class Window { before = 0, during = 1, after = 2 };
   // Fault kinds of an episode (DOMAIN §6.5).
   static constexpr unsigned kFaultCut = 1, kFaultCrash = 2, kFaultGwsFail = 4, kFaultGwsCut = 8,
-                            kFaultWweDisconnect = 16;
+                            kFaultWweDisconnect = 16, kFaultDnOos = 32, kFaultOneWayCut = 64;
   struct Episode {
     Time start, end;
     bool open_at_end = false;
@@ -264,7 +275,8 @@ class CallStats : public model::Observer {
   // The faults a timeline schedules that no link or node change shows (DOMAIN §6.5): GWS
   // failures (gws_fail to gws_restart), GWS-node cuts (gws_cut to gws_heal) and WWE
   // disconnects (wwe_disconnect to wwe_reconnect of the same agent), each to the end of the run
-  // if not undone; they touch the GWS's (first) node. Call before the run ends.
+  // if not undone; they touch the GWS's (first) node. One-way cuts: the link fault that starts
+  // at a `cut` with `one_way` is kind one_way_cut. Call before the run ends.
   void add_action_faults(const std::vector<model::Action>& timeline,
                          const model::ClusterSpec& spec);
 
@@ -308,14 +320,6 @@ class CallStats : public model::Observer {
   int clamp_dc(int dc) const { return dc >= 0 && dc < dcs_ ? dc : 0; }
   int dc_of_node(int node) const;
   int dc_of_slot(int slot) const;  // the DC of a node, none or DC slot; -1 for "all"
-  // The rows of every KPI table, in order: per DC its nodes, its none row and its total; then
-  // "all". Each with its dc and node names.
-  struct RowSlot {
-    int slot;
-    std::string dc, node;
-    bool agent_time;  // DC and "all" rows carry agent time
-  };
-  std::vector<RowSlot> row_slots(bool all_first = false) const;
   // occupancy.csv cells: [(dc * (nodes + 2) + owner) * group_slots + group], dc = dcs_ for
   // all, owner = nodes_ for none and nodes_ + 1 for all.
   int occ_cells() const { return (dcs_ + 1) * (nodes_ + 2) * group_slots(); }
@@ -335,6 +339,7 @@ class CallStats : public model::Observer {
   void account_dn(int dn, int64_t to);
   void add_occupancy(const DnState& s, int dn, int64_t from, int64_t to);
   void write_call_row(const model::CallRecord& c, Period p, bool counted);
+  void track_dn_oos(const model::DnViewChange& c);
   void build_episodes(int64_t end);
   void write_intervals(int64_t end);
   void write_periods();
@@ -345,7 +350,6 @@ class CallStats : public model::Observer {
 
   CallStatsSetup setup_;
   const model::Cluster* cluster_ = nullptr;
-  uint64_t liveness_seen_ = 0;  // cluster_->liveness_changes() at the last refresh
   RunLabel label_;
   int nodes_ = 0, groups_ = 0, dns_ = 0, dcs_ = 1;
   int64_t interval_us_ = 1, warmup_us_ = 0, start_us_ = 0, end_us_ = -1;
@@ -368,6 +372,15 @@ class CallStats : public model::Observer {
     uint64_t nodes;
   };
   std::vector<ActionFault> action_faults_;
+  std::vector<int64_t> one_way_cuts_;  // times of one-way cut actions
+  // R12/R47 (DOMAIN §6.5): a logged-in agent's DN out of service in the truth after it was in
+  // service under a live owner; per DN the start of the open span (-1: none) and its node.
+  struct OosSpan {
+    int node;
+    int64_t start, end;
+  };
+  std::vector<std::pair<int64_t, int>> oos_open_;
+  std::vector<OosSpan> dn_oos_;
   // Link ends leaving `up` (on_link): when, and the two nodes, for the nodes an episode touches.
   std::vector<std::pair<int64_t, uint64_t>> link_faults_;
   SecondBin& second_bin(int64_t at_us, int node_slot);

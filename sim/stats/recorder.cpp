@@ -407,7 +407,7 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
                     "agent_state", "eligible"});
   ownership_.header({"time", "dn", "agent", "old_owner", "new_owner", "cause"});
   conflicts_.header({"time", "dn", "agent", "winner", "loser", "since", "coexistence"});
-  links_.header({"node", "peer", "from", "to", "duration", "state"});
+  links_.header({"node", "peer", "from", "to", "duration", "state", "kind"});
   if (options_.recording.has(Table::events)) {
     events_ = std::make_unique<CsvWriter>(
         dir / "events.csv", std::vector<std::string>{std::to_string(label_.seed), label_.scenario},
@@ -501,7 +501,8 @@ void Recorder::write_link_row(int key, const Interval& iv) {
       .field(us_time(iv.from))
       .field(us_time(iv.to))
       .field(us_time(iv.to - iv.from))
-      .field(model::to_string(static_cast<LinkEndState>(iv.state.a)));
+      .field(model::to_string(static_cast<LinkEndState>(iv.state.a)))
+      .field("tc");
   links_.end_row();
 }
 
@@ -563,6 +564,47 @@ void Recorder::set_link_shown(int key, Time at) {
         link_time_us_[static_cast<size_t>(k)][static_cast<size_t>(s.a)] += dur;
       });
   if (!(before == after)) ++link_entries_[static_cast<size_t>(key)][static_cast<size_t>(after.a)];
+}
+
+bool Recorder::wants_gws_links() const {
+  return options_.recording.has(Table::links);
+}
+
+void Recorder::on_gws_link(const model::GwsLinkChange& c) {
+  if (finished_ || c.node < 0 || c.node >= nodes_ || c.gws < 0) return;
+  const int gws = static_cast<int>(cluster_.spec().gws.size());
+  if (c.gws >= gws) return;
+  if (!gws_ends_) {
+    const size_t n = static_cast<size_t>(gws) * static_cast<size_t>(nodes_) * 2;
+    gws_ends_ = std::make_unique<IntervalSet>(n);
+    gws_seen_.assign(n, 0);
+  }
+  const int key = (c.gws * nodes_ + c.node) * 2 + (c.gws_end ? 0 : 1);
+  auto& sl = gws_ends_->slots[static_cast<size_t>(key)];
+  if (!gws_seen_[static_cast<size_t>(key)]) {
+    gws_seen_[static_cast<size_t>(key)] = 1;
+    sl.cur = of_link(c.after);
+    sl.since = c.at.micros();
+    return;
+  }
+  gws_ends_->set(
+      key, of_link(c.after), c.at.micros(),
+      [this](int k, const Interval& iv) { write_gws_link_row(k, iv); },
+      [](int, const State&, int64_t) {});
+}
+
+void Recorder::write_gws_link_row(int key, const Interval& iv) {
+  const int g = key / 2 / nodes_, n = (key / 2) % nodes_;
+  const std::string& gws = cluster_.spec().gws[static_cast<size_t>(g)].name;
+  const bool gws_end = key % 2 == 0;
+  links_.field(gws_end ? gws : node_name(n))
+      .field(gws_end ? node_name(n) : gws)
+      .field(us_time(iv.from))
+      .field(us_time(iv.to))
+      .field(us_time(iv.to - iv.from))
+      .field(model::to_string(static_cast<LinkEndState>(iv.state.a)))
+      .field("gws");
+  links_.end_row();
 }
 
 void Recorder::on_node(const model::NodeChange& c) {
@@ -663,6 +705,13 @@ void Recorder::finish(Time end) {
             link_time_us_[static_cast<size_t>(k)][static_cast<size_t>(s.a)] += dur;
           });
     }
+  }
+  for (size_t k = 0; k < gws_seen_.size(); ++k) {
+    if (!gws_seen_[k]) continue;
+    gws_ends_->finish(
+        static_cast<int>(k), t,
+        [this](int key, const Interval& iv) { write_gws_link_row(key, iv); },
+        [](int, const State&, int64_t) {});
   }
   finished_ = true;
   write_summary(end);

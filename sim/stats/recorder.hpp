@@ -4,7 +4,8 @@
 //                  (owner, service, agent state); open intervals are closed at the end time
 //   ownership.csv  every change of a DN's truth owner, with its cause
 //   conflicts.csv  every split-brain conflict (R67, R68) with its coexistence time
-//   links.csv      per TC link end: state intervals
+//   links.csv      per TC link end (kind tc) and per GWS-node connection end (kind gws:
+//                  node or peer a GWS node's name): state intervals
 //   staleness.csv  per SS_M, DN and level (service, eligibility): windows where SS_M disagrees
 //                  with the truth as seen from M (DOMAIN end of §3), false-up or false-down,
 //                  remote or local, dropping those under staleness_min_window
@@ -68,6 +69,9 @@ class Recorder : public model::Observer {
   void on_link(const model::LinkChange& c) override;
   void on_node(const model::NodeChange& c) override;
   void on_conflict(const model::Conflict& c) override;
+  // GWS-node connection ends (issue 21 §6): lanes of links.csv named by the GWS and the node.
+  void on_gws_link(const model::GwsLinkChange& c) override;
+  bool wants_gws_links() const override;
   void on_event(const FiredEvent& f) override;
 
   // Closes every open interval and window at `end`, writes summary.csv and closes the files.
@@ -91,6 +95,7 @@ class Recorder : public model::Observer {
   const std::string& node_name(int node) const;  // "" for -1
   void write_dn_view_row(int key, const Interval& iv);
   void write_link_row(int key, const Interval& iv);
+  void write_gws_link_row(int key, const Interval& iv);
   void write_summary(Time end);
 
   model::Cluster& cluster_;
@@ -112,6 +117,10 @@ class Recorder : public model::Observer {
   std::vector<model::LinkEndState> link_model_;
   std::vector<char> alive_;
   void set_link_shown(int key, Time at);
+  // GWS-node connection ends: key (gws * nodes + node) * 2 + (0: GWS end, 1: node end); a lane
+  // is written from its first report on (gws_seen_).
+  std::unique_ptr<IntervalSet> gws_ends_;
+  std::vector<char> gws_seen_;
   std::unique_ptr<Staleness> staleness_;
   std::unique_ptr<ViewSeries> series_;
 

@@ -271,7 +271,7 @@ if diff -r "$work/prev" killed >/dev/null; then ok; else fail "seed 1 again diff
 # --- issue 17: warnings for silent nonsense -------------------------------------------------
 { cat "$sc01"; printf '  - {at: 150, restart: N1}\n'; } >restart-live.yaml
 expect_rc 0 "validate warns" -- "$scsim" validate restart-live.yaml
-expect_in "$work/err" "restart-live.yaml: warning: restart at 150.000000 s: N1 is not down" "validate warns"
+expect_in "$work/err" "restart-live.yaml:$(wc -l <restart-live.yaml):5: warning: restart at 150.000000 s: N1 is not down" "validate warns at the entry's file:line:col"
 expect_rc 2 "validate --strict" -- "$scsim" validate restart-live.yaml --strict
 expect_rc 2 "run --strict" -- "$scsim" run restart-live.yaml --strict --out strict
 if [ -e strict ]; then fail "run --strict with warnings wrote results"; else ok; fi

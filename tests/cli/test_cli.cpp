@@ -304,8 +304,8 @@ TEST_CASE("The recorder writes closed intervals per DN and view, and equal runs 
   CHECK(own[1] == "1,small,1.010000,1001,A1,,N1,registration");
 
   auto links = lines_of(slurp(root / "a" / "links.csv"));
-  CHECK(links[0] == "seed,scenario,node,peer,from,to,duration,state");
-  CHECK(has_line_starting(links, "1,small,N1,N2,0.000000,5.000000,5.000000,up"));
+  CHECK(links[0] == "seed,scenario,node,peer,from,to,duration,state,kind");
+  CHECK(has_line_starting(links, "1,small,N1,N2,0.000000,5.000000,5.000000,up,tc"));
 
   auto summary = slurp(root / "a" / "summary.csv");
   CHECK(summary.find("1,small,ownership,,,,registration,,changes,1\n") != std::string::npos);

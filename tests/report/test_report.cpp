@@ -113,6 +113,18 @@ TEST_CASE("report: link states shade the periods, partitioned over undetected") 
   CHECK(j["links"]["lanes"].size() == 2);
 }
 
+TEST_CASE("report: GWS-node connection ends get lanes but shade no period (choice 56)") {
+  auto d = fresh_dir("gws-links");
+  write(d / "run.csv", "seed,scenario,section,name,value\n1,s,run,end_time,300\n");
+  write(d / "links.csv",
+        "node,peer,from,to,state,kind\nN1,N2,0,300,up,tc\nG1,N1,0,100,up,gws\n"
+        "G1,N1,100,300,declared_lost,gws\nN1,G1,100,300,cut_undeclared,gws\n");
+  auto j = nlohmann::json::parse(scsim::report::build_json(d));
+  CHECK(j["spans"].empty());
+  CHECK(j["links"]["lanes"].size() == 3);
+  CHECK(j["links"]["lanes"][1]["lane"] == "gws G1→N1");
+}
+
 TEST_CASE("report: a directory that is no results directory is refused with its name") {
   auto d = fresh_dir("empty");
   CHECK(scsim::report::kind_of(d) == scsim::report::Kind::unknown);

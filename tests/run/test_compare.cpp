@@ -84,8 +84,42 @@ TEST_CASE("DOMAIN 6.4 item 2, R36: with stuck_busy_until_resync the SL gap comes
   const double held_auto = mean_of(reps, 0, 0, "held_by_r36_s");
   CHECK(held_auto > 0);
   // Held capacity is by the agent's DC, and the DC rows add up to all.
-  CHECK(mean_of(reps, 0, 1, "held_by_r36_s") + mean_of(reps, 0, 2, "held_by_r36_s") ==
+  const auto& m0 = reps[0].modes[0];
+  CHECK(mean_of(reps, 0, run::kpi_row(m0, "DC1", "all"), "held_by_r36_s") +
+            mean_of(reps, 0, run::kpi_row(m0, "DC2", "all"), "held_by_r36_s") ==
         Approx(held_auto));
   // local_node never sends a call across the cut, so nothing is held there.
   CHECK(mean_of(reps, 1, 0, "held_by_r36_s") == 0.0);
+}
+
+TEST_CASE("DOMAIN 6.4 item 3: compare's rows per node, none and DC add up to their DC and to all") {
+  const auto reps = replicate(true);
+  const auto& m0 = reps[0].modes[0];
+  // Rows: all, then per DC its nodes, none and its total.
+  REQUIRE(m0.rows.size() == 1 + 2 * 3);
+  CHECK(m0.rows[0] == std::make_pair(std::string("all"), std::string("all")));
+  CHECK(run::kpi_row(m0, "DC1", "N1") > 0);
+  CHECK(run::kpi_row(m0, "DC2", "none") > 0);
+  for (const auto& rep : reps) {
+    for (const auto& m : rep.modes) {
+      for (int scope = 0; scope < run::kScopes; ++scope) {
+        for (const char* kpi : {"arrivals", "offered", "answered", "answered_remote", "abandoned",
+                                "lost_node_failures", "in_progress_at_end", "ended_by_fault"}) {
+          double dcs = 0;
+          for (const char* dc : {"DC1", "DC2"}) {
+            double nodes = 0;
+            for (size_t r = 0; r < m.rows.size(); ++r) {
+              if (m.rows[r].first == dc && m.rows[r].second != "all")
+                nodes += run::kpi_value(m, scope, int(r), kpi);
+            }
+            const double total = run::kpi_value(m, scope, run::kpi_row(m, dc, "all"), kpi);
+            INFO(run::scope_name(scope) << " " << dc << " " << kpi);
+            CHECK(nodes == total);
+            dcs += total;
+          }
+          CHECK(dcs == run::kpi_value(m, scope, 0, kpi));
+        }
+      }
+    }
+  }
 }

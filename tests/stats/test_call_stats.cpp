@@ -741,3 +741,81 @@ TEST_CASE("R36: agent time held busy after the call's real end, by the agent's D
   CHECK(s.occupancy_kpis(-1, 1, N2).held_by_r36_s == Approx(60));
   CHECK(std::isnan(s.kpis(N1).occupancy));
 }
+
+TEST_CASE("DOMAIN 6.5, R12/R47: a logged-in agent's DN out of service in the truth is an episode") {
+  TmpDir dir("dn-oos");
+  Fixture f;
+  CallStats s(f.setup, dir.path, RunLabel{1, "dn-oos"});
+  auto change = [](double t, int dn, model::DnView before, model::DnView after) {
+    model::DnViewChange c;
+    c.at = seconds(t);
+    c.level = model::ViewLevel::truth;
+    c.node = -1;
+    c.dn = dn;
+    c.before = before;
+    c.after = after;
+    return c;
+  };
+  const model::DnView ready_n1{N1, true, AgentState::ready, {}, {}};
+  const model::DnView oos_ready{-1, false, AgentState::ready, {}, {}};
+  const model::DnView oos_out{-1, false, AgentState::logged_out, {}, {}};
+  const model::DnView ready_n2{N2, true, AgentState::ready, {}, {}};
+  // DN 0: its registration at N1 expires at 100 (R12) and N2 takes it at 150: one fault.
+  s.on_dn_view(change(100, 0, ready_n1, oos_ready));
+  s.on_dn_view(change(150, 0, oos_ready, ready_n2));
+  // DN 1: out of service at 400 and the agent logs out at 400.01 (a WWE logout, R46): no fault.
+  s.on_dn_view(change(400, 1, ready_n2, oos_ready));
+  s.on_dn_view(change(400.01, 1, oos_ready, oos_out));
+  // DN 2: owner N3 crashed at 600 (the crash's fault, not R12's): no dn_oos fault.
+  (*f.alive)[N3] = false;
+  s.on_node(model::NodeChange{seconds(600), N3, false});
+  s.on_dn_view(change(600, 2, {N3, true, AgentState::ready, {}, {}}, oos_ready));
+  (*f.alive)[N3] = true;
+  s.on_node(model::NodeChange{seconds(700), N3, true});
+  // DN 0 again at 900, still out of service at the end: open to the end.
+  s.on_dn_view(change(900, 0, ready_n2, oos_ready));
+  s.finish(seconds(1000));
+
+  REQUIRE(s.episodes().size() == 3);
+  CHECK(s.episodes()[0].faults == CallStats::kFaultDnOos);
+  CHECK(s.episodes()[0].start == seconds(100));
+  CHECK(s.episodes()[0].end == seconds(150));
+  CHECK(s.episodes()[0].nodes_touched == (uint64_t(1) << N1));
+  CHECK(s.episodes()[1].faults == CallStats::kFaultCrash);  // DN 2 adds nothing
+  CHECK(s.episodes()[1].start == seconds(600));
+  CHECK(s.episodes()[2].faults == CallStats::kFaultDnOos);
+  CHECK(s.episodes()[2].open_at_end);
+  CHECK(s.episodes()[2].nodes_touched == (uint64_t(1) << N2));
+  auto rows = read_csv(dir.path / "episodes.csv");
+  CHECK(rows[1][col(rows[0], "kinds")] == "dn_oos");
+}
+
+TEST_CASE("DOMAIN 6.5: a one-way cut is an episode of kind one_way_cut, its resync included") {
+  TmpDir dir("one-way");
+  Fixture f;
+  CallStats s(f.setup, dir.path, RunLabel{1, "one-way"});
+  model::Action cut;
+  cut.kind = model::ActionKind::cut;
+  cut.at = seconds(100);
+  cut.one_way = true;
+  model::Action both_ways = cut;
+  both_ways.at = seconds(500);
+  both_ways.one_way = false;
+  s.add_action_faults({cut, both_ways}, model::ClusterSpec{});
+  using L = LinkEndState;
+  // N1 -> N2 cut at 100 (one way), declared at 110, healed at 130, resynced by 130.1.
+  s.on_link(link(100, N1, N2, L::up, L::cut_undeclared));
+  s.on_link(link(110, N1, N2, L::cut_undeclared, L::declared_lost));
+  s.on_link(link(130, N1, N2, L::declared_lost, L::resyncing));
+  s.on_link(link(130.1, N1, N2, L::resyncing, L::up));
+  // A cut of both directions at 500.
+  both(s, 500, N1, N3, L::up, L::cut_undeclared);
+  both(s, 520, N1, N3, L::cut_undeclared, L::up);
+  s.finish(seconds(1000));
+  REQUIRE(s.episodes().size() == 2);
+  CHECK(s.episodes()[0].faults == CallStats::kFaultOneWayCut);
+  CHECK(s.episodes()[0].end == seconds(130.1));
+  CHECK(s.episodes()[1].faults == CallStats::kFaultCut);
+  auto rows = read_csv(dir.path / "episodes.csv");
+  CHECK(rows[1][col(rows[0], "kinds")] == "one_way_cut");
+}
