@@ -10,6 +10,7 @@
 #include <cassert>
 
 #include "model/cluster_impl.hpp"
+#include "model/node_rules.hpp"
 
 namespace scsim::model {
 
@@ -991,18 +992,11 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       busy_call[d] = -1;
       end_call(t, c.rec.outcome, RoutingFailureCause::none);
       if (o < 0 || !nodes[o].alive) break;
-      const bool o_holds = claim(o, d).active || (nodes[o].view[d].owner < 0 && last_owner[d] == o);
+      // Whether o holds the agent, as o knows it: its claim, or R9's keeper.
+      const bool o_holds =
+          claim(o, d).active || (nodes[o].view[d].owner < 0 && held_last[size_t(o) * D + d] != 0);
       if (!o_holds) {
-        // R18: the owner of the offer no longer holds the agent; the call's node sends the end
-        // to the owner it believes (or, believing none, to the offer's owner), which may have
-        // adopted the busy state.
-        int target = nodes[n].view[d].owner;
-        if (target < 0) target = o;
-        if (target != o && nodes[target].alive && !broken(n, target) && tc_usable(n, target)) {
-          sched.schedule_at(
-              sched.now() + (target == n ? Time::zero() : d_of(n, target)), kDelivery,
-              Event{uint32_t(Ev::adopted_end), uint32_t(target * D + d), uint64_t(acw.micros())});
-        }
+        call_end_to_believed_owner(n, o, d, acw);
         break;
       }
       if (o != n && P.stuck_busy_until_resync && (broken(n, o) || !tc_usable(n, o))) {
@@ -1025,9 +1019,9 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
     }
     case Ev::adopted_end: {
       const int o = int(t) / D, d = int(t) % D;
-      if (!nodes[o].alive || !claim(o, d).active || busy_call[d] >= 0) break;
-      if (!is_busy(nodes[o].view[d].agent)) break;
-      after_call(o, d, Time::from_micros(int64_t(arg)));
+      if (!nodes[o].alive) break;
+      NodeCtx x(*this, o);
+      node::call_end_reached(x, d, Time::from_micros(int64_t(arg)));
       break;
     }
     case Ev::acw_end: {

@@ -81,7 +81,8 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
   got_state.assign(size_t(N) * D, 0);
   relogin_manual.assign(D, 0);
   probe_gen.assign(D, 0);
-  last_owner.assign(D, -1);
+  truth_last_owner.assign(D, -1);
+  held_last.assign(size_t(N) * D, 0);
   crashed_owner.assign(D, 0);
   init_calls();
 }

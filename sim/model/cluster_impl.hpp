@@ -15,14 +15,12 @@
 #include "core/node_pool.hpp"
 #include "model/cluster.hpp"
 #include "model/events.hpp"
+#include "model/node_state.hpp"
 
 namespace scsim::model {
 
 // A duration with a mean and a law (DOMAIN §4's exponential means, §5's fixed values).
 Time draw_law(DurationLaw law, Time mean, Rng& r);
-
-enum class MsgKind { update, release, drop, snapshot, claim_request, retained };
-const char* msg_kind_name(MsgKind k);  // names.cpp
 
 // The first multiple of step at or after t (periodic checks: R15, R41, R42).
 inline Time ceil_multiple(Time t, Time step) {
@@ -54,43 +52,11 @@ inline bool is_fault(ActionKind k) {
   }
 }
 
-struct SnapEntry {
-  int dn;
-  DnView state;
-  Time claim_start;
-};
-
-struct Msg {
-  MsgKind kind = MsgKind::update;
-  int dn = -1;
-  DnView state;        // update: the owner's entry
-  Time claim_time;     // release/drop: the claim it ends; update: the claim
-  Time claim_start;    // update: when the claim began (for conflict coexistence)
-  int new_owner = -1;  // drop: the node that took the DN over
-  std::shared_ptr<const std::vector<SnapEntry>> snapshot;
-  Time deliver_at;
-  bool held = false;  // held back by a cut (R28)
-  uint64_t seq = 0;   // the channel's send counter when sent (R26, observed by on_tc_apply)
-};
-
 struct Channel {
   std::deque<Msg> q;
   uint32_t epoch = 0;
   uint64_t sent = 0;  // messages queued on this channel so far (never reset)
   Time last_deliver;
-};
-
-// The owner-side record of a registration at one node.
-struct Claim {
-  bool active = false;
-  Time claim_time;   // last accepted registration (R25, R67)
-  Time claim_start;  // first acceptance of this claim (coexistence, §6.3)
-  Time expires_at = Time::max();
-  uint32_t gen = 0;  // invalidates stale expiry events
-  bool via_gws = false;
-  int gws = -1;
-  uint32_t gws_conn = 0;   // the GWS connection that last registered it (R12)
-  bool probe_oos = false;  // R15: OOS by probe, registration kept
 };
 
 struct LinkEnd {
@@ -154,14 +120,6 @@ struct Gws {
   std::vector<Request> held;  // R28: requests sent on the cut, undeclared connection
   uint32_t conn = 0;          // current connection (R47: each (re)connection opens a new one)
   uint32_t lost_conn = 0;     // the connection the pending node-end declaration is about (R31)
-};
-
-// A registration accepted under release_then_claim, waiting for the old owner's release (R8).
-struct PendingClaim {
-  int from = -1;  // the believed owner asked to release
-  bool via_gws = false;
-  int gws = -1;
-  OwnershipCause cause = OwnershipCause::move;
 };
 
 // A call in the model (calls.cpp). Slots are recycled; `gen` tells a slot's calls apart.
@@ -266,7 +224,12 @@ struct Cluster::Impl {
   std::vector<AgentState> last_agent;  // truth's retained agent state per DN (R9)
   std::vector<Time> last_ready_since;
   std::vector<int> truth_owner_cache;
-  std::vector<int> last_owner;      // node that last held the claim (R9, R18)
+  // Truth-side: the node that last held the claim (R9: its agent state is the truth's while
+  // the DN has no owner). Node-side rules never read it; they have held_last.
+  std::vector<int> truth_last_owner;
+  // node*D+dn: node n held the DN's claim last as far as it knows (NodeCtx::held_last).
+  std::vector<uint8_t> held_last;
+  DnView truth_before;              // the truth before the change with_truth observes (NodeCtx)
   std::vector<char> crashed_owner;  // the DN lost its owner in a crash (ownership cause)
   std::vector<uint32_t> relogin_gen;
   std::vector<uint8_t> got_state;       // node*D+dn: view_n has had a state for the DN (R18)
@@ -382,6 +345,7 @@ struct Cluster::Impl {
   void release_stuck(int owner, int from);
   void release_held(int owner, std::vector<HeldAgent> held);
   void after_call(int owner, int d, Time acw);
+  void call_end_to_believed_owner(int n, int o, int d, Time acw);
   void calls_on_cut(int a, int b);
   void calls_on_crash(int n);
   void clear_offer_marks(uint32_t slot, bool offer_failed = true);
@@ -450,21 +414,12 @@ struct Cluster::Impl {
   void with_truth(int d, OwnershipCause cause, F&& f);
 
   // ---- owner-side operations
+  // Node-side rules run through a NodeCtx (node_rules.hpp); these run them at node n.
   void announce(int owner, int d);  // update to every peer whose link is usable
-  void send(int from, int to, Msg m);
   void accept_registration(int n, int d, bool via_gws, int g, OwnershipCause cause);
   void end_registration(int n, int d);  // R12 + R9
   void owner_set_agent(int n, int d, AgentState s);
-  void dn_goes_oos_at_owner(int n, int d);
-  void drop_claim(int n, int d, const DnView& adopt, bool logout);
-
-  // ---- receiving
-  void on_tc(int from, int to, const Msg& m);
-  void apply_update(int to, int from, int d, const DnView& st, Time claim_start);
-  void apply_snapshot(int to, int from, const std::vector<SnapEntry>& snap);
-  void believed_owner_ended(int n, int d);
-  bool newer_claim(Time c1, int n1, Time c2, int n2) const;  // is (c1,n1) preferred by R8
-  bool policy_wins(Time c1, int n1, Time c2, int n2) const;  // R67 policy
+  void send(int from, int to, Msg m);
 
   // ---- links
   void update_pair(int a, int b);
@@ -474,6 +429,8 @@ struct Cluster::Impl {
   void schedule_retry(int n, int p, Time at);
   void tc_retry_now(int n, int p);
   void set_view_silent_clear(int n, int d);
+  // End `n` of link n-p changes state; emits the LinkChange.
+  void set_link_end(int n, int p, LinkEndState s);
 
   // ---- phones, proxies, GWS
   void phone_send_register(int d, bool expires0);
@@ -533,7 +490,10 @@ struct Cluster::Impl {
 template <class F>
 void Cluster::Impl::with_truth(int d, OwnershipCause cause, F&& f) {
   DnView before = truth_view(d);
+  const DnView outer = truth_before;  // with_truth nests (a drop withdraws a ringing offer)
+  truth_before = before;
   f();
+  truth_before = outer;
   DnView after = truth_view(d);
   truth_owner_cache[d] = after.owner;
   last_agent[d] = after.agent;

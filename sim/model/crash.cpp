@@ -30,7 +30,7 @@ void Cluster::Impl::act_crash(int n, CrashKind kind) {
   nodes[n].deferred.clear();
   for (int dd = 0; dd < D; ++dd) {
     set_view_silent_clear(n, dd);
-    if (last_owner[dd] == n) last_owner[dd] = -1;
+    if (truth_last_owner[dd] == n) truth_last_owner[dd] = -1;
   }
   for (int p = 0; p < N; ++p) {
     if (p == n) continue;

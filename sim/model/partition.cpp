@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "model/cluster_impl.hpp"
+#include "model/node_rules.hpp"
 
 namespace scsim::model {
 
@@ -266,14 +267,17 @@ void Cluster::Impl::act_cut_heal(const Action& a) {
 }
 
 void Cluster::Impl::grace_expire(int n, int p) {
-  // R21/R22: the grace after n declared p lost is over: p's DNs go OOS in view_n.
-  for (int d = 0; d < D; ++d) {
-    DnView v = nodes[n].view[d];
-    if (v.owner == p && v.in_service) {
-      v.in_service = false;
-      set_view(n, d, v);
-    }
-  }
+  NodeCtx x(*this, n);
+  node::grace_expire(x, p);
+}
+
+void Cluster::Impl::set_link_end(int n, int p, LinkEndState s) {
+  LinkEnd& e = end(n, p);
+  if (e.state == s) return;
+  const LinkEndState before = e.state;
+  e.state = s;
+  for (Observer* o : observers)
+    o->on_link(LinkChange{sched.now(), n, p, before, s});
 }
 
 }  // namespace scsim::model
