@@ -325,7 +325,7 @@ bool Cluster::Impl::available_to(int n, int d) const {
 
 int Cluster::Impl::avail_key_of(int d) const {
   // available_to (above) for every node at once, but for the link between node and owner.
-  const uint64_t live = claimants[size_t(d)] & alive_mask;
+  const uint64_t live = claim_table.claimants(d) & alive_mask;
   if (live == 0) return N;                     // no truth owner
   if ((live & (live - 1)) != 0) return N + 1;  // several live claims
   const int o = __builtin_ctzll(live);

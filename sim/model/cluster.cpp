@@ -29,8 +29,7 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
     nodes[n].view.assign(D, DnView{});  // R1: no owner, OOS everywhere
     nodes[n].stat.assign(D, StatCell{});
   }
-  claims.assign(size_t(N) * D, Claim{});
-  claimants.assign(size_t(D), 0);
+  claim_table = ClaimTable(N, D);
   alive_mask = N >= 64 ? ~uint64_t(0) : (uint64_t(1) << N) - 1;
   chans.resize(size_t(N) * N);
   ends.resize(size_t(N) * N);

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/node_pool.hpp"
+#include "model/claim_table.hpp"
 #include "model/cluster.hpp"
 #include "model/events.hpp"
 #include "model/node_state.hpp"
@@ -205,15 +206,14 @@ struct Cluster::Impl {
   int N = 0, D = 0, G = 0;
 
   std::vector<Node> nodes;
-  std::vector<Claim> claims;        // D*N (claim(n, d))
-  std::vector<uint64_t> claimants;  // per DN: bit n set while claim(n, d) is active (n < 64)
-  uint64_t alive_mask = 0;          // bit n set while node n is alive (n < 64)
-  uint64_t liveness_changes = 0;    // crashes and restarts so far
-  uint64_t cut_changes = 0;         // cut and heal actions so far
-  std::vector<Channel> chans;       // N*N (from*N+to)
-  std::vector<LinkEnd> ends;        // N*N (node*N+peer)
-  std::vector<Pair> pairs;          // N*N, used for a<b
-  std::vector<Time> delay;          // N*N
+  ClaimTable claim_table;         // every node's claim on every DN, with the claimant bitmask
+  uint64_t alive_mask = 0;        // bit n set while node n is alive (n < 64)
+  uint64_t liveness_changes = 0;  // crashes and restarts so far
+  uint64_t cut_changes = 0;       // cut and heal actions so far
+  std::vector<Channel> chans;     // N*N (from*N+to)
+  std::vector<LinkEnd> ends;      // N*N (node*N+peer)
+  std::vector<Pair> pairs;        // N*N, used for a<b
+  std::vector<Time> delay;        // N*N
   std::vector<Proxy> proxies;
   std::vector<Phone> phones;      // per DN (sip)
   std::vector<Session> sessions;  // per DN (agent)
@@ -363,10 +363,9 @@ struct Cluster::Impl {
   }
   void dispatch_call(Ev kind, uint32_t target, uint64_t arg);
 
-  // A DN's claims at every node sit side by side: the truth owner reads them all at once.
-  Claim& claim(int n, int d) { return claims[size_t(d) * N + n]; }
+  Claim& claim(int n, int d) { return claim_table.record(n, d); }
   // Whether node n claims DN d, from the bitmask (no read of the claim itself).
-  bool claims_dn(int n, int d) const { return ((claimants[size_t(d)] >> n) & 1) != 0; }
+  bool claims_dn(int n, int d) const { return claim_table.claims(n, d); }
   // The only way a node dies or comes back: keeps alive_mask, liveness_changes and the
   // availability keys in step.
   void set_node_alive(int n, bool on) {
@@ -380,12 +379,10 @@ struct Cluster::Impl {
   // The only way a claim starts or ends: keeps the claimant bitmask and the DN's availability
   // key in step.
   void set_claim_active(int n, int d, bool on) {
-    claim(n, d).active = on;
-    const uint64_t bit = uint64_t(1) << n;
-    claimants[size_t(d)] = on ? (claimants[size_t(d)] | bit) : (claimants[size_t(d)] & ~bit);
+    claim_table.set_active(n, d, on);
     refresh_avail(d);
   }
-  const Claim& claim(int n, int d) const { return claims[size_t(d) * N + n]; }
+  const Claim& claim(int n, int d) const { return claim_table.at(n, d); }
   Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }
   LinkEnd& end(int n, int p) { return ends[size_t(n) * N + p]; }
   const LinkEnd& end(int n, int p) const { return ends[size_t(n) * N + p]; }
@@ -402,7 +399,6 @@ struct Cluster::Impl {
   bool broken(int a, int b) const;         // pair cut either way, or an end dead
   bool tc_usable(int from, int to) const;  // both ends consider the link up
   int compute_truth_owner(int d) const;
-  int truth_owner_from_claims(int d) const;  // the same, read from every node's claim
   DnView truth_view(int d) const;
   int gws_client_ok(const std::string& name) const;
 

@@ -4,22 +4,6 @@
 
 namespace scsim::model::node {
 
-bool newer_claim(Time c1, int n1, Time c2, int n2) {
-  return c1 > c2 || (c1 == c2 && n1 < n2);  // R8: newer wins; ties to the lower node
-}
-
-bool policy_wins(SplitBrainPolicy policy, Time c1, int n1, Time c2, int n2) {
-  switch (policy) {
-    case SplitBrainPolicy::latest_registration:
-      return newer_claim(c1, n1, c2, n2);
-    case SplitBrainPolicy::earliest_registration:
-      return c1 < c2 || (c1 == c2 && n1 < n2);
-    case SplitBrainPolicy::lowest_node_id:
-      return n1 < n2;
-  }
-  return false;
-}
-
 void announce(NodeCtx& x, int d) {
   const Claim& c = x.claim(d);
   Msg m;

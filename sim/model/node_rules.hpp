@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "model/claim_table.hpp"  // newer_claim, policy_wins (R8, R67)
 #include "model/node_ctx.hpp"
 
 namespace scsim::model::node {
@@ -33,9 +34,5 @@ void believed_owner_ended(NodeCtx& x, int d);
 void call_end_reached(NodeCtx& x, int d, Time acw);
 // R21/R22: the grace after this node declared p lost is over: p's DNs go OOS here.
 void grace_expire(NodeCtx& x, int p);
-// R8, R67: is claim (c1, n1) preferred to (c2, n2)? newer_claim: the newer registration (ties
-// to the lower node); policy_wins: by split_brain_policy.
-bool newer_claim(Time c1, int n1, Time c2, int n2);
-bool policy_wins(SplitBrainPolicy policy, Time c1, int n1, Time c2, int n2);
 
 }  // namespace scsim::model::node

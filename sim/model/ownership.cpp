@@ -10,48 +10,10 @@ namespace scsim::model {
 
 int Cluster::Impl::compute_truth_owner(int d) const {
   // Truth owner (DOMAIN §2): the only live claim; in a handover (claimants connected) the
-  // newest (R8); in a split brain (claimants cut apart) the R67 winner. No allocation: this
-  // runs on every DN change. The usual case, at most one live claim, is read off the
-  // claimant bitmask without touching the claims.
-  const uint64_t live = claimants[size_t(d)] & alive_mask;
-  if ((live & (live - 1)) == 0) {
-    const int only = live == 0 ? -1 : __builtin_ctzll(live);
-    assert(only == truth_owner_from_claims(d) && "claimant bitmask out of step");
-    return only;
-  }
-  return truth_owner_from_claims(d);
-}
-
-int Cluster::Impl::truth_owner_from_claims(int d) const {
-  int first = -1, count = 0;
-  for (int n = 0; n < N; ++n) {
-    if (nodes[n].alive && claim(n, d).active) {
-      if (first < 0) first = n;
-      ++count;
-    }
-  }
-  if (count <= 1) return first;
-  bool connected = true;
-  for (int a = first; a < N && connected; ++a) {
-    if (!nodes[a].alive || !claim(a, d).active) continue;
-    for (int b = a + 1; b < N; ++b) {
-      if (nodes[b].alive && claim(b, d).active && broken(a, b)) {
-        connected = false;
-        break;
-      }
-    }
-  }
-  int best = first;
-  for (int n = first + 1; n < N; ++n) {
-    if (!nodes[n].alive || !claim(n, d).active) continue;
-    const Claim& a = claim(n, d);
-    const Claim& b = claim(best, d);
-    bool wins = connected
-                    ? node::newer_claim(a.claim_time, n, b.claim_time, best)
-                    : node::policy_wins(P.split_brain_policy, a.claim_time, n, b.claim_time, best);
-    if (wins) best = n;
-  }
-  return best;
+  // newest (R8); in a split brain (claimants cut apart) the R67 winner (ClaimTable). No
+  // allocation: this runs on every DN change.
+  return claim_table.truth_owner(d, alive_mask, P.split_brain_policy,
+                                 [this](int a, int b) { return broken(a, b); });
 }
 
 DnView Cluster::Impl::truth_view(int d) const {
