@@ -560,7 +560,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
     offer_out_of_reach(slot);
     return;
   }
-  Time delay = P.sip_delivery_delay + d_of(n, o);
+  Time delay = P.sip_delivery_delay + tc_delay(n, o);
   if (delay == Time::zero()) {
     offer_arrives(slot);  // no delivery delay: it reaches the owner in the same event
     return;
@@ -587,7 +587,7 @@ void Cluster::Impl::offer_arrives(uint32_t slot) {
   const int d = c.dn;
   const int o = c.owner;
   Time now = sched.now();
-  Time round_trip = (P.sip_delivery_delay + d_of(n, o)) * 2;
+  Time round_trip = (P.sip_delivery_delay + tc_delay(n, o)) * 2;
   bool owner_ok = nodes[o].alive && compute_truth_owner(d) == o;
   const DnView& v = nodes[o].view[d];
   if (owner_ok && v.in_service && v.agent == AgentState::ready && busy_call[d] < 0) {

@@ -17,6 +17,7 @@
 #include "model/cluster.hpp"
 #include "model/events.hpp"
 #include "model/node_state.hpp"
+#include "model/tc_mesh.hpp"
 
 namespace scsim::model {
 
@@ -52,26 +53,6 @@ inline bool is_fault(ActionKind k) {
       return false;
   }
 }
-
-struct Channel {
-  std::deque<Msg> q;
-  uint32_t epoch = 0;
-  uint64_t sent = 0;  // messages queued on this channel so far (never reset)
-  Time last_deliver;
-};
-
-struct LinkEnd {
-  LinkEndState state = LinkEndState::up;
-  uint32_t gen = 0;  // invalidates declare/retry/grace events
-  Time declared_at;
-};
-
-struct Pair {
-  bool cut_ab = false, cut_ba = false;  // a < b; a->b direction cut
-  uint32_t gen = 0;                     // invalidates link_up events
-  bool link_up_pending = false;
-  bool broken_prev = false;
-};
 
 struct Phone {
   bool on = false;
@@ -210,10 +191,7 @@ struct Cluster::Impl {
   uint64_t alive_mask = 0;        // bit n set while node n is alive (n < 64)
   uint64_t liveness_changes = 0;  // crashes and restarts so far
   uint64_t cut_changes = 0;       // cut and heal actions so far
-  std::vector<Channel> chans;     // N*N (from*N+to)
-  std::vector<LinkEnd> ends;      // N*N (node*N+peer)
-  std::vector<Pair> pairs;        // N*N, used for a<b
-  std::vector<Time> delay;        // N*N
+  TcMesh mesh;                    // channels, link ends, cut directions, one-way delays
   std::vector<Proxy> proxies;
   std::vector<Phone> phones;      // per DN (sip)
   std::vector<Session> sessions;  // per DN (agent)
@@ -383,15 +361,12 @@ struct Cluster::Impl {
     refresh_avail(d);
   }
   const Claim& claim(int n, int d) const { return claim_table.at(n, d); }
-  Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }
-  LinkEnd& end(int n, int p) { return ends[size_t(n) * N + p]; }
-  const LinkEnd& end(int n, int p) const { return ends[size_t(n) * N + p]; }
-  Pair& pair(int a, int b) { return a < b ? pairs[size_t(a) * N + b] : pairs[size_t(b) * N + a]; }
-  const Pair& pair(int a, int b) const {
-    return a < b ? pairs[size_t(a) * N + b] : pairs[size_t(b) * N + a];
-  }
-  Time d(int a, int b) const { return delay[size_t(a) * N + b]; }
-  Time d_of(int a, int b) const { return delay[size_t(a) * N + b]; }
+  Channel& chan(int from, int to) { return mesh.chan(from, to); }
+  LinkEnd& end(int n, int p) { return mesh.end_record(n, p); }  // state: set_link_end
+  const LinkEnd& end(int n, int p) const { return mesh.end(n, p); }
+  Pair& pair(int a, int b) { return mesh.pair(a, b); }
+  const Pair& pair(int a, int b) const { return mesh.pair(a, b); }
+  Time tc_delay(int from, int to) const { return mesh.tc_delay(from, to); }
   Rng& rng(const char* name, uint64_t id);
 
   // ---- queries
@@ -425,7 +400,7 @@ struct Cluster::Impl {
   void schedule_retry(int n, int p, Time at);
   void tc_retry_now(int n, int p);
   void set_view_silent_clear(int n, int d);
-  // End `n` of link n-p changes state; emits the LinkChange.
+  // End `n` of link n-p changes state; emits the LinkChange (the only place that does).
   void set_link_end(int n, int p, LinkEndState s);
 
   // ---- phones, proxies, GWS

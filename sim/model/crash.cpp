@@ -69,14 +69,9 @@ void Cluster::Impl::act_restart(int n) {
   for (int p = 0; p < N; ++p) {
     if (p == n) continue;
     LinkEnd& e = end(n, p);
-    LinkEndState before = e.state;
-    e.state = LinkEndState::declared_lost;
+    set_link_end(n, p, LinkEndState::declared_lost);
     e.declared_at = now;
     ++e.gen;
-    if (before != e.state) {
-      for (Observer* o : observers)
-        o->on_link(LinkChange{now, n, p, before, e.state});
-    }
     update_pair(n, p);
     tc_retry_now(n, p);
     // ... and keeps retrying every tc_reconnect_interval from the restart (R33).

@@ -81,7 +81,7 @@ void Cluster::Impl::send(int from, int to, Msg m) {
     extra = P.resync_per_dn * int64_t(m.snapshot->size());
   }
   // R26: FIFO. A snapshot takes resync time; later updates queue behind it.
-  Time at = std::max(sched.now() + d(from, to) + extra, ch.last_deliver);
+  Time at = std::max(sched.now() + tc_delay(from, to) + extra, ch.last_deliver);
   m.deliver_at = at;
   ch.last_deliver = at;
   if (!message_observers.empty()) tell(at, false, false);
