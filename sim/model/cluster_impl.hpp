@@ -450,6 +450,7 @@ struct Cluster::Impl {
 
   // ---- dispatch
   void dispatch(const FiredEvent& f);
+  void dispatch_link(Ev kind, uint32_t target, uint64_t arg);
   void run_action(const Action& a);
   void arrive_request(const Request& r);
   void post_request(Request r);
