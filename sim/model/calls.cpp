@@ -10,6 +10,7 @@
 #include <cassert>
 
 #include "model/cluster_impl.hpp"
+#include "model/node_rules.hpp"
 
 namespace scsim::model {
 
@@ -324,7 +325,7 @@ bool Cluster::Impl::available_to(int n, int d) const {
 
 int Cluster::Impl::avail_key_of(int d) const {
   // available_to (above) for every node at once, but for the link between node and owner.
-  const uint64_t live = claimants[size_t(d)] & alive_mask;
+  const uint64_t live = claim_table.claimants(d) & alive_mask;
   if (live == 0) return N;                     // no truth owner
   if ((live & (live - 1)) != 0) return N + 1;  // several live claims
   const int o = __builtin_ctzll(live);
@@ -559,7 +560,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
     offer_out_of_reach(slot);
     return;
   }
-  Time delay = P.sip_delivery_delay + d_of(n, o);
+  Time delay = P.sip_delivery_delay + tc_delay(n, o);
   if (delay == Time::zero()) {
     offer_arrives(slot);  // no delivery delay: it reaches the owner in the same event
     return;
@@ -586,7 +587,7 @@ void Cluster::Impl::offer_arrives(uint32_t slot) {
   const int d = c.dn;
   const int o = c.owner;
   Time now = sched.now();
-  Time round_trip = (P.sip_delivery_delay + d_of(n, o)) * 2;
+  Time round_trip = (P.sip_delivery_delay + tc_delay(n, o)) * 2;
   bool owner_ok = nodes[o].alive && compute_truth_owner(d) == o;
   const DnView& v = nodes[o].view[d];
   if (owner_ok && v.in_service && v.agent == AgentState::ready && busy_call[d] < 0) {
@@ -991,18 +992,11 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
       busy_call[d] = -1;
       end_call(t, c.rec.outcome, RoutingFailureCause::none);
       if (o < 0 || !nodes[o].alive) break;
-      const bool o_holds = claim(o, d).active || (nodes[o].view[d].owner < 0 && last_owner[d] == o);
+      // Whether o holds the agent, as o knows it: its claim, or R9's keeper.
+      const bool o_holds =
+          claim(o, d).active || (nodes[o].view[d].owner < 0 && held_last[size_t(o) * D + d] != 0);
       if (!o_holds) {
-        // R18: the owner of the offer no longer holds the agent; the call's node sends the end
-        // to the owner it believes (or, believing none, to the offer's owner), which may have
-        // adopted the busy state.
-        int target = nodes[n].view[d].owner;
-        if (target < 0) target = o;
-        if (target != o && nodes[target].alive && !broken(n, target) && tc_usable(n, target)) {
-          sched.schedule_at(
-              sched.now() + (target == n ? Time::zero() : d_of(n, target)), kDelivery,
-              Event{uint32_t(Ev::adopted_end), uint32_t(target * D + d), uint64_t(acw.micros())});
-        }
+        call_end_to_believed_owner(n, o, d, acw);
         break;
       }
       if (o != n && P.stuck_busy_until_resync && (broken(n, o) || !tc_usable(n, o))) {
@@ -1025,9 +1019,9 @@ void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
     }
     case Ev::adopted_end: {
       const int o = int(t) / D, d = int(t) % D;
-      if (!nodes[o].alive || !claim(o, d).active || busy_call[d] >= 0) break;
-      if (!is_busy(nodes[o].view[d].agent)) break;
-      after_call(o, d, Time::from_micros(int64_t(arg)));
+      if (!nodes[o].alive) break;
+      NodeCtx x(*this, o);
+      node::call_end_reached(x, d, Time::from_micros(int64_t(arg)));
       break;
     }
     case Ev::acw_end: {

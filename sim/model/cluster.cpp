@@ -29,24 +29,12 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
     nodes[n].view.assign(D, DnView{});  // R1: no owner, OOS everywhere
     nodes[n].stat.assign(D, StatCell{});
   }
-  claims.assign(size_t(N) * D, Claim{});
-  claimants.assign(size_t(D), 0);
+  claim_table = ClaimTable(N, D);
   alive_mask = N >= 64 ? ~uint64_t(0) : (uint64_t(1) << N) - 1;
-  chans.resize(size_t(N) * N);
-  ends.resize(size_t(N) * N);
-  pairs.resize(size_t(N) * N);
-  delay.resize(size_t(N) * N);
-  for (int a = 0; a < N; ++a) {
-    for (int b = 0; b < N; ++b) {
-      delay[size_t(a) * N + b] = a == b                                 ? Time::zero()
-                                 : spec.nodes[a].dc == spec.nodes[b].dc ? P.tc_one_way_delay_same_dc
-                                                                        : P.tc_one_way_delay;
-    }
-  }
-  for (const auto& ld : spec.link_delays) {
-    delay[size_t(ld.a) * N + ld.b] = ld.one_way;
-    delay[size_t(ld.b) * N + ld.a] = ld.one_way;
-  }
+  std::vector<int> node_dc(static_cast<size_t>(N));
+  for (int n = 0; n < N; ++n)
+    node_dc[size_t(n)] = spec.nodes[n].dc;
+  mesh = TcMesh(node_dc, P.tc_one_way_delay_same_dc, P.tc_one_way_delay, spec.link_delays);
   proxies.resize(spec.dcs.size());
   for (int n = 0; n < N; ++n) {
     proxies[nodes[n].dc].nodes.push_back(n);
@@ -81,7 +69,8 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
   got_state.assign(size_t(N) * D, 0);
   relogin_manual.assign(D, 0);
   probe_gen.assign(D, 0);
-  last_owner.assign(D, -1);
+  truth_last_owner.assign(D, -1);
+  held_last.assign(size_t(N) * D, 0);
   crashed_owner.assign(D, 0);
   init_calls();
 }
@@ -335,7 +324,7 @@ bool Cluster::gws_alive(int g) const {
 }
 
 Time Cluster::one_way_delay(int a, int b) const {
-  return impl_->d(a, b);
+  return impl_->tc_delay(a, b);
 }
 
 const std::vector<std::string>& Cluster::groups() const {

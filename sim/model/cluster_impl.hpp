@@ -13,16 +13,16 @@
 #include <set>
 
 #include "core/node_pool.hpp"
+#include "model/claim_table.hpp"
 #include "model/cluster.hpp"
 #include "model/events.hpp"
+#include "model/node_state.hpp"
+#include "model/tc_mesh.hpp"
 
 namespace scsim::model {
 
 // A duration with a mean and a law (DOMAIN §4's exponential means, §5's fixed values).
 Time draw_law(DurationLaw law, Time mean, Rng& r);
-
-enum class MsgKind { update, release, drop, snapshot, claim_request, retained };
-const char* msg_kind_name(MsgKind k);  // names.cpp
 
 // The first multiple of step at or after t (periodic checks: R15, R41, R42).
 inline Time ceil_multiple(Time t, Time step) {
@@ -53,58 +53,6 @@ inline bool is_fault(ActionKind k) {
       return false;
   }
 }
-
-struct SnapEntry {
-  int dn;
-  DnView state;
-  Time claim_start;
-};
-
-struct Msg {
-  MsgKind kind = MsgKind::update;
-  int dn = -1;
-  DnView state;        // update: the owner's entry
-  Time claim_time;     // release/drop: the claim it ends; update: the claim
-  Time claim_start;    // update: when the claim began (for conflict coexistence)
-  int new_owner = -1;  // drop: the node that took the DN over
-  std::shared_ptr<const std::vector<SnapEntry>> snapshot;
-  Time deliver_at;
-  bool held = false;  // held back by a cut (R28)
-  uint64_t seq = 0;   // the channel's send counter when sent (R26, observed by on_tc_apply)
-};
-
-struct Channel {
-  std::deque<Msg> q;
-  uint32_t epoch = 0;
-  uint64_t sent = 0;  // messages queued on this channel so far (never reset)
-  Time last_deliver;
-};
-
-// The owner-side record of a registration at one node.
-struct Claim {
-  bool active = false;
-  Time claim_time;   // last accepted registration (R25, R67)
-  Time claim_start;  // first acceptance of this claim (coexistence, §6.3)
-  Time expires_at = Time::max();
-  uint32_t gen = 0;  // invalidates stale expiry events
-  bool via_gws = false;
-  int gws = -1;
-  uint32_t gws_conn = 0;   // the GWS connection that last registered it (R12)
-  bool probe_oos = false;  // R15: OOS by probe, registration kept
-};
-
-struct LinkEnd {
-  LinkEndState state = LinkEndState::up;
-  uint32_t gen = 0;  // invalidates declare/retry/grace events
-  Time declared_at;
-};
-
-struct Pair {
-  bool cut_ab = false, cut_ba = false;  // a < b; a->b direction cut
-  uint32_t gen = 0;                     // invalidates link_up events
-  bool link_up_pending = false;
-  bool broken_prev = false;
-};
 
 struct Phone {
   bool on = false;
@@ -154,14 +102,6 @@ struct Gws {
   std::vector<Request> held;  // R28: requests sent on the cut, undeclared connection
   uint32_t conn = 0;          // current connection (R47: each (re)connection opens a new one)
   uint32_t lost_conn = 0;     // the connection the pending node-end declaration is about (R31)
-};
-
-// A registration accepted under release_then_claim, waiting for the old owner's release (R8).
-struct PendingClaim {
-  int from = -1;  // the believed owner asked to release
-  bool via_gws = false;
-  int gws = -1;
-  OwnershipCause cause = OwnershipCause::move;
 };
 
 // A call in the model (calls.cpp). Slots are recycled; `gen` tells a slot's calls apart.
@@ -255,15 +195,11 @@ struct Cluster::Impl {
   int N = 0, D = 0, G = 0;
 
   std::vector<Node> nodes;
-  std::vector<Claim> claims;        // D*N (claim(n, d))
-  std::vector<uint64_t> claimants;  // per DN: bit n set while claim(n, d) is active (n < 64)
-  uint64_t alive_mask = 0;          // bit n set while node n is alive (n < 64)
-  uint64_t liveness_changes = 0;    // crashes and restarts so far
-  uint64_t cut_changes = 0;         // cut and heal actions so far
-  std::vector<Channel> chans;       // N*N (from*N+to)
-  std::vector<LinkEnd> ends;        // N*N (node*N+peer)
-  std::vector<Pair> pairs;          // N*N, used for a<b
-  std::vector<Time> delay;          // N*N
+  ClaimTable claim_table;         // every node's claim on every DN, with the claimant bitmask
+  uint64_t alive_mask = 0;        // bit n set while node n is alive (n < 64)
+  uint64_t liveness_changes = 0;  // crashes and restarts so far
+  uint64_t cut_changes = 0;       // cut and heal actions so far
+  TcMesh mesh;                    // channels, link ends, cut directions, one-way delays
   std::vector<Proxy> proxies;
   std::vector<Phone> phones;      // per DN (sip)
   std::vector<Session> sessions;  // per DN (agent)
@@ -274,7 +210,12 @@ struct Cluster::Impl {
   std::vector<AgentState> last_agent;  // truth's retained agent state per DN (R9)
   std::vector<Time> last_ready_since;
   std::vector<int> truth_owner_cache;
-  std::vector<int> last_owner;      // node that last held the claim (R9, R18)
+  // Truth-side: the node that last held the claim (R9: its agent state is the truth's while
+  // the DN has no owner). Node-side rules never read it; they have held_last.
+  std::vector<int> truth_last_owner;
+  // node*D+dn: node n held the DN's claim last as far as it knows (NodeCtx::held_last).
+  std::vector<uint8_t> held_last;
+  DnView truth_before;              // the truth before the change with_truth observes (NodeCtx)
   std::vector<char> crashed_owner;  // the DN lost its owner in a crash (ownership cause)
   std::vector<uint32_t> relogin_gen;
   std::vector<uint8_t> got_state;       // node*D+dn: view_n has had a state for the DN (R18)
@@ -390,6 +331,7 @@ struct Cluster::Impl {
   void release_stuck(int owner, int from);
   void release_held(int owner, std::vector<HeldAgent> held);
   void after_call(int owner, int d, Time acw);
+  void call_end_to_believed_owner(int n, int o, int d, Time acw);
   void calls_on_cut(int a, int b);
   void calls_on_crash(int n);
   void clear_offer_marks(uint32_t slot, bool offer_failed = true);
@@ -407,10 +349,9 @@ struct Cluster::Impl {
   }
   void dispatch_call(Ev kind, uint32_t target, uint64_t arg);
 
-  // A DN's claims at every node sit side by side: the truth owner reads them all at once.
-  Claim& claim(int n, int d) { return claims[size_t(d) * N + n]; }
+  Claim& claim(int n, int d) { return claim_table.record(n, d); }
   // Whether node n claims DN d, from the bitmask (no read of the claim itself).
-  bool claims_dn(int n, int d) const { return ((claimants[size_t(d)] >> n) & 1) != 0; }
+  bool claims_dn(int n, int d) const { return claim_table.claims(n, d); }
   // The only way a node dies or comes back: keeps alive_mask, liveness_changes and the
   // availability keys in step.
   void set_node_alive(int n, bool on) {
@@ -424,21 +365,16 @@ struct Cluster::Impl {
   // The only way a claim starts or ends: keeps the claimant bitmask and the DN's availability
   // key in step.
   void set_claim_active(int n, int d, bool on) {
-    claim(n, d).active = on;
-    const uint64_t bit = uint64_t(1) << n;
-    claimants[size_t(d)] = on ? (claimants[size_t(d)] | bit) : (claimants[size_t(d)] & ~bit);
+    claim_table.set_active(n, d, on);
     refresh_avail(d);
   }
-  const Claim& claim(int n, int d) const { return claims[size_t(d) * N + n]; }
-  Channel& chan(int from, int to) { return chans[size_t(from) * N + to]; }
-  LinkEnd& end(int n, int p) { return ends[size_t(n) * N + p]; }
-  const LinkEnd& end(int n, int p) const { return ends[size_t(n) * N + p]; }
-  Pair& pair(int a, int b) { return a < b ? pairs[size_t(a) * N + b] : pairs[size_t(b) * N + a]; }
-  const Pair& pair(int a, int b) const {
-    return a < b ? pairs[size_t(a) * N + b] : pairs[size_t(b) * N + a];
-  }
-  Time d(int a, int b) const { return delay[size_t(a) * N + b]; }
-  Time d_of(int a, int b) const { return delay[size_t(a) * N + b]; }
+  const Claim& claim(int n, int d) const { return claim_table.at(n, d); }
+  Channel& chan(int from, int to) { return mesh.chan(from, to); }
+  LinkEnd& end(int n, int p) { return mesh.end_record(n, p); }  // state: set_link_end
+  const LinkEnd& end(int n, int p) const { return mesh.end(n, p); }
+  Pair& pair(int a, int b) { return mesh.pair(a, b); }
+  const Pair& pair(int a, int b) const { return mesh.pair(a, b); }
+  Time tc_delay(int from, int to) const { return mesh.tc_delay(from, to); }
   Rng& rng(const char* name, uint64_t id);
 
   // ---- queries
@@ -446,7 +382,6 @@ struct Cluster::Impl {
   bool broken(int a, int b) const;         // pair cut either way, or an end dead
   bool tc_usable(int from, int to) const;  // both ends consider the link up
   int compute_truth_owner(int d) const;
-  int truth_owner_from_claims(int d) const;  // the same, read from every node's claim
   DnView truth_view(int d) const;
   int gws_client_ok(const std::string& name) const;
 
@@ -458,21 +393,12 @@ struct Cluster::Impl {
   void with_truth(int d, OwnershipCause cause, F&& f);
 
   // ---- owner-side operations
+  // Node-side rules run through a NodeCtx (node_rules.hpp); these run them at node n.
   void announce(int owner, int d);  // update to every peer whose link is usable
-  void send(int from, int to, Msg m);
   void accept_registration(int n, int d, bool via_gws, int g, OwnershipCause cause);
   void end_registration(int n, int d);  // R12 + R9
   void owner_set_agent(int n, int d, AgentState s);
-  void dn_goes_oos_at_owner(int n, int d);
-  void drop_claim(int n, int d, const DnView& adopt, bool logout);
-
-  // ---- receiving
-  void on_tc(int from, int to, const Msg& m);
-  void apply_update(int to, int from, int d, const DnView& st, Time claim_start);
-  void apply_snapshot(int to, int from, const std::vector<SnapEntry>& snap);
-  void believed_owner_ended(int n, int d);
-  bool newer_claim(Time c1, int n1, Time c2, int n2) const;  // is (c1,n1) preferred by R8
-  bool policy_wins(Time c1, int n1, Time c2, int n2) const;  // R67 policy
+  void send(int from, int to, Msg m);
 
   // ---- links
   void update_pair(int a, int b);
@@ -482,6 +408,8 @@ struct Cluster::Impl {
   void schedule_retry(int n, int p, Time at);
   void tc_retry_now(int n, int p);
   void set_view_silent_clear(int n, int d);
+  // End `n` of link n-p changes state; emits the LinkChange (the only place that does).
+  void set_link_end(int n, int p, LinkEndState s);
 
   // ---- phones, proxies, GWS
   void phone_send_register(int d, bool expires0);
@@ -530,6 +458,7 @@ struct Cluster::Impl {
 
   // ---- dispatch
   void dispatch(const FiredEvent& f);
+  void dispatch_link(Ev kind, uint32_t target, uint64_t arg);
   void run_action(const Action& a);
   void arrive_request(const Request& r);
   void post_request(Request r);
@@ -541,7 +470,10 @@ struct Cluster::Impl {
 template <class F>
 void Cluster::Impl::with_truth(int d, OwnershipCause cause, F&& f) {
   DnView before = truth_view(d);
+  const DnView outer = truth_before;  // with_truth nests (a drop withdraws a ringing offer)
+  truth_before = before;
   f();
+  truth_before = outer;
   DnView after = truth_view(d);
   truth_owner_cache[d] = after.owner;
   last_agent[d] = after.agent;

@@ -30,7 +30,7 @@ void Cluster::Impl::act_crash(int n, CrashKind kind) {
   nodes[n].deferred.clear();
   for (int dd = 0; dd < D; ++dd) {
     set_view_silent_clear(n, dd);
-    if (last_owner[dd] == n) last_owner[dd] = -1;
+    if (truth_last_owner[dd] == n) truth_last_owner[dd] = -1;
   }
   for (int p = 0; p < N; ++p) {
     if (p == n) continue;
@@ -69,14 +69,9 @@ void Cluster::Impl::act_restart(int n) {
   for (int p = 0; p < N; ++p) {
     if (p == n) continue;
     LinkEnd& e = end(n, p);
-    LinkEndState before = e.state;
-    e.state = LinkEndState::declared_lost;
+    set_link_end(n, p, LinkEndState::declared_lost);
     e.declared_at = now;
     ++e.gen;
-    if (before != e.state) {
-      for (Observer* o : observers)
-        o->on_link(LinkChange{now, n, p, before, e.state});
-    }
     update_pair(n, p);
     tc_retry_now(n, p);
     // ... and keeps retrying every tc_reconnect_interval from the restart (R33).

@@ -8,35 +8,12 @@
 
 namespace scsim::model {
 
-void Cluster::Impl::dispatch(const FiredEvent& f) {
-  const uint32_t t = f.event.target;
-  const uint64_t arg = f.event.arg;
-  switch (Ev(f.event.kind)) {
-    case Ev::action: {
-      // An NGINX re-login (arg: the session's move it belongs to) that a later move replaced.
-      const Action& a = actions[t];
-      if (arg != 0 && (a.agent < 0 || sessions[size_t(a.agent)].nginx_gen != arg)) break;
-      run_action(a);
-      break;
-    }
+// The TC link events (partition.cpp, propagation.cpp): target node*N+peer or a pair.
+void Cluster::Impl::dispatch_link(Ev kind, uint32_t t, uint64_t arg) {
+  switch (kind) {
     case Ev::tc_deliver: {
       const auto [from, to] = split_pair(t, N);
       if (arg == chan(from, to).epoch && !chan(from, to).q.empty()) tc_deliver(from, to);
-      break;
-    }
-    case Ev::ss_deliver:
-      if (arg == nodes[t].epoch && nodes[t].alive) deliver_stat(int(t));
-      break;
-    case Ev::request_arrive: {
-      Request r = std::move(requests[t]);
-      free_requests.push_back(t);
-      arrive_request(r);
-      break;
-    }
-    case Ev::reg_expiry: {
-      const auto [n, d] = split_pair(t, D);
-      const Claim& c = claim(n, d);
-      if (c.active && c.gen == arg) end_registration(n, d);
       break;
     }
     case Ev::addp_declare: {
@@ -62,6 +39,50 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       if (pair(a, b).gen == arg) link_up(a, b);
       break;
     }
+    case Ev::grace_expire: {
+      const auto [n, p] = split_pair(t, N);
+      if (end(n, p).gen == arg) grace_expire(n, p);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void Cluster::Impl::dispatch(const FiredEvent& f) {
+  const uint32_t t = f.event.target;
+  const uint64_t arg = f.event.arg;
+  switch (Ev(f.event.kind)) {
+    case Ev::action: {
+      // An NGINX re-login (arg: the session's move it belongs to) that a later move replaced.
+      const Action& a = actions[t];
+      if (arg != 0 && (a.agent < 0 || sessions[size_t(a.agent)].nginx_gen != arg)) break;
+      run_action(a);
+      break;
+    }
+    case Ev::ss_deliver:
+      if (arg == nodes[t].epoch && nodes[t].alive) deliver_stat(int(t));
+      break;
+    case Ev::request_arrive: {
+      Request r = std::move(requests[t]);
+      free_requests.push_back(t);
+      arrive_request(r);
+      break;
+    }
+    case Ev::reg_expiry: {
+      const auto [n, d] = split_pair(t, D);
+      const Claim& c = claim(n, d);
+      if (c.active && c.gen == arg) end_registration(n, d);
+      break;
+    }
+    case Ev::tc_deliver:
+    case Ev::addp_declare:
+    case Ev::retry_reach:
+    case Ev::tc_retry:
+    case Ev::link_up:
+    case Ev::grace_expire:
+      dispatch_link(Ev(f.event.kind), t, arg);
+      break;
     case Ev::phone_refresh:
       if (phones[t].gen == arg && phones[t].on) phone_send_register(int(t), false);
       break;
@@ -74,11 +95,6 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
     case Ev::dn_probe:
       if (probe_gen[t] == arg) dn_probe(int(t));
       break;
-    case Ev::grace_expire: {
-      const auto [n, p] = split_pair(t, N);
-      if (end(n, p).gen == arg) grace_expire(n, p);
-      break;
-    }
     case Ev::gws_reconnect: {
       const Gws& gw = gws[t];
       if (gw.gen == arg && gw.alive && gw.node < 0) gws_connect(int(t));

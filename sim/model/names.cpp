@@ -90,6 +90,8 @@ const char* msg_kind_name(MsgKind k) {
       return "claim_request";
     case MsgKind::retained:
       return "retained";
+    case MsgKind::call_end:
+      return "call_end";
   }
   return "?";
 }

@@ -4,68 +4,16 @@
 #include <cassert>
 
 #include "model/cluster_impl.hpp"
+#include "model/node_rules.hpp"
 
 namespace scsim::model {
 
-bool Cluster::Impl::newer_claim(Time c1, int n1, Time c2, int n2) const {
-  return c1 > c2 || (c1 == c2 && n1 < n2);  // R8: newer wins; ties to the lower node
-}
-
-bool Cluster::Impl::policy_wins(Time c1, int n1, Time c2, int n2) const {
-  switch (P.split_brain_policy) {
-    case SplitBrainPolicy::latest_registration:
-      return newer_claim(c1, n1, c2, n2);
-    case SplitBrainPolicy::earliest_registration:
-      return c1 < c2 || (c1 == c2 && n1 < n2);
-    case SplitBrainPolicy::lowest_node_id:
-      return n1 < n2;
-  }
-  return false;
-}
-
 int Cluster::Impl::compute_truth_owner(int d) const {
   // Truth owner (DOMAIN §2): the only live claim; in a handover (claimants connected) the
-  // newest (R8); in a split brain (claimants cut apart) the R67 winner. No allocation: this
-  // runs on every DN change. The usual case, at most one live claim, is read off the
-  // claimant bitmask without touching the claims.
-  const uint64_t live = claimants[size_t(d)] & alive_mask;
-  if ((live & (live - 1)) == 0) {
-    const int only = live == 0 ? -1 : __builtin_ctzll(live);
-    assert(only == truth_owner_from_claims(d) && "claimant bitmask out of step");
-    return only;
-  }
-  return truth_owner_from_claims(d);
-}
-
-int Cluster::Impl::truth_owner_from_claims(int d) const {
-  int first = -1, count = 0;
-  for (int n = 0; n < N; ++n) {
-    if (nodes[n].alive && claim(n, d).active) {
-      if (first < 0) first = n;
-      ++count;
-    }
-  }
-  if (count <= 1) return first;
-  bool connected = true;
-  for (int a = first; a < N && connected; ++a) {
-    if (!nodes[a].alive || !claim(a, d).active) continue;
-    for (int b = a + 1; b < N; ++b) {
-      if (nodes[b].alive && claim(b, d).active && broken(a, b)) {
-        connected = false;
-        break;
-      }
-    }
-  }
-  int best = first;
-  for (int n = first + 1; n < N; ++n) {
-    if (!nodes[n].alive || !claim(n, d).active) continue;
-    const Claim& a = claim(n, d);
-    const Claim& b = claim(best, d);
-    bool wins = connected ? newer_claim(a.claim_time, n, b.claim_time, best)
-                          : policy_wins(a.claim_time, n, b.claim_time, best);
-    if (wins) best = n;
-  }
-  return best;
+  // newest (R8); in a split brain (claimants cut apart) the R67 winner (ClaimTable). No
+  // allocation: this runs on every DN change.
+  return claim_table.truth_owner(d, alive_mask, P.split_brain_policy,
+                                 [this](int a, int b) { return broken(a, b); });
 }
 
 DnView Cluster::Impl::truth_view(int d) const {
@@ -79,7 +27,7 @@ DnView Cluster::Impl::truth_view(int d) const {
   // No owner: the agent state the last owner retains (R9), or, after a crash, the state last
   // announced. Service and claim are empty.
   DnView v;
-  int last = last_owner[d];
+  int last = truth_last_owner[d];
   if (last >= 0 && nodes[last].alive) {
     v.agent = nodes[last].view[d].agent;
     v.ready_since = nodes[last].view[d].ready_since;
@@ -90,175 +38,25 @@ DnView Cluster::Impl::truth_view(int d) const {
   return v;
 }
 
-void Cluster::Impl::drop_claim(int n, int d, const DnView& adopt, bool logout) {
-  (void)logout;  // the loser adopts the winner's state, which logs the agent out here
-  with_truth(d, OwnershipCause::drop, [&] {
-    Claim& c = claim(n, d);
-    Msg m;
-    m.kind = MsgKind::drop;
-    m.dn = d;
-    m.claim_time = c.claim_time;
-    m.new_owner = adopt.owner;
-    set_claim_active(n, d, false);
-    ++c.gen;
-    // R8: an offer ringing at the DN here is withdrawn (requeued at once, cause race), which
-    // frees the agent.
-    int ringing = busy_call[d];
-    if (ringing >= 0 && calls[uint32_t(ringing)].live &&
-        calls[uint32_t(ringing)].phase == Call::Phase::ringing &&
-        calls[uint32_t(ringing)].owner == n) {
-      fail_offer(uint32_t(ringing), FailCause::race, sched.now(), false);
-    }
-    set_view(n, d, adopt);
-    for (int p = 0; p < N; ++p) {
-      if (p != n && p != adopt.owner) send(n, p, m);
-    }
-  });
+// Node-side rules (node_rules.hpp) run at node n through its NodeCtx.
+void Cluster::Impl::announce(int owner, int d) {
+  NodeCtx x(*this, owner);
+  node::announce(x, d);
 }
 
 void Cluster::Impl::accept_registration(int n, int d, bool via_gws, int g, OwnershipCause cause) {
-  Claim& c = claim(n, d);
-  Time now = sched.now();
-  bool is_sip = spec.agents[d].kind == DnKind::sip;
-  auto arm_expiry = [&] {
-    ++c.gen;
-    c.expires_at = Time::max();
-    if (is_sip && !via_gws) {
-      c.expires_at = now + P.register_expires;
-      sched.schedule_at(c.expires_at, kTimer,
-                        Event{uint32_t(Ev::reg_expiry), uint32_t(n * D + d), c.gen});
-    }
-  };
-  if (c.active) {
-    // R14: a refresh at the owner changes only the expiry and the claim time.
-    c.claim_time = now;
-    arm_expiry();
-    const DnView& v = nodes[n].view[d];
-    if (!v.in_service && !c.probe_oos) {
-      with_truth(d, cause, [&] {
-        DnView nv = v;
-        nv.in_service = true;
-        nv.claim_time = now;
-        set_view(n, d, nv);
-        announce(n, d);
-      });
-    }
-    return;
-  }
-  {
-    // R8 release_then_claim: ask the believed owner to release first; become owner when its
-    // release reaches this node (on_tc, MsgKind::release).
-    const DnView& here = nodes[n].view[d];
-    int o = here.owner;
-    auto waiting = pending_claims.find(uint64_t(n) * D + d);
-    if (waiting != pending_claims.end()) {
-      // R8: still waiting for the old owner's release: this REGISTER waits with it.
-      waiting->second.via_gws = via_gws;
-      waiting->second.gws = g;
-      return;
-    }
-    if (P.handover_mode == HandoverMode::release_then_claim && o >= 0 && o != n &&
-        end(n, o).state != LinkEndState::declared_lost &&
-        pending_claims.count(uint64_t(n) * D + d) == 0) {
-      pending_claims[uint64_t(n) * D + d] = PendingClaim{o, via_gws, g, cause};
-      Msg req;
-      req.kind = MsgKind::claim_request;
-      req.dn = d;
-      send(n, o, req);
-      return;
-    }
-  }
-  with_truth(d, cause, [&] {
-    DnView prev = truth_view(d);
-    const DnView& here = nodes[n].view[d];
-    DnView v;
-    v.owner = n;
-    v.in_service = true;
-    v.claim_time = now;
-    bool keep = last_owner[d] == n && (here.owner < 0 || here.owner == n);
-    bool received = got_state[size_t(n) * D + d] != 0;
-    if (keep || (P.transfer_agent_state_on_move && received)) {
-      // R18: the last owner keeps its state; with transfer, adopt the state last received.
-      v.agent = here.agent;
-      v.ready_since = here.ready_since;
-    } else {
-      v.agent = AgentState::logged_out;
-      v.ready_since = now;
-      bool was_logged_in = prev.agent != AgentState::logged_out;
-      // R18: unless its GWS logs it in (R48: GWS itself, or the agent by hand after GWS's
-      // re-registration).
-      if (was_logged_in && !via_gws) schedule_relogin(d, now, false);
-    }
-    int old_owner = here.owner;
-    set_claim_active(n, d, true);
-    c.claim_time = now;
-    c.claim_start = now;
-    c.via_gws = via_gws;
-    c.gws = g;
-    c.probe_oos = false;
-    arm_expiry();
-    last_owner[d] = n;
-    set_view(n, d, v);
-    (void)old_owner;
-    announce(n, d);
-  });
+  NodeCtx x(*this, n);
+  node::accept_registration(x, d, via_gws, g, cause);
 }
 
 void Cluster::Impl::end_registration(int n, int d) {
-  Claim& c = claim(n, d);
-  if (!c.active || !nodes[n].alive) return;  // R12: at a node that no longer owns it: nothing
-  with_truth(d, OwnershipCause::expiry, [&] {
-    DnView v = nodes[n].view[d];
-    v.in_service = false;
-    if (P.logout_on_oos && !is_busy(v.agent)) v.agent = AgentState::logged_out;  // R17
-    if (P.release_ownership_on_unregister) {
-      // R9: released until the next registration; the last owner keeps the agent state.
-      Msg m;
-      m.kind = MsgKind::release;
-      m.dn = d;
-      m.claim_time = c.claim_time;
-      set_claim_active(n, d, false);
-      ++c.gen;
-      v.owner = -1;
-      m.state = v;  // R9/R27: the last owner's state (e.g. LoggedOut with logout_on_oos)
-      last_owner[d] = n;
-      set_view(n, d, v);
-      for (int p = 0; p < N; ++p) {
-        if (p != n) send(n, p, m);
-      }
-    } else {
-      ++c.gen;
-      set_view(n, d, v);
-      announce(n, d);
-    }
-  });
+  NodeCtx x(*this, n);
+  node::end_registration(x, d);
 }
 
 void Cluster::Impl::owner_set_agent(int n, int d, AgentState s) {
-  const bool owns = claim(n, d).active;
-  const DnView& cur = nodes[n].view[d];
-  // R9: a last owner that released the DN keeps the agent's state and announces its changes
-  // (a call's end) until it learns that another node claims the DN; then it does nothing.
-  const bool keeper = !owns && cur.owner < 0 && last_owner[d] == n;
-  if (!owns && !keeper) return;
-  with_truth(d, OwnershipCause::registration, [&] {
-    DnView v = nodes[n].view[d];
-    if (v.agent == s) return;
-    if (s == AgentState::ready) v.ready_since = sched.now();  // R64: Ready time restarts
-    v.agent = s;
-    set_view(n, d, v);
-    if (owns) {
-      announce(n, d);
-      return;
-    }
-    Msg m;  // the keeper's change travels like its release did
-    m.kind = MsgKind::retained;
-    m.dn = d;
-    m.state = v;
-    for (int p = 0; p < N; ++p) {
-      if (p != n) send(n, p, m);
-    }
-  });
+  NodeCtx x(*this, n);
+  node::owner_set_agent(x, d, s);
 }
 
 void Cluster::Impl::agent_request(int d, ActionKind k, bool ready) {
@@ -358,7 +156,8 @@ void Cluster::Impl::arrive_request(const Request& r) {
     int prev = truth_owner_cache[d];
     OwnershipCause cause = OwnershipCause::registration;
     if (prev >= 0 && prev != r.node) cause = OwnershipCause::move;
-    if (prev < 0 && last_owner[d] >= 0 && last_owner[d] != r.node && !nodes[last_owner[d]].alive) {
+    if (prev < 0 && truth_last_owner[d] >= 0 && truth_last_owner[d] != r.node &&
+        !nodes[truth_last_owner[d]].alive) {
       cause = OwnershipCause::crash_recovery;
     }
     if (prev < 0 && crashed_owner[d]) cause = OwnershipCause::crash_recovery;
@@ -378,7 +177,7 @@ void Cluster::Impl::arrive_request(const Request& r) {
     int prev = truth_owner_cache[d];
     OwnershipCause cause = OwnershipCause::registration;
     if (prev >= 0 && prev != r.node) cause = OwnershipCause::move;
-    if (prev < 0 && last_owner[d] >= 0 && last_owner[d] != r.node) {
+    if (prev < 0 && truth_last_owner[d] >= 0 && truth_last_owner[d] != r.node) {
       cause = OwnershipCause::gws_failover;
     }
     accept_registration(r.node, d, r.gws >= 0, r.gws, cause);

@@ -4,12 +4,12 @@
 #include <cassert>
 
 #include "model/cluster_impl.hpp"
+#include "model/node_rules.hpp"
 
 namespace scsim::model {
 
 bool Cluster::Impl::dir_cut(int from, int to) const {
-  const Pair& p = pair(from, to);
-  return from < to ? p.cut_ab : p.cut_ba;
+  return mesh.dir_cut(from, to);
 }
 
 bool Cluster::Impl::broken(int a, int b) const {
@@ -18,8 +18,7 @@ bool Cluster::Impl::broken(int a, int b) const {
 }
 
 bool Cluster::Impl::tc_usable(int from, int to) const {
-  return end(from, to).state != LinkEndState::declared_lost &&
-         end(to, from).state != LinkEndState::declared_lost;
+  return mesh.usable(from, to);
 }
 
 Time Cluster::Impl::addp_detect_at(Time from, const char* stream, uint64_t id) {
@@ -55,14 +54,6 @@ void Cluster::Impl::update_pair(int a, int b) {
   Pair& pr = pair(a, b);
   bool now_broken = broken(a, b);
   Time now = sched.now();
-  auto set_state = [&](int x, int y, LinkEndState s) {
-    LinkEnd& e = end(x, y);
-    if (e.state == s) return;
-    LinkEndState before = e.state;
-    e.state = s;
-    for (Observer* o : observers)
-      o->on_link(LinkChange{now, x, y, before, s});
-  };
   // Channels: hold or release per direction.
   for (int dir = 0; dir < 2; ++dir) {
     int from = dir == 0 ? a : b, to = dir == 0 ? b : a;
@@ -91,7 +82,7 @@ void Cluster::Impl::update_pair(int a, int b) {
         if (m.kind == MsgKind::snapshot && m.snapshot) {
           extra = P.resync_per_dn * int64_t(m.snapshot->size());
         }
-        Time at = std::max(now + d(from, to) + extra, ch.last_deliver);
+        Time at = std::max(now + tc_delay(from, to) + extra, ch.last_deliver);
         m.deliver_at = at;
         ch.last_deliver = at;
         sched.schedule_at(at, kDelivery,
@@ -110,7 +101,7 @@ void Cluster::Impl::update_pair(int a, int b) {
       LinkEnd& e = end(x, y);
       if (e.state == LinkEndState::up || e.state == LinkEndState::resyncing) {
         ++e.gen;
-        set_state(x, y, LinkEndState::cut_undeclared);
+        set_link_end(x, y, LinkEndState::cut_undeclared);
         schedule_declare(x, y);
       }
     }
@@ -122,7 +113,7 @@ void Cluster::Impl::update_pair(int a, int b) {
         // R31: a declaration falling after the cut ended does not happen (unless the other
         // end has declared: then this end declares when its retry reaches it).
         ++e.gen;
-        set_state(x, y, LinkEndState::up);
+        set_link_end(x, y, LinkEndState::up);
       }
     }
     if (tc_usable(a, b)) {
@@ -131,7 +122,7 @@ void Cluster::Impl::update_pair(int a, int b) {
       for (int x : {a, b}) {
         int y = x == a ? b : a;
         if (stuck.count({x, y})) {
-          sched.schedule_at(now + d(y, x), kDelivery,
+          sched.schedule_at(now + tc_delay(y, x), kDelivery,
                             Event{uint32_t(Ev::held_end), uint32_t(x * N + y), 0});
         }
       }
@@ -144,12 +135,9 @@ void Cluster::Impl::declare(int n, int p) {
   LinkEnd& e = end(n, p);
   if (e.state == LinkEndState::declared_lost || !nodes[n].alive) return;
   Time now = sched.now();
-  LinkEndState before = e.state;
-  e.state = LinkEndState::declared_lost;
+  set_link_end(n, p, LinkEndState::declared_lost);
   e.declared_at = now;
   ++e.gen;
-  for (Observer* o : observers)
-    o->on_link(LinkChange{now, n, p, before, e.state});
   // R28: from now on every update on the link is lost until it is up again.
   for (int dir = 0; dir < 2; ++dir) {
     Channel& ch = dir == 0 ? chan(n, p) : chan(p, n);
@@ -195,11 +183,8 @@ void Cluster::Impl::link_up(int a, int b) {
     int y = x == a ? b : a;
     LinkEnd& e = end(x, y);
     ++e.gen;  // stops retries
-    LinkEndState before = e.state;
-    e.state = LinkEndState::resyncing;
+    set_link_end(x, y, LinkEndState::resyncing);
     e.declared_at = now;  // the link's last "came up" instant (R67)
-    for (Observer* o : observers)
-      o->on_link(LinkChange{now, x, y, before, e.state});
   }
   for (int x : {a, b}) {
     int y = x == a ? b : a;
@@ -225,14 +210,14 @@ void Cluster::Impl::tc_retry_now(int n, int p) {
   if (broken(n, p)) return;
   Time now = sched.now();
   if (end(p, n).state != LinkEndState::declared_lost) {
-    sched.schedule_at(now + d(n, p), kDelivery,
+    sched.schedule_at(now + tc_delay(n, p), kDelivery,
                       Event{uint32_t(Ev::retry_reach), uint32_t(p * N + n), pair(n, p).gen});
   }
   Pair& pr = pair(n, p);
   if (!pr.link_up_pending) {
     pr.link_up_pending = true;
     int a = std::min(n, p), b = std::max(n, p);
-    sched.schedule_at(now + d(n, p) + d(p, n), kDelivery,
+    sched.schedule_at(now + tc_delay(n, p) + tc_delay(p, n), kDelivery,
                       Event{uint32_t(Ev::link_up), uint32_t(a * N + b), pr.gen});
   }
 }
@@ -245,16 +230,8 @@ void Cluster::Impl::act_cut_heal(const Action& a) {
   for (int x : a.nodes_a) {
     for (int y : a.nodes_b) {
       if (x == y) continue;
-      Pair& pr = pair(x, y);
-      auto set_dir = [&](int from, int to) {
-        if (from < to) {
-          pr.cut_ab = cut;
-        } else {
-          pr.cut_ba = cut;
-        }
-      };
-      set_dir(x, y);
-      if (!a.one_way) set_dir(y, x);
+      mesh.set_dir_cut(x, y, cut);
+      if (!a.one_way) mesh.set_dir_cut(y, x, cut);
       touched.emplace_back(std::min(x, y), std::max(x, y));
     }
   }
@@ -266,14 +243,15 @@ void Cluster::Impl::act_cut_heal(const Action& a) {
 }
 
 void Cluster::Impl::grace_expire(int n, int p) {
-  // R21/R22: the grace after n declared p lost is over: p's DNs go OOS in view_n.
-  for (int d = 0; d < D; ++d) {
-    DnView v = nodes[n].view[d];
-    if (v.owner == p && v.in_service) {
-      v.in_service = false;
-      set_view(n, d, v);
-    }
-  }
+  NodeCtx x(*this, n);
+  node::grace_expire(x, p);
+}
+
+void Cluster::Impl::set_link_end(int n, int p, LinkEndState s) {
+  const LinkEndState before = mesh.set_end(n, p, s);
+  if (before == s) return;
+  for (Observer* o : observers)
+    o->on_link(LinkChange{sched.now(), n, p, before, s});
 }
 
 }  // namespace scsim::model

@@ -108,6 +108,18 @@ inline Action dc_cut(double t, bool t4, bool heal = false) {
   return t4 ? cut_between(t, {N1, N3}, {N2, N4}, heal) : cut_between(t, {N1}, {N2}, heal);
 }
 
+// S5 (R18, R65) on T2 with transfer_agent_state_on_move: A1 on N1 answers a call on N1 (rings
+// 20.020, answered 22.020, ends 42.020), then P1 moves to DC2 at 25: N2 owns A1 from 25.010
+// and adopts Talking.
+inline void add_adopted_call(Sim& s) {
+  s.add(act(1, ActionKind::phone_on, A1));  // N1
+  s.add(login(5, A1));
+  Action c = act(20, ActionKind::call);
+  c.node = N1;
+  s.add(c);
+  s.add(move(25, A1, DC2));
+}
+
 inline Pred both(Pred a, Pred b) {
   return [a, b](const DnView& v) { return a(v) && b(v); };
 }

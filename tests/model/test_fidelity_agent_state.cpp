@@ -35,12 +35,7 @@ TEST_CASE(
 
 TEST_CASE("S5 R18 R65: an adopted busy state ends when the call's end reaches the new owner") {
   Sim s(spec(false, [](Params& p) { p.transfer_agent_state_on_move = true; }));
-  s.add(act(1, ActionKind::phone_on, A1));  // N1
-  s.add(login(5, A1));
-  Action c = act(20, ActionKind::call);
-  c.node = N1;
-  s.add(c);                  // rings 20.020, answered 22.020, ends 42.020 on N1
-  s.add(move(25, A1, DC2));  // N2 owner at 25.010, adopts Talking
+  add_adopted_call(s);  // N2 owns A1 from 25.010, adopts Talking; the call ends 42.020
   s.run(100);
   CHECK(s.truth(A1, state_is(N2, true, AgentState::talking), 25) == at_s(25.010));
   CHECK(s.truth(A1, state_is(N2, true, AgentState::ready), 26) == at_s(42.060));

@@ -119,3 +119,19 @@ TEST_CASE("A5 R30 R31 R12: a partition between DCs cuts a GWS-node connection ac
   CHECK(s.truth(A3, both(owned_by(N2), in_srv), 11) == at_s(30.010));
   CHECK(s.truth(A3, no_owner_oos, 31) == at_s(60));  // N2 declares G1 lost (R31, R12)
 }
+
+// The reference model's S11 did not fail here (a login made without a live connection already
+// sets the session's last state); kept as a guard of R48's "last state".
+TEST_CASE(
+    "S11 R48: a WWE login made while its GWS node has no live connection is not forgotten: "
+    "the later re-login uses it") {
+  Sim s(spec(false, [](Params& p) { p.gws_auto_relogin = false; }));
+  s.add(wwe_login(5, A3, false));
+  s.add(node_act(10, ActionKind::crash, N1));
+  s.add(node_act(15, ActionKind::restart, N1));
+  s.add(wwe_login(22, A3, true));  // G1 declared N1 lost at 20, reconnects at 30
+  s.run(120);
+  CHECK(s.truth(A3, both(owned_by(N1), in_srv), 16) == at_s(30.010));
+  CHECK(s.truth(A3, both(owned_by(N1), ready), 16) == at_s(60.020));
+  CHECK(s.truth(A3, not_ready, 16) == std::nullopt);
+}

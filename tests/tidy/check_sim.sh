@@ -40,5 +40,12 @@ hits=$(grep -rnE '#include *"(model|stats|scenario|run|cli)/' sim/report/ 2>/dev
 hits=$(grep -rnE '#include *"report/' sim/ --include='*.hpp' --include='*.cpp' | grep -vE '^sim/(cli|report)/' || true)
 [ -n "$hits" ] && report "only cli/ may include report/ (the report is above the simulation)" "$hits"
 
+# The causality guard (issue 21 §1, docs/MODEL.md "Causality in the types"): a node's rules see
+# only their NodeCtx, so the files holding them (and the headers they use) never include
+# cluster_impl.hpp, where the truth and every node's state live.
+hits=$(grep -nE '#include *"model/cluster_impl.hpp"' sim/model/node_ownership.cpp sim/model/node_views.cpp \
+         sim/model/node_rules.hpp sim/model/node_ctx.hpp sim/model/node_state.hpp 2>/dev/null || true)
+[ -n "$hits" ] && report "node-side rules must not include cluster_impl.hpp (they see one node through NodeCtx)" "$hits"
+
 if [ "$fail" -eq 0 ]; then echo "tidy: sim/ is clean"; fi
 exit "$fail"
