@@ -18,6 +18,12 @@
 // priority, so a FIFO per priority holds them, and the next event is the least of the heap's
 // top and the first non-empty FIFO's front: the same total order, without two heap walks.
 //
+// A scenario's timeline (schedule_timeline) is fed lazily: its events take their sequence
+// numbers when scheduled, as any event, but wait in a sorted array outside the heap, read from
+// its front. The order (time, priority, sequence) is the same as if they had been pushed onto the
+// heap; the heap only holds what the model schedules, so its size stays that of the model's
+// pending work instead of the whole day's actions.
+//
 // Invariants: now() never decreases (asserted); a cancelled event never runs; every run stops
 // at a stated limit (simulated time, event count) instead of hanging.
 #pragma once
@@ -85,8 +91,8 @@ class Scheduler {
   Scheduler() = default;
 
   Time now() const { return now_; }
-  bool empty() const { return heap_.size() + now_count_ == cancelled_.size(); }
-  size_t pending() const { return heap_.size() + now_count_ - cancelled_.size(); }
+  bool empty() const { return heap_.size() + now_count_ + timeline_left() == cancelled_.size(); }
+  size_t pending() const { return heap_.size() + now_count_ + timeline_left() - cancelled_.size(); }
   uint64_t executed() const { return executed_; }
   uint64_t fingerprint() const { return fingerprint_; }
 
@@ -127,6 +133,22 @@ class Scheduler {
   }
   EventHandle schedule_after(Time dt, uint8_t priority, Event e) {
     return schedule_at(now_ + dt, priority, e);
+  }
+
+  // Schedules a timeline event (a scenario action) in the same order as schedule_at, but held
+  // outside the heap until it is next (see the header comment). Once the run has started, this
+  // is schedule_at.
+  EventHandle schedule_timeline(Time t, uint8_t priority, Event e) {
+    if (executed_ > 0) return schedule_at(t, priority, e);
+    if (t < now_)
+      throw std::logic_error("schedule_timeline: time " + format_time(t) + " is before now " +
+                             format_time(now_));
+    uint64_t key = (uint64_t(priority) << kSeqBits) | (next_seq_++ & kSeqMask);
+    Entry en{t.micros(), key, e.arg, e.target, e.kind};
+    if (timeline_sorted_ && timeline_.size() > timeline_head_ && before(en, timeline_.back()))
+      timeline_sorted_ = false;
+    timeline_.push_back(en);
+    return EventHandle{t, key};
   }
 
   // Cancels a pending event; returns false if it already ran, was cancelled, or is null.
@@ -176,6 +198,13 @@ class Scheduler {
     for (const NowFifo& f : instant_) {
       for (size_t k = f.head; k < f.q.size(); ++k) {
         if (live(f.q[k])) found.push_back(f.q[k]);
+      }
+    }
+    sort_timeline();
+    for (size_t k = timeline_head_, taken = 0; k < timeline_.size() && taken < count; ++k) {
+      if (live(timeline_[k])) {
+        found.push_back(timeline_[k]);
+        ++taken;
       }
     }
     std::sort(found.begin(), found.end(), before);
@@ -289,32 +318,75 @@ class Scheduler {
   };
   static constexpr uint8_t kNowPriorities = 32;
 
-  // The next entry in (time, priority, sequence) order, or null: the heap's top or the front
-  // of the lowest non-empty priority FIFO (all FIFO entries share the running time, so a lower
-  // priority's front comes before every higher one's).
-  const Entry* next_entry() const {
-    const Entry* top = heap_.empty() ? nullptr : &heap_[0];
-    if (now_mask_ == 0) return top;
-    const NowFifo& f = instant_[__builtin_ctz(now_mask_)];
-    const Entry* front = &f.q[f.head];
-    return top && before(*top, *front) ? top : front;
+  size_t timeline_left() const { return timeline_.size() - timeline_head_; }
+  // Sorts the timeline's waiting entries (once: the loader schedules in file order).
+  void sort_timeline() const {
+    if (timeline_sorted_) return;
+    std::sort(timeline_.begin() + std::ptrdiff_t(timeline_head_), timeline_.end(), before);
+    timeline_sorted_ = true;
   }
 
-  // Removes and returns the entry next_entry() points to (which must exist).
-  Entry take_next() {
+  // Where the next entry comes from: the heap, the running instant's FIFOs or the timeline.
+  enum class Source { none, heap, instant, timeline };
+  // The next entry in (time, priority, sequence) order: the least of the heap's top, the front
+  // of the lowest non-empty priority FIFO (all FIFO entries share the running time, so a lower
+  // priority's front comes before every higher one's) and the timeline's front.
+  Source next_source(const Entry** out) const {
+    const Entry* best = heap_.empty() ? nullptr : &heap_[0];
+    Source src = best ? Source::heap : Source::none;
     if (now_mask_ != 0) {
-      const unsigned p = unsigned(__builtin_ctz(now_mask_));
-      NowFifo& f = instant_[p];
-      if (heap_.empty() || !before(heap_[0], f.q[f.head])) {
-        Entry e = f.q[f.head++];
+      const NowFifo& f = instant_[__builtin_ctz(now_mask_)];
+      const Entry* front = &f.q[f.head];
+      if (!best || before(*front, *best)) {
+        best = front;
+        src = Source::instant;
+      }
+    }
+    if (timeline_head_ < timeline_.size()) {
+      sort_timeline();
+      const Entry* front = &timeline_[timeline_head_];
+      if (!best || before(*front, *best)) {
+        best = front;
+        src = Source::timeline;
+      }
+    }
+    *out = best;
+    return src;
+  }
+  const Entry* next_entry() const {
+    const Entry* e = nullptr;
+    next_source(&e);
+    return e;
+  }
+
+  // Removes and returns the next entry (which must exist).
+  Entry take_next() {
+    const Entry* e = nullptr;
+    switch (next_source(&e)) {
+      case Source::instant: {
+        const unsigned p = unsigned(__builtin_ctz(now_mask_));
+        NowFifo& f = instant_[p];
+        Entry x = f.q[f.head++];
         --now_count_;
         if (f.head == f.q.size()) {
           f.q.clear();  // keeps its capacity: no allocation in the steady state
           f.head = 0;
           now_mask_ &= ~(1u << p);
         }
-        return e;
+        return x;
       }
+      case Source::timeline: {
+        Entry x = timeline_[timeline_head_++];
+        if (timeline_head_ == timeline_.size()) {
+          timeline_.clear();
+          timeline_.shrink_to_fit();
+          timeline_head_ = 0;
+        }
+        return x;
+      }
+      case Source::heap:
+      case Source::none:
+        break;
     }
     return pop();
   }
@@ -425,6 +497,10 @@ class Scheduler {
   std::array<NowFifo, kNowPriorities> instant_;
   uint32_t now_mask_ = 0;  // bit p: instant_[p] is not empty
   size_t now_count_ = 0;
+  // The timeline's events, [timeline_head_, size) waiting; sorted by (time, key) before a read.
+  mutable std::vector<Entry> timeline_;
+  mutable bool timeline_sorted_ = true;
+  size_t timeline_head_ = 0;
   // Sequences of cancelled events still in the heap; looked up only, never iterated.
   std::unordered_set<uint64_t> cancelled_;
   Time now_ = Time::zero();

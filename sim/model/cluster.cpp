@@ -202,8 +202,8 @@ void Cluster::schedule(const Action& a) {
   if (a.at < impl_->sched.now()) bad("time in the past (µs)", int(a.at.micros()));
   impl_->actions.push_back(a);
   uint8_t prio = is_fault(a.kind) ? kFault : kAction;
-  impl_->sched.schedule_at(a.at, prio,
-                           Event{uint32_t(Ev::action), uint32_t(impl_->actions.size() - 1), 0});
+  impl_->sched.schedule_timeline(
+      a.at, prio, Event{uint32_t(Ev::action), uint32_t(impl_->actions.size() - 1), 0});
 }
 
 StopReason Cluster::run_until(Time t) {

@@ -303,10 +303,14 @@ expect_rc 1 "--max-pending stops a run" -- "$scsim" run flood.yaml --out flooded
 expect_in "$work/err" "stopped by the limit of pending events (--max-pending 5000)" "--max-pending"
 
 # --- same seed, same bytes: every shipped scenario, twice -----------------------------------
+# (a scenario with a `# tests-until: T` line, scenarios/big-site.yaml, up to T)
 for f in "$scen"/*.yaml; do
   n="$(basename "$f" .yaml)"
-  expect_rc 0 "run $n (1)" -- "$scsim" run "$f" --trace --quiet --check-invariants --out "twice1/$n"
-  expect_rc 0 "run $n (2)" -- "$scsim" run "$f" --trace --quiet --check-invariants --out "twice2/$n"
+  until="$(sed -n 's/^# tests-until: *//p' "$f" | head -1)"
+  args=()
+  if [ -n "$until" ]; then args=(--until "$until"); fi
+  expect_rc 0 "run $n (1)" -- "$scsim" run "$f" "${args[@]}" --trace --quiet --check-invariants --out "twice1/$n"
+  expect_rc 0 "run $n (2)" -- "$scsim" run "$f" "${args[@]}" --trace --quiet --check-invariants --out "twice2/$n"
   if diff -r "twice1/$n" "twice2/$n" >"$work/diff"; then ok; else
     fail "$n: two runs with the same seed differ"
     head -5 "$work/diff" | sed 's/^/    /'

@@ -271,3 +271,57 @@ TEST_CASE(
   CHECK(peek_mismatches == 0);
   CHECK(pending.empty());
 }
+
+TEST_CASE(
+    "Issue 11 §6: timeline events fed lazily run in the same order, with the same sequence "
+    "numbers and fingerprint, as the same events pushed onto the heap") {
+  // A random timeline (unsorted, ties in time and priority) and model events that the handler
+  // schedules while running, some cancelled; once through schedule_at, once through
+  // schedule_timeline. Every fired (time, sequence, priority, target), the peeks before the run
+  // and the fingerprint must agree.
+  auto run = [](bool lazy) {
+    Scheduler s;
+    Rng r(77, "timeline");
+    std::vector<EventHandle> handles;
+    for (uint32_t i = 0; i < 400; ++i) {
+      Time t = seconds(double(r.below(50)));
+      uint8_t prio = uint8_t(r.below(4));
+      handles.push_back(lazy ? s.schedule_timeline(t, prio, Event{1, i, 0})
+                             : s.schedule_at(t, prio, Event{1, i, 0}));
+    }
+    for (size_t k = 0; k < handles.size(); k += 7)
+      s.cancel(handles[k]);
+    std::vector<std::tuple<int64_t, uint64_t, int, uint32_t>> fired;
+    std::vector<uint32_t> peeked;
+    for (const FiredEvent& f : s.peek(20))
+      peeked.push_back(f.event.target);
+    uint32_t next = 1000;
+    s.run([&](const FiredEvent& f) {
+      fired.emplace_back(f.time.micros(), f.seq, f.priority, f.event.target);
+      if (f.event.kind == 1 && f.event.target % 3 == 0 && next < 1600) {
+        s.schedule_after(seconds(double(f.event.target % 5)), uint8_t(f.event.target % 4),
+                         Event{2, next++, 0});
+      }
+    });
+    return std::tuple{fired, peeked, s.fingerprint(), s.executed()};
+  };
+  auto heap = run(false);
+  auto lazy = run(true);
+  CHECK(std::get<0>(heap).size() > 400);
+  CHECK(std::get<0>(lazy) == std::get<0>(heap));
+  CHECK(std::get<1>(lazy) == std::get<1>(heap));
+  CHECK(std::get<2>(lazy) == std::get<2>(heap));
+  CHECK(std::get<3>(lazy) == std::get<3>(heap));
+}
+
+TEST_CASE("Issue 11 §6: pending() and empty() count timeline events that wait") {
+  Scheduler s;
+  s.schedule_timeline(seconds(2), 3, Event{0, 1, 0});
+  s.schedule_timeline(seconds(1), 3, Event{0, 2, 0});
+  CHECK(s.pending() == 2);
+  CHECK_FALSE(s.empty());
+  REQUIRE(s.next_time() == seconds(1));
+  auto order = run_all(s);
+  CHECK(order == std::vector<uint32_t>{2, 1});
+  CHECK(s.empty());
+}
