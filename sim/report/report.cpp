@@ -556,7 +556,7 @@ std::string r36_note(const json& means) {
   std::string held, mode;
   double total = 0;
   for (const auto& x : means) {
-    if (x["kpi"] != "held_by_r36_s" || x["scope"] != "partitioned" || x["dc"] == "all") continue;
+    if (x["kpi"] != "held_by_r36_s" || x["scope"] != "partitioned") continue;
     if (mode.empty()) mode = x["mode"].get<std::string>();
     if (x["mode"] != mode || !x["mean"].is_number() || x["mean"].get<double>() <= 0) continue;
     const double min = x["mean"].get<double>() / 60;
@@ -584,8 +584,16 @@ json build_compare(const fs::path& dir, const Options& o) {
     const std::string& dc = t.get(r, "dc");
     return dc.empty() || dc == "all";
   };
+  json dc_held = json::array();  // R36's held capacity per DC (the DC totals' rows)
   if (auto t = Table::load(dir, "means")) {
     for (size_t r = 0; r < t->rows(); ++r) {
+      const std::string& node = t->get(r, "node");
+      if (t->get(r, "kpi") == "held_by_r36_s" && !whole(*t, r) && (node.empty() || node == "all"))
+        dc_held.push_back({{"scope", t->get(r, "scope")},
+                           {"dc", t->get(r, "dc")},
+                           {"kpi", t->get(r, "kpi")},
+                           {"mode", t->get(r, "mode")},
+                           {"mean", jnum(*t, r, "mean")}});
       if (!whole(*t, r)) continue;
       if (meta.empty())
         meta = {{"scenario", t->get(r, "scenario")}, {"seed", t->get(r, "base_seed")}};
@@ -659,7 +667,7 @@ json build_compare(const fs::path& dir, const Options& o) {
   }
   if (s.empty()) s = "No partitioned period with calls: see the table for the other periods.";
   d["sentence"] = s;
-  d["r36_note"] = r36_note(means);
+  d["r36_note"] = r36_note(dc_held);
   return d;
 }
 

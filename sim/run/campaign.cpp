@@ -64,7 +64,7 @@ std::vector<double> values_of(const stats::Kpis& k, bool agent_time = true) {
 void collect(const stats::CallStats& cs, const scenario::Scenario& sc, Time end, const Store& store,
              RunResult& out) {
   const std::vector<std::string> groups = stats::routing_groups(sc.cluster);
-  const auto rows = cs.table_rows();
+  const auto rows = cs.row_slots();
   for (const auto& row : rows) {
     for (int g = -1; g < int(groups.size()); ++g) {
       out.kpis.push_back(KpiRow{"all", row.dc, row.node, g < 0 ? "all" : groups[size_t(g)],

@@ -70,7 +70,7 @@ ModeRun run_mode(const scenario::Scenario& base, const std::string& mode, uint64
       std::vector<stats::Kpis> rows;
       for (const auto& r : slots)
         rows.push_back(scope == 0 ? cs.row_kpis(r.slot)
-                                  : cs.row_kpis(r.slot, stats::Period(scope - 1)));
+                                  : cs.row_period_kpis(stats::Period(scope - 1), r.slot));
       out.kpis.push_back(std::move(rows));
     }
     out.calls_brief = std::move(cc.calls);

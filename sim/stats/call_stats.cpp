@@ -943,13 +943,6 @@ Kpis CallStats::period_dc_kpis(Period p, int dc) const {
   return period_kpis_at(p, dc_slot(dc));
 }
 
-std::vector<CallStats::TableRow> CallStats::table_rows() const {
-  std::vector<TableRow> out;
-  for (const auto& r : row_slots())
-    out.push_back(TableRow{r.slot, r.dc, r.node, r.agent_time});
-  return out;
-}
-
 Kpis CallStats::row_interval_kpis(int64_t interval, int slot, int group) const {
   const Cell* c = interval_cell_if(interval, slot, slot_of_group(group));
   return c ? compute_kpis(c->calls, c->occ) : compute_kpis({}, {});

@@ -218,14 +218,8 @@ class CallStats : public model::Observer {
   Kpis dc_kpis(int dc, int group = -1) const;
   Kpis none_kpis(int dc, int group = -1) const;
   Kpis period_dc_kpis(Period p, int dc) const;
-  // Every row of the KPI tables in their order (per DC its nodes, `none` and the DC's total;
-  // then `all`), with the slot that the row_* accessors take (campaign databases).
-  struct TableRow {
-    int slot;
-    std::string dc, node;
-    bool agent_time;  // DC and "all" rows carry agent time
-  };
-  std::vector<TableRow> table_rows() const;
+  // A row's KPIs (RowSlot::slot) over the run (warm-up excluded), in one §6.4 period, in one
+  // interval.
   Kpis row_kpis(int slot, int group = -1) const { return run_kpis_at(slot, group); }
   Kpis row_period_kpis(Period p, int slot) const { return period_kpis_at(p, slot); }
   Kpis row_interval_kpis(int64_t interval, int slot, int group = -1) const;
@@ -240,9 +234,6 @@ class CallStats : public model::Observer {
     bool agent_time;  // DC and "all" rows carry agent time
   };
   std::vector<RowSlot> row_slots(bool all_first = false) const;
-  // A row's KPIs (RowSlot::slot) over the run (warm-up excluded), or in one §6.4 period.
-  Kpis row_kpis(int slot) const { return run_kpis_at(slot, -1); }
-  Kpis row_kpis(int slot, Period p) const { return period_kpis_at(p, slot); }
   Time period_time(Period p) const;          // whole run
   Time period_counted_time(Period p) const;  // after warm-up
   Period period_at(Time t) const;

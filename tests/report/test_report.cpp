@@ -151,20 +151,23 @@ TEST_CASE("report: a file that scsim report did not write is never overwritten")
 
 TEST_CASE("report: a compare states the capacity R36 held during partitions (DOMAIN 6.4 item 2)") {
   auto d = fresh_dir("r36");
-  const std::string head = "scope,dc,kpi,mode,mean,sd,ci95_half_width,n\n";
+  // compare's means.csv rows (DOMAIN §6.4 item 3): all, then per DC its nodes, none, its total.
+  const std::string head = "scope,dc,node,kpi,mode,mean,sd,ci95_half_width,n\n";
   write(d / "means.csv", head +
-                             "partitioned,all,held_by_r36_s,auto,9000,0,0,5\n"
-                             "partitioned,DC1,held_by_r36_s,auto,6000,0,0,5\n"
-                             "partitioned,DC2,held_by_r36_s,auto,3000,0,0,5\n"
-                             "partitioned,DC1,held_by_r36_s,local_node,0,0,0,5\n"
-                             "connected,DC1,held_by_r36_s,auto,120,0,0,5\n");
+                             "partitioned,all,all,held_by_r36_s,auto,9000,0,0,5\n"
+                             "partitioned,DC1,N1,held_by_r36_s,auto,6000,0,0,5\n"
+                             "partitioned,DC1,all,held_by_r36_s,auto,6000,0,0,5\n"
+                             "partitioned,DC2,N2,held_by_r36_s,auto,3000,0,0,5\n"
+                             "partitioned,DC2,all,held_by_r36_s,auto,3000,0,0,5\n"
+                             "partitioned,DC1,all,held_by_r36_s,local_node,0,0,0,5\n"
+                             "connected,DC1,all,held_by_r36_s,auto,120,0,0,5\n");
   auto j = nlohmann::json::parse(scsim::report::build_json(d));
   CHECK(j["kind"] == "compare");
   const std::string note = j["r36_note"];
   CHECK(note.find("100 agent-minutes in DC1 and 50 in DC2") != std::string::npos);
   CHECK(note.find("under auto") != std::string::npos);
   // Nothing held: no note.
-  write(d / "means.csv", head + "partitioned,DC1,held_by_r36_s,auto,0,0,0,5\n");
+  write(d / "means.csv", head + "partitioned,DC1,all,held_by_r36_s,auto,0,0,0,5\n");
   CHECK(nlohmann::json::parse(scsim::report::build_json(d))["r36_note"] == "");
 }
 
