@@ -57,6 +57,13 @@ void Cluster::Impl::dispatch(const FiredEvent& f) {
       // An NGINX re-login (arg: the session's move it belongs to) that a later move replaced.
       const Action& a = actions[t];
       if (arg != 0 && (a.agent < 0 || sessions[size_t(a.agent)].nginx_gen != arg)) break;
+      if (arg != 0) {
+        // R48/R49: the re-login is in the session's last Ready/NotReady state, as it is now.
+        Action relogin = a;
+        relogin.ready = sessions[size_t(a.agent)].ready;
+        run_action(relogin);
+        break;
+      }
       run_action(a);
       break;
     }

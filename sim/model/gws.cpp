@@ -200,6 +200,7 @@ void Cluster::Impl::act_wwe_login(int d, bool ready) {
   s.exists = true;
   s.logged_in = true;
   s.relogin_pending = false;
+  ++s.nginx_gen;  // R48/R49: the agent logged in: a re-login armed by a move is not sent
   s.connected = true;
   s.ready = ready;
   if (s.gws < 0) s.gws = spec.agents[d].gws;

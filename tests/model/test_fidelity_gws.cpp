@@ -135,3 +135,58 @@ TEST_CASE(
   CHECK(s.truth(A3, both(owned_by(N1), ready), 16) == at_s(60.020));
   CHECK(s.truth(A3, not_ready, 16) == std::nullopt);
 }
+
+TEST_CASE(
+    "S11 R48: with gws_auto_relogin (default) GWS logs the agent in again, at its "
+    "re-registration, in the state of a WWE login made while it had no connection") {
+  Sim s(spec(false));
+  s.add(wwe_login(5, A3, false));
+  s.add(node_act(10, ActionKind::crash, N1));
+  s.add(node_act(15, ActionKind::restart, N1));
+  s.add(wwe_login(22, A3, true));  // G1 declared N1 lost at 20, reconnects at 30
+  s.run(120);
+  CHECK(s.truth(A3, both(owned_by(N1), not_ready), 5) == at_s(5.010));
+  CHECK(s.truth(A3, state_is(N1, true, AgentState::ready), 16) == at_s(30.010));
+  CHECK(s.truth(A3, not_ready, 16) == std::nullopt);
+}
+
+TEST_CASE(
+    "S11 R48 R49: a WWE login made while its only GWS node is down is what that node "
+    "re-registers at its restart") {
+  Sim s(spec(false));
+  s.add(wwe_login(5, A3, false));
+  s.add(gws_act(50, ActionKind::gws_fail, 0));  // no other GWS node in DC1: stays on G1
+  s.add(wwe_login(55, A3, true));
+  s.add(gws_act(70, ActionKind::gws_restart, 0));
+  s.run(70.010);
+  CHECK(s.truth(A3, no_owner_oos, 50) == at_s(60));  // N1 declares G1 lost (R31, R12)
+  // R45: the TRegisterAddress and the login arrive together; at the end of 70.010 the agent
+  // is Ready (the login made at 55), not the NotReady of the login at 5.
+  CHECK(state_is(N1, true, AgentState::ready)(s.c.truth(A3)));
+  s.run(200);
+  CHECK(s.truth(A3, not_ready, 70.011) == std::nullopt);
+}
+
+TEST_CASE(
+    "S11 R48 R49: a WWE login made while NGINX's re-login is pending replaces it: the "
+    "re-login does not bring back the older state") {
+  Sim s(spec(true));  // T4: G1 on N1, G2 on N3
+  s.add(wwe_login(5, A3, false));
+  s.add(gws_act(50, ActionKind::gws_fail, 0));  // NGINX moves W3 to G2; re-login at 80
+  s.add(wwe_login(60, A3, true));               // the agent logs in on G2 first
+  s.run(200);
+  CHECK(s.truth(A3, state_is(N3, true, AgentState::ready), 51) == at_s(60.010));
+  CHECK(s.truth(A3, not_ready, 61) == std::nullopt);
+}
+
+TEST_CASE(
+    "S11 R48 R49: NGINX's re-login uses the session's last Ready/NotReady state, set after "
+    "the move") {
+  Sim s(spec(true));  // T4: G1 on N1, G2 on N3
+  s.add(wwe_login(5, A3, true));
+  s.add(gws_act(50, ActionKind::gws_fail, 0));      // NGINX moves W3 to G2; re-login at 80
+  s.add(act(65, ActionKind::agent_not_ready, A3));  // no owner: rejected, but the last state
+  s.run(200);
+  CHECK(s.truth(A3, both(owned_by(N3), not_ready), 51) == at_s(80.010));
+  CHECK(s.truth(A3, both(owned_by(N3), ready), 51) == std::nullopt);
+}
