@@ -103,7 +103,9 @@ void apply_update(NodeCtx& x, int from, int d, const DnView& st, Time claim_star
     const Claim& mine = x.claim(d);
     // Both claim the DN. R8 (connected handover) and R67 (the peer's claim after a heal)
     // agree with the default policy: the newer registration wins.
-    const bool since_up = claim_start >= x.link_since(from);
+    // R67: a claim either end made since the link last came up was announced over it: R8.
+    const bool since_up =
+        claim_start >= x.link_since(from) || mine.claim_start >= x.link_since(from);
     const bool theirs_wins = since_up ? newer_claim(st.claim_time, from, mine.claim_time, to)
                                       : policy_wins(x.params().split_brain_policy, st.claim_time,
                                                     from, mine.claim_time, to);

@@ -1,0 +1,67 @@
+// Classes found by `scsim swarm` (tests/swarm/) after issue 21's fixes, each as the smallest
+// situation that shows it, citing the rule it breaks.
+#include "sim_fixture.hpp"
+
+using namespace scsim;
+using namespace scsim::test;
+
+namespace {
+ClusterSpec with_policy(SplitBrainPolicy policy) {
+  return spec(false, [policy](Params& p) { p.split_brain_policy = policy; });
+}
+}  // namespace
+
+// tests/swarm/R67-claim-since-link-up-crossed-owners.yaml (swarm seed 231): before, N2 compared
+// N1's snapshot entry by the policy because N1's claim predates the link, dropped its own newer
+// claim and adopted N1; N1 dropped its claim on N2's announcement (R8). Each then believed the
+// other; no node claimed the DN for good.
+TEST_CASE(
+    "R67 R8: a claim the receiver made since its link to the sender came up is compared with "
+    "the sender's snapshot entry by R8 (newer wins), not by the split-brain policy") {
+  Sim s(with_policy(SplitBrainPolicy::earliest_registration));
+  s.add(act(1, ActionKind::phone_on, A1));  // N1, claim 1.010
+  s.add(dc_cut(100, false));                // declared at 110 by both ends
+  s.add(dc_cut(202, false, true));          // retry at 205: up at 205.080, snapshots 205.120
+  s.add(move(205.075, A1, DC2));            // N2 claims at 205.085, between the two
+  s.run(206);
+  // Before: no claim at all from 205.125 until the phone's next REGISTER (265.085).
+  CHECK(s.c.claimants(A1) == std::vector<int>{N2});
+  s.run(300);
+  REQUIRE(s.link(N2, N1, LinkEndState::resyncing, 200) == at_s(205.080));
+  REQUIRE(s.link(N2, N1, LinkEndState::up, 200) == at_s(205.120));
+  REQUIRE(s.view(N2, A1, owned_by(N2), 200) == at_s(205.085));
+  // N2's claim is newer than N1's entry (1.010): N2 keeps it; N1 drops on N2's announcement.
+  CHECK(s.view(N2, A1, owned_by(N1), 205.085) == std::nullopt);
+  CHECK(s.view(N1, A1, state_is(N2, true, AgentState::logged_out), 200) == at_s(205.125));
+  CHECK(s.c.claimants(A1) == std::vector<int>{N2});
+  for (int n : {N1, N2})
+    CHECK(same_state(s.c.view(n, A1), s.c.truth(A1)));
+  CHECK(s.r.conflicts.empty());  // R67: not a split brain
+}
+
+// tests/swarm/R67-refreshed-claim-after-one-way-cut.yaml (swarm seed 48563): before, N1 compared
+// N2's answer by the policy (N2's claim began before the link last came up; N1's after), kept
+// its claim without a word, and both claimed the DN for good (R10).
+TEST_CASE(
+    "R67 R8 R14: a claim made since the link came up loses by R8 to the peer's older claim "
+    "refreshed since (lowest_node_id does not keep it)") {
+  Sim s(with_policy(SplitBrainPolicy::lowest_node_id));
+  s.add(act(1, ActionKind::phone_on, A1));  // N1
+  s.add(move(10, A1, DC2));                 // N2, claim began 10.010
+  s.add(dc_cut(100, false));                // declared at 110
+  s.add(dc_cut(150, false, true));          // retry at 150: up again at 150.120
+  s.add(one_way(200, N1, N2));              // N1 -> N2 held back, not declared
+  s.add(move(200, A1, DC1));                // N1 claims 200.010 (R8); its update is held
+  s.add(move(205, A1, DC2));                // N2: a refresh (R14), claim time 205.010
+  s.add(one_way(208, N1, N2, true));        // healed before ADDP: delivered 208.040 (R28)
+  s.run(300);
+  REQUIRE(s.link(N1, N2, LinkEndState::up, 150) == at_s(150.120));
+  REQUIRE(s.view(N1, A1, owned_by(N1), 199) == at_s(200.010));
+  // N2's refreshed claim (205.010) is newer than N1's (200.010): N2 keeps it (R8) and answers
+  // (MODEL.md choice 31); N1's claim was made since the link came up, so R8 decides there too.
+  CHECK(s.view(N1, A1, owned_by(N2), 200.010) == at_s(208.080));
+  CHECK(s.c.claimants(A1) == std::vector<int>{N2});
+  for (int n : {N1, N2})
+    CHECK(same_state(s.c.view(n, A1), s.c.truth(A1)));
+  CHECK(s.r.conflicts.empty());
+}
