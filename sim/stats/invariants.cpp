@@ -161,16 +161,21 @@ void InvariantChecker::end_instant(Time t) {
   dirty_list_.clear();
   for (int dn : todo) {
     ++checks_;
-    std::set<std::pair<int, int>> now_pairs;
+    std::set<std::pair<int, int>> now_pairs, held_pairs;
     std::vector<int> live;
     for (int n : cluster_.claimants(dn))
       if (n >= 0 && n < nodes_ && alive_[static_cast<size_t>(n)]) live.push_back(n);
+    auto undeclared = [](LinkEndState e) {
+      return e == LinkEndState::up || e == LinkEndState::cut_undeclared;
+    };
     for (size_t i = 0; i < live.size(); ++i) {
       for (size_t j = i + 1; j < live.size(); ++j) {
         int a = std::min(live[i], live[j]), b = std::max(live[i], live[j]);
-        if (cluster_.link_end(a, b) == LinkEndState::up &&
-            cluster_.link_end(b, a) == LinkEndState::up && !cluster_.pair_cut(a, b)) {
+        const LinkEndState ab = cluster_.link_end(a, b), ba = cluster_.link_end(b, a);
+        if (ab == LinkEndState::up && ba == LinkEndState::up && !cluster_.pair_cut(a, b)) {
           now_pairs.insert({a, b});
+        } else if (undeclared(ab) && undeclared(ba)) {
+          held_pairs.insert({a, b});  // a cut neither end has declared: R28 holds messages
         }
       }
     }
@@ -179,26 +184,50 @@ void InvariantChecker::end_instant(Time t) {
          it != double_claims_.end() && std::get<0>(it->first) == dn;) {
       auto key = std::make_pair(std::get<1>(it->first), std::get<2>(it->first));
       if (now_pairs.count(key) == 0) {
+        // Ended at t: it lasted t - since, whether or not an instant fell in between.
+        if (r10_too_long(it->first, it->second, t)) return;
         it = double_claims_.erase(it);
       } else {
         ++it;
       }
     }
-    for (const auto& [a, b] : now_pairs)
-      double_claims_.emplace(std::make_tuple(dn, a, b), t);
-  }
-  for (const auto& [key, since] : double_claims_) {
-    auto [dn, a, b] = key;
-    Time allowed = cluster_.one_way_delay(a, b);
-    if (t - since > allowed) {
-      const auto& spec = cluster_.spec();
-      fail("R10 violated at " + format_time(t) + ": DN " + spec.agents[static_cast<size_t>(dn)].dn +
-           " is claimed by both " + spec.nodes[static_cast<size_t>(a)].name + " and " +
-           spec.nodes[static_cast<size_t>(b)].name + " since " + format_time(since) +
-           " while their TC link is up (allowed: one TC delay, " + format_time(allowed) + " s)");
-      return;
+    for (auto it = held_over_cut_.lower_bound({dn, -1, -1});
+         it != held_over_cut_.end() && std::get<0>(*it) == dn;) {
+      auto key = std::make_pair(std::get<1>(*it), std::get<2>(*it));
+      if (held_pairs.count(key) == 0 && now_pairs.count(key) == 0) {
+        it = held_over_cut_.erase(it);  // the double claim ended, or the cut was declared
+      } else {
+        ++it;
+      }
     }
+    for (const auto& [a, b] : now_pairs) {
+      const auto key = std::make_tuple(dn, a, b);
+      // MODEL.md choice 38: a double claim the end of an undeclared cut carries over.
+      const bool carried = held_over_cut_.erase(key) > 0;
+      double_claims_.emplace(key, DoubleClaim{t, carried});
+    }
+    for (const auto& [a, b] : held_pairs)
+      held_over_cut_.insert(std::make_tuple(dn, a, b));
   }
+  for (const auto& [key, claim] : double_claims_) {
+    if (r10_too_long(key, claim, t)) return;
+  }
+}
+
+bool InvariantChecker::r10_too_long(const std::tuple<int, int, int>& key, const DoubleClaim& claim,
+                                    Time t) {
+  auto [dn, a, b] = key;
+  const Time delay = cluster_.one_way_delay(a, b);
+  const Time allowed = claim.carried ? delay + delay : delay;
+  if (t - claim.since <= allowed) return false;
+  const auto& spec = cluster_.spec();
+  fail("R10 violated at " + format_time(t) + ": DN " + spec.agents[static_cast<size_t>(dn)].dn +
+       " is claimed by both " + spec.nodes[static_cast<size_t>(a)].name + " and " +
+       spec.nodes[static_cast<size_t>(b)].name + " since " + format_time(claim.since) +
+       " while their TC link is up (allowed: " +
+       (claim.carried ? "two TC delays after an undeclared cut, " : "one TC delay, ") +
+       format_time(allowed) + " s)");
+  return true;
 }
 
 void InvariantChecker::on_call(const model::CallRecord& r) {

@@ -2,7 +2,9 @@
 // --check-invariants`):
 //   - time never goes backwards: executed events have non-decreasing times;
 //   - R10: two live nodes whose TC link is up at both ends (not cut, resynced) never both
-//     claim a DN for longer than one TC delay (the new owner's announcement in flight);
+//     claim a DN for longer than one TC delay (the new owner's announcement in flight); two TC
+//     delays for a double claim that existed when an undeclared cut of the pair ended (R28's
+//     held announcement, then the winner's answer: docs/MODEL.md choice 38);
 //   - every call ends once, with one outcome: a call id reported twice by on_call is a
 //     violation, except that a call still in progress at the run's end may be reported once
 //     (outcome in_progress, Cluster::finish_calls) if nothing reported it before; each record's
@@ -25,6 +27,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_set>
@@ -64,6 +67,9 @@ class InvariantChecker : public model::Observer {
   void mark(int dn);
   void end_instant(Time t);
   void fail(std::string msg);
+  struct DoubleClaim;
+  // R10: fails (and returns true) if the double claim `key` has lasted beyond its allowance at t.
+  bool r10_too_long(const std::tuple<int, int, int>& key, const DoubleClaim& claim, Time t);
 
   model::Cluster& cluster_;
   int nodes_, dns_;
@@ -73,8 +79,15 @@ class InvariantChecker : public model::Observer {
   std::vector<char> alive_;
   bool have_last_ = false;
   Time last_time_;
-  // (dn, a, b) with a < b -> since when both claim it with their link up.
-  std::map<std::tuple<int, int, int>, Time> double_claims_;
+  // (dn, a, b) with a < b -> since when both claim it with their link up, and whether the
+  // double claim was carried over the end of an undeclared cut (allowed two TC delays).
+  struct DoubleClaim {
+    Time since;
+    bool carried = false;
+  };
+  std::map<std::tuple<int, int, int>, DoubleClaim> double_claims_;
+  // (dn, a, b): both claim the DN while a cut of the pair is declared by neither end.
+  std::set<std::tuple<int, int, int>> held_over_cut_;
   std::string message_;
   uint64_t checks_ = 0;
   // Per call id: 0 not reported yet, else 1 + the CallOutcome it was reported with.

@@ -1,6 +1,7 @@
 // Classes found by `scsim swarm` (tests/swarm/) after issue 21's fixes, each as the smallest
 // situation that shows it, citing the rule it breaks.
 #include "sim_fixture.hpp"
+#include "stats/invariants.hpp"
 
 using namespace scsim;
 using namespace scsim::test;
@@ -64,4 +65,34 @@ TEST_CASE(
   for (int n : {N1, N2})
     CHECK(same_state(s.c.view(n, A1), s.c.truth(A1)));
   CHECK(s.r.conflicts.empty());
+}
+
+// tests/swarm/R10-two-delays-after-heal.yaml (swarm seed 6545): R14's refresh sends no update,
+// so the winner can answer the held announcement only when it arrives (MODEL.md choice 31); the
+// double claim the heal carries lasts two TC delays. The checker allows that (choice 38); before,
+// it reported an R10 violation.
+TEST_CASE(
+    "R10 R14 R28: a double claim carried over an undeclared cut ends two TC delays after the "
+    "heal, which the invariant checker allows") {
+  Sim s(spec(false));
+  stats::InvariantChecker checker(s.c);
+  s.c.add_observer(&checker);
+  s.add(act(1, ActionKind::phone_on, A1));  // N1
+  s.add(move(10, A1, DC2));                 // N2, claim began 10.010
+  s.add(dc_cut(100, false));                // ADDP would declare at 110
+  s.add(move(101, A1, DC1));                // N1 claims 101.010 (R8); its announcement is held
+  s.add(move(104, A1, DC2));                // N2: a refresh (R14), sends nothing
+  s.add(dc_cut(106, false, true));          // healed before ADDP: delivered 106.040 (R28)
+  // Instants between the two delays, at which the checker looks (it checks at event instants).
+  s.add(act(106.06, ActionKind::phone_on, A2));
+  s.run(106.079);
+  CHECK(s.c.claimants(A1) == (std::vector<int>{N1, N2}));
+  s.run(106.080);  // N2's claim is newer (104.010): N2 answers at 106.040, N1 drops at 106.080
+  CHECK(s.c.claimants(A1) == std::vector<int>{N2});
+  s.run(300);
+  checker.finish(s.c.now());
+  INFO(checker.message());
+  CHECK_FALSE(checker.violated());
+  CHECK(checker.checks() > 0);
+  CHECK(s.link(N1, N2, LinkEndState::declared_lost, 99) == std::nullopt);
 }
