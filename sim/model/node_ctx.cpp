@@ -42,14 +42,26 @@ bool NodeCtx::held_last(int d) const {
 const Claim& NodeCtx::claim(int d) const {
   return w_.claim(n_, d);
 }
-Claim& NodeCtx::claim_record(int d) {
-  return w_.claim(n_, d);
-}
-
-void NodeCtx::claim_starts(int d) {
+void NodeCtx::claim_starts(int d, bool via_gws, int g) {
   w_.set_claim_active(n_, d, true);
   w_.held_last[size_t(n_) * w_.D + d] = 1;
   w_.truth_last_owner[d] = n_;
+  Claim& c = w_.claim(n_, d);
+  c.claim_time = now();
+  c.claim_start = now();
+  c.via_gws = via_gws;
+  c.gws = g;
+  c.probe_oos = false;
+  arm_expiry(d, via_gws);
+}
+
+void NodeCtx::claim_refreshed(int d, bool via_gws) {
+  w_.claim(n_, d).claim_time = now();
+  arm_expiry(d, via_gws);
+}
+
+void NodeCtx::registration_ended_claim_kept(int d) {
+  ++w_.claim(n_, d).gen;  // the pending expiry event is stale now
 }
 
 void NodeCtx::claim_ends(int d, bool released) {
@@ -75,9 +87,11 @@ const PendingClaim* NodeCtx::pending(int d) const {
   auto it = w_.pending_claims.find(uint64_t(n_) * w_.D + d);
   return it == w_.pending_claims.end() ? nullptr : &it->second;
 }
-PendingClaim* NodeCtx::pending_mut(int d) {
+void NodeCtx::pending_registered_again(int d, bool via_gws, int g) {
   auto it = w_.pending_claims.find(uint64_t(n_) * w_.D + d);
-  return it == w_.pending_claims.end() ? nullptr : &it->second;
+  if (it == w_.pending_claims.end()) return;
+  it->second.via_gws = via_gws;
+  it->second.gws = g;
 }
 void NodeCtx::set_pending(int d, const PendingClaim& p) {
   w_.pending_claims[uint64_t(n_) * w_.D + d] = p;

@@ -2,10 +2,11 @@
 //
 // A node acts only on what has reached it. Its rules (node_rules.hpp) are free functions that
 // get a NodeCtx and nothing else: through it they read and write that node's own state (its
-// view, its claims as it holds them, its link ends, the entries it deferred, the registrations
-// it holds back, whether it was the DN's last owner as far as it knows) and send TC messages,
-// which reach a peer after their delay or are held and lost as R26-R28 say. The truth (the
-// truth owner, which node is alive, what another node's view or claim is) has no accessor here.
+// view, its claims as it holds them (read only; changed by named steps), its link ends, the
+// entries it deferred, the registrations it holds back, whether it was the DN's last owner as
+// far as it knows) and send TC messages, which reach a peer after their delay or are held and
+// lost as R26-R28 say. The truth (the truth owner, which node is alive, what another node's view
+// or claim is) has no accessor here.
 // The files of node-side rules include this header and node_rules.hpp only, never
 // cluster_impl.hpp, so the compiler rejects any read of the truth from them (tests/tidy checks
 // the includes).
@@ -44,17 +45,27 @@ class NodeCtx {
   bool held_last(int d) const;
 
   // ---- this node's claims (R8, R12, R14, R25)
+  // Its claim on the DN as it holds it: read only. A claim lives in the ClaimTable, from which
+  // the truth owner is computed, so the rules change it only by the named steps below, each a
+  // thing this node does; none can set `active` by hand or touch another node's claim.
   const Claim& claim(int d) const;
-  Claim& claim_record(int d);  // times, generation, GWS fields; never `active` (below)
-  void claim_starts(int d);    // the claim becomes active here; this node holds it last
+  // R8, R11, R12: a registration accepted now (through GWS node g or not) starts this node's
+  // claim: claim and first-acceptance times now, GWS fields, probe mark cleared, expiry armed
+  // (R14); this node holds the claim last (R9, R18).
+  void claim_starts(int d, bool via_gws, int g);
+  // R14: a registration accepted by this node, the owner: the claim time becomes now and the
+  // expiry is re-armed; nothing else changes.
+  void claim_refreshed(int d, bool via_gws);
+  // R9 (release_ownership_on_unregister false), R12: the registration ended; the claim stays,
+  // its pending expiry is disarmed.
+  void registration_ended_claim_kept(int d);
   // The claim ends here; generation bumped. released (R9): this node keeps the agent state.
   void claim_ends(int d, bool released);
-  // (Re)arms the registration's expiry (R14): SIP phones only, not via GWS.
-  void arm_expiry(int d, bool via_gws);
   // release_then_claim (R8): the registration waiting here for an old owner's release.
   const PendingClaim* pending(int d) const;
-  PendingClaim* pending_mut(int d);
   void set_pending(int d, const PendingClaim& p);
+  // R8 (MODEL.md choice 81): a further REGISTER accepted while waiting waits with it.
+  void pending_registered_again(int d, bool via_gws, int g);
   void erase_pending(int d);
 
   // ---- this node's ends of its TC links (R31, R33, R67)
@@ -91,6 +102,8 @@ class NodeCtx {
 
  private:
   void observe_truth_fn(int d, OwnershipCause cause, void (*fn)(void*), void* arg);
+  // (Re)arms the registration's expiry (R14): SIP phones only, not via GWS.
+  void arm_expiry(int d, bool via_gws);
   Cluster::Impl& w_;
   int n_;
 };

@@ -37,10 +37,9 @@ namespace {
 // R8 release_then_claim: a registration at a node that believes another owner waits for that
 // owner's release (on_tc, MsgKind::release). True when it waits.
 bool waits_for_release(NodeCtx& x, int d, bool via_gws, int g, OwnershipCause cause) {
-  if (PendingClaim* waiting = x.pending_mut(d)) {
+  if (x.pending(d) != nullptr) {
     // R8: still waiting for the old owner's release: this REGISTER waits with it.
-    waiting->via_gws = via_gws;
-    waiting->gws = g;
+    x.pending_registered_again(d, via_gws, g);
     return true;
   }
   const int o = x.view(d).owner;
@@ -62,11 +61,9 @@ void accept_registration(NodeCtx& x, int d, bool via_gws, int g, OwnershipCause 
   const Time now = x.now();
   if (x.claim(d).active) {
     // R14: a refresh at the owner changes only the expiry and the claim time.
-    Claim& c = x.claim_record(d);
-    c.claim_time = now;
-    x.arm_expiry(d, via_gws);
+    x.claim_refreshed(d, via_gws);
     const DnView& v = x.view(d);
-    if (!v.in_service && !c.probe_oos) {
+    if (!v.in_service && !x.claim(d).probe_oos) {
       x.observe_truth(d, cause, [&] {
         DnView nv = v;
         nv.in_service = true;
@@ -96,14 +93,7 @@ void accept_registration(NodeCtx& x, int d, bool via_gws, int g, OwnershipCause 
       // R18: the agent logs in again, unless its GWS does (R48).
       x.agent_sees_logout(d, via_gws);
     }
-    x.claim_starts(d);
-    Claim& c = x.claim_record(d);
-    c.claim_time = now;
-    c.claim_start = now;
-    c.via_gws = via_gws;
-    c.gws = g;
-    c.probe_oos = false;
-    x.arm_expiry(d, via_gws);
+    x.claim_starts(d, via_gws, g);
     x.set_view(d, v);
     announce(x, d);
   });
@@ -128,7 +118,7 @@ void end_registration(NodeCtx& x, int d) {
       x.set_view(d, v);
       x.broadcast(m);
     } else {
-      ++x.claim_record(d).gen;
+      x.registration_ended_claim_kept(d);
       x.set_view(d, v);
       announce(x, d);
     }
