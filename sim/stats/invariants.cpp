@@ -74,8 +74,16 @@ void InvariantChecker::mark(int dn) {
   }
 }
 
+Time InvariantChecker::claim_began(int dn, int node) const {
+  auto it = claim_began_.find({dn, node});
+  return it == claim_began_.end() ? Time::zero() : it->second;
+}
+
 void InvariantChecker::on_dn_view(const model::DnViewChange& c) {
   if (c.level != model::ViewLevel::stat) mark(c.dn);  // claims show in view_N and the truth
+  if (c.level == model::ViewLevel::view && c.after.owner == c.node && c.before.owner != c.node) {
+    claim_began_[{c.dn, c.node}] = c.at;  // node c.node's view names itself: its claim began
+  }
   if (c.level != model::ViewLevel::view || violated()) return;
   const model::DnView& v = c.after;
   if (v.owner < 0) return;
@@ -188,6 +196,13 @@ void InvariantChecker::end_instant(Time t) {
         if (r10_too_long(it->first, it->second, t)) return;
         it = double_claims_.erase(it);
       } else {
+        // A claim that ended and began again at this instant (an R8 drop, then a registration
+        // accepted there) opens a new double claim: its own announcement is in flight now.
+        const Time began = std::max(claim_began(dn, key.first), claim_began(dn, key.second));
+        if (began > it->second.since) {
+          if (r10_too_long(it->first, it->second, t)) return;
+          it->second.since = began;
+        }
         ++it;
       }
     }

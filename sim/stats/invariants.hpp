@@ -88,6 +88,9 @@ class InvariantChecker : public model::Observer {
   std::map<std::tuple<int, int, int>, DoubleClaim> double_claims_;
   // (dn, a, b): both claim the DN while a cut of the pair is declared by neither end.
   std::set<std::tuple<int, int, int>> held_over_cut_;
+  // (dn, node) -> when node's view last came to name node as the DN's owner (its claim began).
+  std::map<std::pair<int, int>, Time> claim_began_;
+  Time claim_began(int dn, int node) const;
   std::string message_;
   uint64_t checks_ = 0;
   // Per call id: 0 not reported yet, else 1 + the CallOutcome it was reported with.

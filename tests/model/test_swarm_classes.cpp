@@ -96,3 +96,29 @@ TEST_CASE(
   CHECK(checker.checks() > 0);
   CHECK(s.link(N1, N2, LinkEndState::declared_lost, 99) == std::nullopt);
 }
+
+// tests/swarm/R10-reclaim-at-announcement-instant.yaml (swarm seed 29420): N1's claim ends by R8
+// and begins again at one instant; the checker took the two double claims for one lasting two TC
+// delays (MODEL.md choice 39).
+TEST_CASE(
+    "R10 R8: a claim dropped and made again at one instant opens a new one-delay window, which "
+    "the invariant checker allows") {
+  Sim s(spec(false));
+  stats::InvariantChecker checker(s.c);
+  s.c.add_observer(&checker);
+  s.add(act(1, ActionKind::phone_on, A1));  // N1
+  s.add(move(50, A1, DC2));                 // N2 claims 50.010; N1 hears of it at 50.050
+  s.add(move(50.04, A1, DC1));              // N1's REGISTER arrives at 50.050, after N2's update
+  s.run(50.050);
+  // N1 dropped its claim (R8) and claimed again (a new registration, newer than N2's).
+  CHECK(s.c.claimants(A1) == (std::vector<int>{N1, N2}));
+  CHECK(s.view(N1, A1, owned_by(N2), 50) == at_s(50.050));
+  s.run(50.089);
+  CHECK(s.c.claimants(A1) == (std::vector<int>{N1, N2}));
+  s.run(50.090);  // N2 drops on N1's announcement
+  CHECK(s.c.claimants(A1) == std::vector<int>{N1});
+  s.run(200);
+  checker.finish(s.c.now());
+  INFO(checker.message());
+  CHECK_FALSE(checker.violated());
+}
