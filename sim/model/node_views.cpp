@@ -40,8 +40,19 @@ void claim_ended_at_sender(NodeCtx& x, int from, const Msg& m) {
 
 // release_then_claim (R8): the owner sets the DN OOS and releases it on receipt; the requester
 // becomes owner when the release reaches it (claim_ended_at_sender).
-void release_on_request(NodeCtx& x, int d) {
-  if (!x.claim(d).active) return;
+void release_on_request(NodeCtx& x, int from, int d) {
+  if (!x.claim(d).active) {
+    // MODEL.md choice 102: asked by a node that believes it the owner, a node that holds no
+    // claim answers at once with a release of nothing (its view of the DN), so the asker does
+    // not wait for good.
+    Msg rel;
+    rel.kind = MsgKind::release;
+    rel.dn = d;
+    rel.claim_time = x.view(d).claim_time;
+    rel.state = x.view(d);
+    x.send(from, rel);
+    return;
+  }
   x.observe_truth(d, OwnershipCause::move, [&] {
     Msg rel;
     rel.kind = MsgKind::release;
@@ -89,7 +100,7 @@ void on_tc(NodeCtx& x, int from, const Msg& m) {
       x.link_resynced(from);
       break;
     case MsgKind::claim_request:
-      release_on_request(x, m.dn);
+      release_on_request(x, from, m.dn);
       break;
     case MsgKind::call_end:
       call_end_reached(x, m.dn, m.acw);

@@ -1,5 +1,9 @@
 // Classes found by `scsim swarm` (tests/swarm/) after issue 21's fixes, each as the smallest
 // situation that shows it, citing the rule it breaks.
+#include <filesystem>
+
+#include "run/simulation.hpp"
+#include "scenario/scenario.hpp"
 #include "sim_fixture.hpp"
 #include "stats/invariants.hpp"
 
@@ -121,4 +125,28 @@ TEST_CASE(
   checker.finish(s.c.now());
   INFO(checker.message());
   CHECK_FALSE(checker.violated());
+}
+
+// tests/swarm/R8-release-then-claim-request-to-non-owner.yaml (swarm seed 1297, shrunk): the run
+// ends with no claim on DN 1010 and views naming owners that hold none; with choice 102 the
+// asked node answers and the asker claims.
+TEST_CASE(
+    "R8 release_then_claim: a node asked for a release of a DN it does not claim answers at "
+    "once, so the asker claims and every view converges") {
+  const auto file = std::filesystem::path(SCSIM_SOURCE_DIR) / "tests" / "swarm" /
+                    "R8-release-then-claim-request-to-non-owner.yaml";
+  auto r = scenario::load_scenario(file.string());
+  REQUIRE(r.scenario);
+  REQUIRE(r.scenario->cluster.params.handover_mode == HandoverMode::release_then_claim);
+  run::Simulation sim(*r.scenario, r.scenario->seed);
+  sim.run();
+  REQUIRE(sim.finish());
+  const Cluster& c = sim.cluster();
+  const int d = 0;  // A10, DN 1010, the scenario's only agent
+  CHECK(c.claimants(d).size() == 1);
+  for (int n = 0; n < c.node_count(); ++n) {
+    if (!c.node_alive(n)) continue;
+    INFO("node " << n);
+    CHECK(c.view(n, d).owner == c.truth_owner(d));
+  }
 }
