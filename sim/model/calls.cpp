@@ -22,7 +22,10 @@ void Cluster::Impl::index_dn(int n, int d) {
   const IndexedDn old = cell.idx;
   for (int g : urs.index(n, d, cell))
     staffed_changed(n, g);
-  recount_avail(n, d, old, cell.idx);  // routing.csv's stale counts (stale_counts.cpp)
+  // routing.csv's stale counts (stale_counts.cpp) follow the DN's eligible set.
+  if (old.eligible != cell.idx.eligible || (old.eligible && old.owner != cell.idx.owner)) {
+    recount_avail(n, d, old, cell.idx);
+  }
 }
 
 void Cluster::Impl::staffed_changed(int n, int g) {

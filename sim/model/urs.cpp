@@ -47,19 +47,8 @@ Urs::Urs(const Config& c)
   eligible_all_.assign(cells, 0);
 }
 
-std::span<const int> Urs::index(int n, int d, StatCell& cell) {
-  const DnView& v = cell.view;
-  IndexedDn nw;
-  nw.owner = v.owner;
-  nw.ready_us = v.ready_since.micros();
-  nw.insrv = v.owner >= 0 && v.in_service;
-  nw.staffed = nw.insrv && v.agent != AgentState::logged_out;  // R63
-  nw.eligible = v.eligible() && !cell.reserved;                // R51, R52
+std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn& nw) {
   IndexedDn& old = cell.idx;
-  if (old.owner == nw.owner && old.ready_us == nw.ready_us && old.insrv == nw.insrv &&
-      old.staffed == nw.staffed && old.eligible == nw.eligible) {
-    return {};
-  }
   flipped_.clear();
   const int d_insrv = int(nw.insrv) - int(old.insrv);
   const int d_staffed =

@@ -34,6 +34,7 @@ struct IndexedDn {
   int64_t ready_us = 0;
   int owner = -1;
   bool eligible = false, staffed = false, insrv = false;
+  bool operator==(const IndexedDn&) const = default;
 };
 
 // SS_N's entry for one DN, with what routing keeps beside it, on one cache line: a Stat Server
@@ -87,7 +88,23 @@ class Urs {
   // recording in cell.idx what they now hold. Returns the groups (ascending) whose count of
   // admitted staffed DNs went from zero to non-zero or back (R63's router clock); the span
   // is valid until the next call.
-  std::span<const int> index(int n, int d, StatCell& cell);
+  std::span<const int> index(int n, int d, StatCell& cell) {
+    const IndexedDn now = indexed(cell);
+    if (now == cell.idx) return {};  // most SS_N updates leave the indexes alone
+    return reindex(n, d, cell, now);
+  }
+  // What SS_N's entry puts in the indexes: R51's eligibility without R52's marked DNs, InSrv,
+  // staffed (R63), owner and Ready time (R55).
+  static IndexedDn indexed(const StatCell& cell) {
+    const DnView& v = cell.view;
+    IndexedDn x;
+    x.owner = v.owner;
+    x.ready_us = v.ready_since.micros();
+    x.insrv = v.owner >= 0 && v.in_service;
+    x.staffed = x.insrv && v.agent != AgentState::logged_out;  // R63
+    x.eligible = v.eligible() && !cell.reserved;               // R51, R52
+    return x;
+  }
 
   // R63: DNs of group g staffed in SS_N (InSrv, logged in) and admitted.
   int staffed(int n, int g) const { return staffed_[ng(n, g)]; }
@@ -107,6 +124,7 @@ class Urs {
                                NodeAllocator<std::pair<int64_t, int>>>;
   size_t ng(int n, int g) const { return size_t(n) * size_t(groups_) + size_t(g); }
   size_t ngo(int n, int g, int o) const { return ng(n, g) * size_t(nodes_) + size_t(o); }
+  std::span<const int> reindex(int n, int d, StatCell& cell, const IndexedDn& nw);
   bool first_free(int n, int g, int o, std::span<const int> skip,
                   std::pair<int64_t, int>& out) const;
 
