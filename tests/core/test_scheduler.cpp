@@ -325,3 +325,85 @@ TEST_CASE("Issue 11 §6: pending() and empty() count timeline events that wait")
   CHECK(order == std::vector<uint32_t>{2, 1});
   CHECK(s.empty());
 }
+
+TEST_CASE(
+    "Issue 20: events far ahead (calendar buckets, beyond the ring's horizon too) run in "
+    "(time, priority, sequence) order with cancels, peeks, pending counts and run_until") {
+  // A reference std::set of every pending (time, priority, sequence). Delays range from zero
+  // through seconds (the next buckets) to hours and days (beyond the 2.4 h ring, the overflow);
+  // the run goes in run_until chunks so now() also jumps over empty stretches.
+  Scheduler s;
+  Rng r(2020, "scheduler-calendar");
+  using Key = std::tuple<int64_t, int, uint64_t>;
+  std::set<Key> pending;
+  std::map<uint64_t, EventHandle> handles;  // by sequence
+  uint64_t seq = 0;
+  Time now = Time::zero();
+  uint8_t running = 0;
+  bool started = false;
+  auto delay = [&] {
+    switch (r.below(5)) {
+      case 0:
+        return Time::zero();
+      case 1:
+        return millis(int64_t(r.below(20)));
+      case 2:
+        return seconds(double(r.below(30)));
+      case 3:
+        return seconds(double(r.below(4 * 3600)));
+      default:
+        return seconds(double(r.below(3 * 86400)));
+    }
+  };
+  auto add = [&](Time t, uint8_t prio) {
+    uint8_t eff = started && t == now && prio < running ? running : prio;
+    handles[seq] = s.schedule_at(t, prio, Event{0, uint32_t(seq), 0});
+    pending.insert({t.micros(), eff, seq});
+    ++seq;
+  };
+  for (int i = 0; i < 300; ++i)
+    add(delay(), uint8_t(r.below(4)));
+  uint64_t fired = 0, mismatches = 0, peek_mismatches = 0, count_mismatches = 0;
+  auto handler = [&](const FiredEvent& f) {
+    REQUIRE(!pending.empty());
+    const Key want = *pending.begin();
+    if (std::get<2>(want) != f.seq || std::get<0>(want) != f.time.micros() ||
+        std::get<1>(want) != f.priority)
+      ++mismatches;
+    pending.erase(pending.begin());
+    handles.erase(f.seq);
+    started = true;
+    now = f.time;
+    running = f.priority;
+    if (++fired > 6000) return;
+    for (int k = int(r.below(4)); k > 0; --k)
+      add(f.time + delay(), uint8_t(r.below(4)));
+    if (r.below(3) == 0 && !handles.empty()) {
+      auto it = handles.begin();
+      std::advance(it, long(r.below(handles.size())));
+      const Key k{it->second.time.micros(), int(it->second.key >> Scheduler::kSeqBits), it->first};
+      CHECK(s.cancel(it->second));
+      pending.erase(k);
+      handles.erase(it);
+    }
+    if (fired % 50 == 0) {
+      auto next = s.peek(40);
+      auto ref = pending.begin();
+      for (const auto& e : next) {
+        if (ref == pending.end() || std::get<2>(*ref) != e.seq) ++peek_mismatches;
+        if (ref != pending.end()) ++ref;
+      }
+      if (next.size() != std::min<size_t>(40, pending.size())) ++peek_mismatches;
+    }
+    if (s.pending() != pending.size()) ++count_mismatches;
+  };
+  for (Time until = seconds(3600); !s.empty(); until = until + seconds(5 * 3600)) {
+    s.run_until(until, handler);
+    CHECK(s.pending() == pending.size());
+  }
+  CHECK(fired > 5000);
+  CHECK(mismatches == 0);
+  CHECK(peek_mismatches == 0);
+  CHECK(count_mismatches == 0);
+  CHECK(pending.empty());
+}
