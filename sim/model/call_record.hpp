@@ -26,6 +26,20 @@ const char* to_string(FailCause c);
 enum class RoutingFailureCause { none, no_target, redirection_limit };
 const char* to_string(RoutingFailureCause c);
 
+// What one routing decision of URS_N did (routing.csv's `result`).
+enum class DecisionResult : uint8_t {
+  offer,              // offered to the chosen DN (R52)
+  queued,             // no DN eligible: the call waits in the node's queue (R51)
+  no_target,          // routing failure: no target (R63)
+  redirection_limit,  // routing failure: the redirection limit (R62)
+};
+const char* to_string(DecisionResult r);
+// The decision that ends a call by routing failure cause `c` (not none).
+inline DecisionResult decision_result(RoutingFailureCause c) {
+  return c == RoutingFailureCause::no_target ? DecisionResult::no_target
+                                             : DecisionResult::redirection_limit;
+}
+
 // Everything §6 needs about one call, emitted once when it ends (or at the run's end).
 struct CallRecord {
   uint64_t id = 0;  // 1-based, in arrival order
@@ -61,7 +75,7 @@ struct RoutingDecision {
   int stale = 0;          // eligible in SS_N, not available to N in the truth
   int chosen_dn = -1;
   int chosen_owner = -1;
-  const char* result = "";  // "offer", "wait", "no_target", "redirection_limit", ...
+  DecisionResult result = DecisionResult::offer;
 };
 
 }  // namespace scsim::model

@@ -489,7 +489,7 @@ void Cluster::Impl::enqueue(uint32_t slot) {
     r.call = c.rec.id;
     r.node = c.rec.node;
     r.group = c.rec.group;
-    r.result = "queued";
+    r.result = DecisionResult::queued;
     for (Observer* o : observers)
       o->on_decision(r);
   }
@@ -530,7 +530,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
     }
     r.chosen_dn = d;
     r.chosen_owner = nodes[n].stat[d].view.owner;
-    r.result = "offer";
+    r.result = DecisionResult::offer;
     for (Observer* o : observers)
       o->on_decision(r);
   }
@@ -801,7 +801,7 @@ void Cluster::Impl::end_call(uint32_t slot, CallOutcome outcome, RoutingFailureC
     r.call = c.rec.id;
     r.node = c.rec.node;
     r.group = c.rec.group;
-    r.result = to_string(why);
+    r.result = decision_result(why);
     for (Observer* o : observers)
       o->on_decision(r);
   }

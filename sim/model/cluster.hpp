@@ -56,12 +56,9 @@ class Cluster {
   int dn_count() const;
   int gws_count() const;
   int dn_of_agent(int agent) const;  // DN index == agent index
-  bool node_alive(int node) const;
-  // Counts node crashes and restarts so far: observers that track liveness re-read it only
-  // when this changes.
-  uint64_t liveness_changes() const;
+  bool node_alive(int node) const;   // changes only with Observer::on_node
   // Counts cut and heal actions so far (pair_cut and reachable_for_offers change only then, or
-  // with liveness_changes).
+  // with a node's liveness: Observer::on_node).
   uint64_t cut_changes() const;
 
   const DnView& view(int node, int dn) const;  // view_N(d)
@@ -93,10 +90,9 @@ class Cluster {
   // Emits on_call for every call still in progress (outcome in_progress); call once at the
   // end of a run, after run_until.
   void finish_calls();
-  // The count of "stale" DNs per routing decision (routing.csv); off unless a recorder of
-  // routing.csv asks for it. Kept up to date as views and Stat Servers change, it costs O(N^2)
-  // per decision, not O(eligible DNs).
-  void set_detailed_decisions(bool on);
+  // The count of "stale" DNs per routing decision (routing.csv) is filled in only when an
+  // observer wants_decision_detail(). Kept up to date as views and Stat Servers change, it
+  // costs O(N^2) per decision, not O(eligible DNs).
   // Tests: with detailed decisions, recount every decision's stale DNs by a walk over the
   // eligible set and count the decisions where the kept count differs.
   void set_verify_stale_counts(bool on);

@@ -105,6 +105,16 @@ class Observer {
   virtual bool wants_messages() const { return false; }
   // Called once per executed event, after it ran (for invariant checkers and tracing).
   virtual void on_event(const FiredEvent&) {}
+  // The instant `at` is over: its last event has run (DOMAIN "same instant": what holds now is
+  // the state at the end of the instant). Called once per instant, after on_event of its last
+  // event, only to observers that wants_instant_ends() (asked once, by add_observer: knowing
+  // it costs the model a look at the next event after each one).
+  virtual void on_instant_end(Time) {}
+  virtual bool wants_instant_ends() const { return false; }
+  // Whether routing decisions should carry RoutingDecision::stale (routing.csv's `stale`
+  // column); asked once, by add_observer. It only counts: the run is the same without it, and
+  // cheaper.
+  virtual bool wants_decision_detail() const { return false; }
   // Whether on_dn_view wants the nodes' views and Stat Servers (ViewLevel::view and ::stat),
   // not only the truth; asked once, by add_observer. An observer of the truth alone saves
   // the model eight of every nine notifications in a four-node cluster.
@@ -113,6 +123,20 @@ class Observer {
   // add_observer: following them costs the model a look at every GWS after each event).
   virtual void on_gws_link(const GwsLinkChange&) {}
   virtual bool wants_gws_links() const { return false; }
+
+  // Why this observer asks the run to stop (StopReason::none: it does not). The model reads
+  // it after every event and stops the run before the next one; an observer never stops a
+  // run any other way (it reads the cluster, never writes it).
+  StopReason stop_requested() const { return stop_; }
+
+ protected:
+  // Asks the run to stop after the event being handled (the first request wins).
+  void request_stop(StopReason r) {
+    if (stop_ == StopReason::none) stop_ = r;
+  }
+
+ private:
+  StopReason stop_ = StopReason::none;
 };
 
 }  // namespace scsim::model

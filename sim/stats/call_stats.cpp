@@ -810,7 +810,7 @@ void CallStats::on_decision(const model::RoutingDecision& d) {
                      ? setup_.dn_numbers[static_cast<size_t>(d.chosen_dn)]
                      : none_text);
   routing_.field(node_name(d.chosen_owner))
-      .field(d.result ? d.result : "")
+      .field(model::to_string(d.result))
       .field(to_string(current_period()));
   routing_.end_row();
 }

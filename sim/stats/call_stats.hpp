@@ -197,6 +197,10 @@ class CallStats : public model::Observer {
   void on_call(const model::CallRecord& c) override;
   void on_decision(const model::RoutingDecision& d) override;
   void on_event(const FiredEvent& f) override;
+  // routing.csv's `stale` column is filled in when asked for (before add_observer); without
+  // it the column is 0 and the run is cheaper (its events are the same).
+  void want_decision_detail(bool on) { decision_detail_ = on; }
+  bool wants_decision_detail() const override { return decision_detail_; }
 
   // Without a cluster (tests): re-reads node liveness from setup.node_alive and re-classifies
   // the period at time t (attached to a cluster, liveness arrives by on_node).
@@ -386,6 +390,7 @@ class CallStats : public model::Observer {
   std::vector<HeldSpan> held_;
   std::vector<Episode> episodes_;
   uint64_t calls_seen_ = 0, decisions_seen_ = 0;
+  bool decision_detail_ = false;
   bool finished_ = false;
 };
 
