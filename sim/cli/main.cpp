@@ -30,6 +30,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/version.hpp"
 #include "cli/wallclock.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
@@ -46,13 +47,6 @@
 #include "stats/recorder.hpp"
 #include "stats/recording.hpp"
 #include "stats/results_dir.hpp"
-
-#ifndef SCSIM_VERSION
-#define SCSIM_VERSION "unknown"
-#endif
-#ifndef SCSIM_GIT_COMMIT
-#define SCSIM_GIT_COMMIT "unknown"
-#endif
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;

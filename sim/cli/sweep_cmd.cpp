@@ -17,18 +17,12 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/sweep.hpp"
+#include "cli/version.hpp"
 #include "cli/wallclock.hpp"
 #include "report/table.hpp"
 #include "run/campaign_db.hpp"
 #include "run/simulation.hpp"
 #include "stats/results_dir.hpp"
-
-#ifndef SCSIM_VERSION
-#define SCSIM_VERSION "unknown"
-#endif
-#ifndef SCSIM_GIT_COMMIT
-#define SCSIM_GIT_COMMIT "unknown"
-#endif
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;

@@ -1,11 +1,11 @@
-// Calls and routing (DOMAIN §3.8-3.9, R50-R65): arrivals, URS_N's decisions over SS_N, offers,
-// failures, ringing, talk, ACW, patience and router timeouts. Part of Cluster::Impl; the
-// ownership and view rules live in cluster.cpp.
+// The call lifecycle (DOMAIN §3.8-3.9, R50-R64): a call waits in its node's queue, URS_N
+// (urs.hpp) picks a target from SS_N, the offer travels to the DN's owner, rings, is answered
+// or fails and is requeued; patience and router timeouts end it. Part of Cluster::Impl. The
+// workload is in arrivals.cpp, the agent after the call and calls under cuts and crashes in
+// call_end.cpp, the ownership and view rules in the files of DOMAIN §3.1-3.7.
 //
-// Routing never scans the DNs: per node, group and owner node an ordered set holds the DNs
-// eligible in SS_N and not reserved, keyed by (Ready time, DN) (R55), kept up to date on every
-// SS_N update (O(groups x log n) per change). Per node and group a set holds the waiting calls
-// by queue place (R57).
+// Routing never scans the DNs: URS_N keeps its indexes in step with every SS_N update
+// (index_dn), and per node and group a set holds the waiting calls by queue place (R57).
 #include <algorithm>
 #include <cassert>
 
@@ -14,249 +14,34 @@
 
 namespace scsim::model {
 
-namespace {
-Time draw_duration(const Distribution& d, Rng& r) {
-  return seconds(std::max(0.0, d.draw(r)));
-}
-}  // namespace
-
-Time draw_law(DurationLaw law, Time mean, Rng& r) {
-  if (law == DurationLaw::fixed || mean <= Time::zero()) return mean;
-  return seconds(draw_exponential(r, mean.to_seconds()));
-}
-
 // ------------------------------------------------------------------------------------------
-// Set-up
-
-void Cluster::Impl::init_calls() {
-  std::set<std::string> names;
-  for (const auto& a : spec.agents)
-    names.insert(a.groups.begin(), a.groups.end());
-  for (const auto& s : spec.workload.streams)
-    names.insert(s.group);
-  for (const auto& t : spec.workload.trace)
-    names.insert(t.group);
-  group_names.assign(names.begin(), names.end());
-  const size_t G = group_names.size();
-  auto gi = [&](const std::string& g) {
-    return int(std::lower_bound(group_names.begin(), group_names.end(), g) - group_names.begin());
-  };
-  group_size.assign(G, 0);
-  group_at.assign(size_t(D) + 1, 0);
-  for (int d = 0; d < D; ++d) {
-    std::vector<int> gs;
-    for (const auto& g : spec.agents[d].groups)
-      gs.push_back(gi(g));
-    std::sort(gs.begin(), gs.end());
-    gs.erase(std::unique(gs.begin(), gs.end()), gs.end());
-    for (int g : gs) {
-      ++group_size[g];
-      group_list.push_back(g);
-    }
-    group_at[size_t(d) + 1] = int(group_list.size());
-  }
-  queues.assign(size_t(N) * G, QueueSet(QueueSet::allocator_type(&node_pool)));
-  eligible_idx.assign(size_t(N) * G * N, EligibleSet(EligibleSet::allocator_type(&node_pool)));
-  eligible_pos.resize(size_t(N) * group_list.size());
-  staffed.assign(size_t(N) * G * N, 0);
-  stale_counts_on = true;          // N <= kNodesMax (spec.hpp)
-  avail_key.assign(size_t(D), N);  // no claims yet: no node can offer any DN
-  avail_counts.assign(stale_counts_on ? size_t(N) * G * N * size_t(N + 2) : 0, 0);
-  insrv.assign(size_t(N) * G, 0);
-  route_pending.assign(N, 0);
-  queued_count.assign(N, 0);
-  acw_gen.assign(D, 0);
-  busy_call.assign(D, -1);
-  held_requests.assign(D, HeldRequest{});
-  stream_count.assign(spec.workload.streams.size(), 0);
-  patience_rngs = RngFamily(seed, "patience");
-  handle_rngs = RngFamily(seed, "handle");
-  acw_rngs = RngFamily(seed, "acw");
-  for (size_t s = 0; s < spec.workload.streams.size(); ++s)
-    stream_rng.push_back(&rng("arrivals", uint64_t(s)));  // std::map: the address is stable
-  for (size_t s = 0; s < spec.workload.streams.size(); ++s) {
-    schedule_stream(int(s), std::max(Time::zero(), spec.workload.streams[s].start));
-  }
-  for (size_t i = 0; i < spec.workload.trace.size(); ++i) {
-    sched.schedule_at(spec.workload.trace[i].arrival, kAction,
-                      Event{uint32_t(Ev::trace_arrival), uint32_t(i), 0});
-  }
-}
-
-void Cluster::Impl::schedule_stream(int s, Time from) {
-  // Poisson arrivals, piecewise-constant rate: by memorylessness a gap that crosses a rate
-  // boundary restarts from the boundary with the new rate.
-  const ArrivalStream& st = spec.workload.streams[size_t(s)];
-  Rng& r = *stream_rng[size_t(s)];
-  Time t = from;
-  while (t < st.end) {
-    double rate = st.rate_per_s;
-    Time boundary = Time::max();
-    if (!st.profile_per_s.empty() && st.profile_interval > Time::zero()) {
-      int64_t k = (t - st.start).micros() / st.profile_interval.micros();
-      rate = st.profile_per_s[size_t(std::min<int64_t>(k, int64_t(st.profile_per_s.size()) - 1))];
-      if (k + 1 < int64_t(st.profile_per_s.size())) {
-        boundary = st.start + st.profile_interval * (k + 1);
-      }
-    }
-    if (!(rate > 0)) {
-      if (boundary == Time::max()) return;
-      t = boundary;
-      continue;
-    }
-    Time gap = seconds(draw_exponential(r, 1.0 / rate));
-    if (boundary != Time::max() && t + gap >= boundary) {
-      t = boundary;
-      continue;
-    }
-    Time at = t + gap;
-    if (at >= st.end) return;
-    sched.schedule_at(at, kAction, Event{uint32_t(Ev::stream_arrival), uint32_t(s), 0});
-    return;
-  }
-}
-
-// ------------------------------------------------------------------------------------------
-// Arrivals
-
-void Cluster::Impl::call_arrives(int dc, int node, int group, Time patience, Time handle,
-                                 Time acw) {
-  Time now = sched.now();
-  CallRecord rec;
-  rec.id = next_call_id++;
-  rec.arrival = now;
-  rec.dc = dc;
-  rec.group = group;
-  rec.patience = patience;
-  rec.handle = handle;
-  rec.acw = acw;
-  if (node < 0) {
-    // R56: the DC's proxy gives the call to a node it believes alive.
-    Proxy& px = proxies[size_t(dc)];
-    std::vector<int> alive;
-    for (size_t i = 0; i < px.nodes.size(); ++i) {
-      if (px.believed_alive[i]) alive.push_back(px.nodes[i]);
-    }
-    if (!alive.empty()) {
-      if (P.call_node_selection == CallNodeSelection::random) {
-        node = alive[rng("call-node", uint64_t(dc)).below(alive.size())];
-      } else {
-        node = alive[px.rr_call++ % alive.size()];
-      }
-    }
-  } else {
-    rec.dc = nodes[node].dc;
-  }
-  rec.node = node;
-  if (node < 0 || !nodes[node].alive) {
-    // R42: no live node, or a dead one the proxy has not noticed: lost at arrival.
-    rec.outcome = CallOutcome::lost_node_failure;
-    rec.ended = now;
-    rec.wait = Time::zero();
-    for (Observer* o : observers)
-      o->on_call(rec);
-    return;
-  }
-  uint32_t slot;
-  if (!free_calls.empty()) {
-    slot = free_calls.back();
-    free_calls.pop_back();
-  } else {
-    slot = uint32_t(calls.size());
-    calls.emplace_back();
-  }
-  Call& c = calls[slot];
-  uint32_t gen = c.gen;
-  c = Call{};
-  c.gen = gen;
-  c.live = true;
-  c.pos = next_pos++;
-  c.handle = handle;
-  c.acw = acw;
-  c.rec = rec;
-  if (++active_calls > call_limit) sched.request_stop(StopReason::call_limit);
-  if (patience != Time::max()) {
-    c.patience_at = now + patience;
-    sched.schedule_at(c.patience_at, kTimer,
-                      Event{uint32_t(Ev::patience), slot, uint64_t(c.gen) << 32});
-  }
-  enqueue(slot);
-}
-
-// ------------------------------------------------------------------------------------------
-// Indexes over SS_N
-
-bool Cluster::Impl::admitted(int n, int owner) const {
-  switch (P.routing_mode) {
-    case RoutingMode::auto_:
-      return true;  // R53: the eligible set spans the cluster
-    case RoutingMode::local_node:
-      return owner == n;  // R54
-    case RoutingMode::local_dc:
-      return nodes[owner].dc == nodes[n].dc;
-  }
-  return true;
-}
-
-int Cluster::Impl::admitted_staffed(int n, int g) const {
-  int total = 0;
-  for (int o = 0; o < N; ++o) {
-    if (admitted(n, o)) total += staffed[ngo(n, g, o)];
-  }
-  return total;
-}
+// SS_N updates and URS_N's indexes
 
 void Cluster::Impl::index_dn(int n, int d) {
   StatCell& cell = nodes[n].stat[d];
-  const DnView& v = cell.view;
-  IndexedDn nw;
-  nw.owner = v.owner;
-  nw.ready_us = v.ready_since.micros();
-  nw.insrv = v.owner >= 0 && v.in_service;
-  nw.staffed = nw.insrv && v.agent != AgentState::logged_out;
-  nw.eligible = v.eligible() && !cell.reserved;
-  IndexedDn& old = cell.idx;
-  if (old.owner == nw.owner && old.ready_us == nw.ready_us && old.insrv == nw.insrv &&
-      old.staffed == nw.staffed && old.eligible == nw.eligible) {
-    return;
+  const IndexedDn old = cell.idx;
+  for (int g : urs.index(n, d, cell))
+    staffed_changed(n, g);
+  // routing.csv's stale counts (stale_counts.cpp) follow the DN's eligible set.
+  if (old.eligible != cell.idx.eligible || (old.eligible && old.owner != cell.idx.owner)) {
+    recount_avail(n, d, old, cell.idx);
   }
-  for (int k = group_at[d]; k < group_at[size_t(d) + 1]; ++k) {
-    const int g = group_list[size_t(k)];
-    EligibleSet::iterator& pos = eligible_pos[size_t(n) * group_list.size() + size_t(k)];
-    if (old.eligible) {
-      eligible_idx[ngo(n, g, old.owner)].erase(pos);
-      if (stale_counts_on) --avail_counts[ngo(n, g, old.owner) * size_t(N + 2) + avail_key[d]];
-    }
-    if (nw.eligible) {
-      // Ready times mostly arrive in order: hinted at the end, the insert is O(1) then.
-      EligibleSet& set = eligible_idx[ngo(n, g, nw.owner)];
-      pos = set.insert(set.end(), {nw.ready_us, d});
-      if (stale_counts_on) ++avail_counts[ngo(n, g, nw.owner) * size_t(N + 2) + avail_key[d]];
-    }
-    insrv[ng(n, g)] += int(nw.insrv) - int(old.insrv);
-    if (old.staffed != nw.staffed || old.owner != nw.owner) {
-      int before = admitted_staffed(n, g);
-      if (old.staffed) --staffed[ngo(n, g, old.owner)];
-      if (nw.staffed) ++staffed[ngo(n, g, nw.owner)];
-      staffed_changed(n, g, before, admitted_staffed(n, g));
-    }
-  }
-  old = nw;
 }
 
-void Cluster::Impl::staffed_changed(int n, int g, int before, int after) {
-  // R63: the router clock runs only while no staffed DN of the group is admitted.
-  if ((before == 0) == (after == 0)) return;
+void Cluster::Impl::staffed_changed(int n, int g) {
+  // R63: the router clock runs only while no staffed DN of the group is admitted; group g's
+  // count of them just went from zero to non-zero or back.
+  const bool none = urs.staffed(n, g) == 0;
   for (const auto& [pos, slot] : queues[ng(n, g)]) {
     ++calls[slot].router_step;
-    if (after == 0) arm_router_timer(slot);
+    if (none) arm_router_timer(slot);
   }
 }
 
 void Cluster::Impl::arm_router_timer(uint32_t slot) {
   Call& c = calls[slot];
   if (P.router_timeout <= Time::zero()) return;
-  if (admitted_staffed(c.rec.node, c.rec.group) > 0) return;
+  if (urs.staffed(c.rec.node, c.rec.group) > 0) return;
   ++c.router_step;
   sched.schedule_after(
       P.router_timeout, kTimer,
@@ -323,126 +108,6 @@ bool Cluster::Impl::available_to(int n, int d) const {
   return v.in_service && v.agent == AgentState::ready;
 }
 
-int Cluster::Impl::avail_key_of(int d) const {
-  // available_to (above) for every node at once, but for the link between node and owner.
-  const uint64_t live = claim_table.claimants(d) & alive_mask;
-  if (live == 0) return N;                     // no truth owner
-  if ((live & (live - 1)) != 0) return N + 1;  // several live claims
-  const int o = __builtin_ctzll(live);
-  const DnView& v = nodes[o].view[d];
-  return v.in_service && v.agent == AgentState::ready ? o : N;
-}
-
-void Cluster::Impl::refresh_avail(int d) {
-  if (!stale_counts_on) return;
-  const int was = avail_key[size_t(d)];
-  const int now = avail_key_of(d);
-  if (now == was) return;
-  if (was == N + 1) multi_dns.erase(d);
-  if (now == N + 1) multi_dns.insert(d);
-  avail_key[size_t(d)] = now;
-  for (int n = 0; n < N; ++n) {
-    const IndexedDn& idx = nodes[n].stat[d].idx;
-    if (!idx.eligible) continue;
-    for (int k = group_at[d]; k < group_at[size_t(d) + 1]; ++k) {
-      const size_t base = ngo(n, group_list[size_t(k)], idx.owner) * size_t(N + 2);
-      --avail_counts[base + size_t(was)];
-      ++avail_counts[base + size_t(now)];
-    }
-  }
-}
-
-void Cluster::Impl::refresh_avail_all() {
-  for (int d = 0; d < int(avail_key.size()); ++d)
-    refresh_avail(d);
-}
-
-int Cluster::Impl::stale_count(int n, int g) const {
-  if (!stale_counts_on) return stale_count_brute(n, g);
-  // Owners that n cannot offer to (available_to's link test).
-  uint64_t cut_from = 0;
-  if (P.partition_scope == PartitionScope::network) {
-    for (int t = 0; t < N; ++t) {
-      if (t != n && broken(n, t)) cut_from |= uint64_t(1) << t;
-    }
-  }
-  int stale = 0;
-  for (int o = 0; o < N; ++o) {
-    if (!admitted(n, o)) continue;
-    const int* c = &avail_counts[ngo(n, g, o) * size_t(N + 2)];
-    stale += c[N];
-    for (uint64_t m = cut_from; m != 0; m &= m - 1)
-      stale += c[__builtin_ctzll(m)];
-  }
-  for (int d : multi_dns) {
-    const IndexedDn& idx = nodes[n].stat[d].idx;
-    if (!idx.eligible || !admitted(n, idx.owner)) continue;
-    const auto first = group_list.begin() + group_at[d];
-    const auto last = group_list.begin() + group_at[size_t(d) + 1];
-    if (std::find(first, last, g) != last && !available_to(n, d)) ++stale;
-  }
-  return stale;
-}
-
-int Cluster::Impl::stale_count_brute(int n, int g) const {
-  int stale = 0;
-  for (int o = 0; o < N; ++o) {
-    if (!admitted(n, o)) continue;
-    for (const auto& e : eligible_idx[ngo(n, g, o)]) {
-      if (!available_to(n, e.second)) ++stale;
-    }
-  }
-  return stale;
-}
-
-int Cluster::Impl::select_dn(int n, int g, const Call& c) {
-  auto skipped = [&](int d) { return std::find(c.skip.begin(), c.skip.end(), d) != c.skip.end(); };
-  auto first_ok = [&](int o, std::pair<int64_t, int>& out) {
-    for (const auto& e : eligible_idx[ngo(n, g, o)]) {
-      if (!skipped(e.second)) {
-        out = e;
-        return true;
-      }
-    }
-    return false;
-  };
-  std::pair<int64_t, int> best{0, -1};
-  bool found = false;
-  auto longest_ready = [&](bool skip_self) {
-    for (int o = 0; o < N; ++o) {
-      if (!admitted(n, o) || (skip_self && o == n)) continue;
-      std::pair<int64_t, int> e;
-      // R55: Ready longest first (owner's timestamp), ties to the lowest DN.
-      if (first_ok(o, e) && (!found || e < best)) {
-        best = e;
-        found = true;
-      }
-    }
-  };
-  switch (P.target_selection) {
-    case TargetSelection::longest_ready:
-      longest_ready(false);
-      break;
-    case TargetSelection::prefer_local:
-      if (admitted(n, n) && first_ok(n, best)) return best.second;
-      longest_ready(true);
-      break;
-    case TargetSelection::random: {
-      std::vector<int> all;
-      for (int o = 0; o < N; ++o) {
-        if (!admitted(n, o)) continue;
-        for (const auto& e : eligible_idx[ngo(n, g, o)]) {
-          if (!skipped(e.second)) all.push_back(e.second);
-        }
-      }
-      if (all.empty()) return -1;
-      std::sort(all.begin(), all.end());
-      return all[rng("routing", uint64_t(n)).below(all.size())];
-    }
-  }
-  return found ? best.second : -1;
-}
-
 void Cluster::Impl::route_pass(int n) {
   route_pending[n] = 0;
   if (!nodes[n].alive) return;
@@ -455,14 +120,10 @@ void Cluster::Impl::route_pass(int n) {
     for (int g = 0; g < G; ++g) {
       const auto& q = queues[ng(n, g)];
       if (q.empty()) continue;
-      bool any = false;
-      for (int o = 0; o < N && !any; ++o) {
-        any = admitted(n, o) && !eligible_idx[ngo(n, g, o)].empty();
-      }
-      if (!any) continue;
+      if (!urs.any_eligible(n, g)) continue;
       for (const auto& [pos, slot] : q) {
         if (pos >= best_pos) break;
-        int d = select_dn(n, g, calls[slot]);
+        int d = urs.select(n, g, calls[slot].skip, *routing_rng[size_t(n)]);
         if (d >= 0) {
           best_pos = pos;
           best_slot = slot;
@@ -513,14 +174,10 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
     r.call = c.rec.id;
     r.node = n;
     r.group = g;
-    for (int o = 0; o < N; ++o) {
-      if (admitted(n, o)) r.eligible += int(eligible_idx[ngo(n, g, o)].size());
-    }
-    int all_eligible = 0;
-    for (int o = 0; o < N; ++o)
-      all_eligible += int(eligible_idx[ngo(n, g, o)].size());
-    r.excluded_oos = group_size[g] - insrv[ng(n, g)];
-    r.excluded_busy = insrv[ng(n, g)] - all_eligible;
+    const Urs::Counts k = urs.counts(n, g);
+    r.eligible = k.eligible;
+    r.excluded_oos = k.excluded_oos;
+    r.excluded_busy = k.excluded_busy;
     if (detailed_decisions) {
       r.stale = stale_count(n, g);
       if (verify_stale) {
@@ -736,6 +393,12 @@ void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, 
     sched.schedule_at(requeue_at, kDelivery, call_event(Ev::offer_fail, slot));
     return;
   }
+  requeue(slot);
+}
+
+void Cluster::Impl::requeue(uint32_t slot) {
+  // R59: back in its queue at its old place, unless R62's limit of failed offers is reached.
+  const Call& c = calls[slot];
   int failed = 0;
   for (int k = 0; k < kFailCauses; ++k)
     failed += c.rec.failed[k];
@@ -744,35 +407,6 @@ void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, 
     return;
   }
   enqueue(slot);
-}
-
-void Cluster::Impl::free_agent(int owner, int d) {
-  busy_call[d] = -1;
-  if (owner < 0 || !nodes[owner].alive) return;
-  const DnView& v = nodes[owner].view[d];
-  HeldRequest h = held_requests[d];
-  held_requests[d] = HeldRequest{};
-  AgentState next = AgentState::ready;
-  if (h.held) {
-    // R16: a request held while the agent was busy applies now, in place of Ready.
-    switch (h.kind) {
-      case ActionKind::agent_login:
-      case ActionKind::wwe_login:
-        next = h.ready ? AgentState::ready : AgentState::not_ready;
-        break;
-      case ActionKind::agent_logout:
-      case ActionKind::wwe_logout:
-        next = AgentState::logged_out;
-        break;
-      case ActionKind::agent_not_ready:
-        next = AgentState::not_ready;
-        break;
-      default:
-        break;
-    }
-  }
-  if (P.logout_on_oos && !v.in_service) next = AgentState::logged_out;  // R17
-  owner_set_agent(owner, d, next);
 }
 
 void Cluster::Impl::end_call(uint32_t slot, CallOutcome outcome, RoutingFailureCause why) {
@@ -814,242 +448,83 @@ void Cluster::Impl::end_call(uint32_t slot, CallOutcome outcome, RoutingFailureC
   --active_calls;
 }
 
-void Cluster::Impl::release_stuck(int owner, int from) {
-  // R36/R38: the owner hears from `from` again (its snapshot): agents it kept busy are freed.
-  for (auto* m : {&stuck, &free_on_declare}) {
-    auto it = m->find({owner, from});
-    if (it == m->end()) continue;
-    std::vector<HeldAgent> held = std::move(it->second);
-    m->erase(it);
-    release_held(owner, std::move(held));
+// ------------------------------------------------------------------------------------------
+// Timers of a waiting call
+
+void Cluster::Impl::patience_ends(uint32_t t) {
+  Call& c = calls[t];
+  if (c.phase == Call::Phase::talking) return;
+  // R64: unanswered by arrival + patience: abandoned; a ringing offer is cancelled.
+  if (c.phase == Call::Phase::ringing && c.dn >= 0 && busy_call[c.dn] == int(t)) {
+    busy_call[c.dn] = -1;
+    if (c.owner >= 0 && nodes[c.owner].alive) free_agent(c.owner, c.dn);
   }
+  end_call(t, CallOutcome::abandoned, RoutingFailureCause::none);
 }
 
-void Cluster::Impl::release_held(int owner, std::vector<HeldAgent> held) {
-  for (const HeldAgent& h : held) {
-    if (busy_call[h.dn] < 0) after_call(owner, h.dn, h.acw);
-  }
-}
-
-void Cluster::Impl::after_call(int o, int d, Time acw) {
-  // R65: ACW, then Ready, set by the owner.
-  if (o < 0 || !nodes[o].alive) return;
-  if (acw > Time::zero()) {
-    owner_set_agent(o, d, AgentState::acw);
-    busy_call[d] = -2;  // held by ACW
-    ++acw_gen[d];
-    sched.schedule_after(
-        acw, kTimer, Event{uint32_t(Ev::acw_end), uint32_t(d), (uint64_t(o) << 32) | acw_gen[d]});
-  } else {
-    free_agent(o, d);
-  }
-}
-
-void Cluster::Impl::calls_on_cut(int a, int b) {
-  if (P.partition_scope != PartitionScope::network) return;  // R30 tc_layer: offers get through
-  Time now = sched.now();
-  for (uint32_t slot = 0; slot < calls.size(); ++slot) {
-    Call& c = calls[slot];
-    if (!c.live || c.owner < 0) continue;
-    bool across = (c.rec.node == a && c.owner == b) || (c.rec.node == b && c.owner == a);
-    if (!across) continue;
-    if ((c.phase == Call::Phase::offering || c.phase == Call::Phase::ringing) && !c.out_of_reach &&
-        c.dn >= 0) {
-      // R60: an offer under way when a cut starts counts as out of reach from then on.
-      offer_out_of_reach(slot);
-    } else if (c.phase == Call::Phase::talking && P.cross_partition_call_drop_prob > 0) {
-      // R37: an answered call across the cut pair is dropped with this probability.
-      if (rng("drop", c.rec.id).uniform01() < P.cross_partition_call_drop_prob) {
-        c.rec.dropped_after_answer = true;
-        int d = c.dn;
-        int o = c.owner;
-        int n = c.rec.node;
-        Time acw = c.acw;
-        CallOutcome out = c.rec.outcome;
-        end_call(slot, out, RoutingFailureCause::none);
-        busy_call[d] = -1;
-        (void)now;
-        if (P.stuck_busy_until_resync) {
-          // R37, R36: the end is an update sent on the cut link: the owner misses it, and the
-          // agent stays busy until it applies the call node's snapshot (or the held end).
-          stuck[{o, n}].push_back(HeldAgent{d, acw});
-        } else {
-          after_call(o, d, acw);  // R36 false: freed at the real end
-        }
-      }
-    }
-  }
-}
-
-void Cluster::Impl::calls_on_crash(int n) {
-  for (uint32_t slot = 0; slot < calls.size(); ++slot) {
-    Call& c = calls[slot];
-    if (!c.live) continue;
-    if (c.rec.node == n) {
-      // R38: a crash ends the node's calls.
-      int d = c.dn;
-      int o = c.owner;
-      bool holds_agent = d >= 0 && busy_call[d] == int(slot);
-      CallOutcome out = CallOutcome::lost_node_failure;
-      if (c.phase == Call::Phase::talking) {
-        c.rec.dropped_after_answer = true;
-        out = c.rec.outcome;
-      }
-      if (holds_agent && o >= 0 && o != n && nodes[o].alive) {
-        // The agent's owner frees it when it declares the crashed node lost, or, if it already
-        // has, when it applies the restarted node's snapshot.
-        busy_call[d] = -1;
-        if (end(o, n).state == LinkEndState::declared_lost) {
-          stuck[{o, n}].push_back(HeldAgent{d, c.acw});
-        } else {
-          free_on_declare[{o, n}].push_back(HeldAgent{d, c.acw});
-        }
-      } else if (holds_agent) {
-        busy_call[d] = -1;
-      }
-      end_call(slot, out, RoutingFailureCause::none);
-    } else if (c.owner == n && c.dn >= 0 &&
-               (c.phase == Call::Phase::offering || c.phase == Call::Phase::ringing) &&
-               !c.out_of_reach) {
-      // R60: an offer ringing when its owner crashes is out of reach from then on.
-      if (busy_call[c.dn] == int(slot)) busy_call[c.dn] = -1;
-      c.phase = Call::Phase::offering;
-      offer_out_of_reach(slot);
-    }
-  }
+void Cluster::Impl::router_timeout(uint32_t t, uint32_t router_step) {
+  const Call& c = calls[t];
+  if (router_step != c.router_step || c.phase != Call::Phase::queued) return;
+  if (urs.staffed(c.rec.node, c.rec.group) > 0) return;
+  end_call(t, CallOutcome::routing_failure, RoutingFailureCause::no_target);  // R63
 }
 
 // ------------------------------------------------------------------------------------------
-// Call events
+// Call events: decode, generation check, one handler per kind
 
 void Cluster::Impl::dispatch_call(Ev kind, uint32_t t, uint64_t arg) {
-  Time now = sched.now();
   switch (kind) {
-    case Ev::stream_arrival: {
-      const ArrivalStream& st = spec.workload.streams[t];
-      uint64_t k = stream_count[t]++;
-      uint64_t key = (uint64_t(t) << 40) | k;
-      // Common random numbers: the call's own draws, keyed by (stream, call number).
-      // A fixed duration draws nothing, so its stream is not even set up.
-      auto draw = [&](const Distribution& dist, const RngFamily& family) {
-        if (dist.kind == Distribution::Kind::fixed) return seconds(std::max(0.0, dist.mean));
-        Rng r = family(key);
-        return draw_duration(dist, r);
-      };
-      Time patience = st.infinite_patience ? Time::max() : draw(st.patience, patience_rngs);
-      Time handle = draw(st.handle, handle_rngs);
-      Time acw = draw(st.acw, acw_rngs);
-      int g = int(std::lower_bound(group_names.begin(), group_names.end(), st.group) -
-                  group_names.begin());
-      call_arrives(st.dc, st.node, g, patience, handle, acw);
-      schedule_stream(int(t), now);
+    case Ev::stream_arrival:
+      stream_arrives(int(t));
       break;
-    }
-    case Ev::trace_arrival: {
-      const TraceCall& tc = spec.workload.trace[t];
-      int g = int(std::lower_bound(group_names.begin(), group_names.end(), tc.group) -
-                  group_names.begin());
-      call_arrives(tc.dc, tc.node, g, tc.patience, tc.handle, tc.acw);
+    case Ev::trace_arrival:
+      trace_arrives(int(t));
       break;
-    }
     case Ev::route:
       route_pass(int(t));
       break;
     case Ev::offer_arrive:
       if (call_event_live(t, arg)) offer_arrives(t);
       break;
-    case Ev::offer_fail: {
+    case Ev::offer_fail:
       if (!call_event_live(t, arg)) break;
       rejection_known(t);
-      Call& c = calls[t];
-      int failed = 0;
-      for (int k = 0; k < kFailCauses; ++k)
-        failed += c.rec.failed[k];
-      if (P.redirection_limit > 0 && failed >= P.redirection_limit) {
-        end_call(t, CallOutcome::routing_failure, RoutingFailureCause::redirection_limit);
-      } else {
-        enqueue(t);
-      }
+      requeue(t);
       break;
-    }
     case Ev::offer_timeout: {
       if (!call_event_live(t, arg)) break;
-      Call& c = calls[t];
+      const Call& c = calls[t];
       bool silent = c.phase == Call::Phase::ringing && !c.out_of_reach;
-      fail_offer(t, silent ? FailCause::no_answer : FailCause::stale_view, now, false);
+      fail_offer(t, silent ? FailCause::no_answer : FailCause::stale_view, sched.now(), false);
       break;
     }
     case Ev::answer:
       if (call_event_live(t, arg)) answer_call(t);
       break;
-    case Ev::call_end: {
-      if (!call_event_live(t, arg)) break;
-      Call& c = calls[t];
-      const int d = c.dn;
-      const int o = c.owner;
-      const int n = c.rec.node;
-      Time acw = c.acw;
-      busy_call[d] = -1;
-      end_call(t, c.rec.outcome, RoutingFailureCause::none);
-      if (o < 0 || !nodes[o].alive) break;
-      // Whether o holds the agent, as o knows it: its claim, or R9's keeper.
-      const bool o_holds =
-          claim(o, d).active || (nodes[o].view[d].owner < 0 && held_last[size_t(o) * D + d] != 0);
-      if (!o_holds) {
-        call_end_to_believed_owner(n, o, d, acw);
-        break;
-      }
-      if (o != n && P.stuck_busy_until_resync && (broken(n, o) || !tc_usable(n, o))) {
-        // R36: the owner misses the end; the agent stays busy until it applies n's snapshot.
-        stuck[{o, n}].push_back(HeldAgent{d, acw});
-        break;
-      }
-      after_call(o, d, acw);
+    case Ev::call_end:
+      if (call_event_live(t, arg)) talk_ends(t);
       break;
-    }
     case Ev::held_end: {
-      // R28/R36: the cut ended before a declaration; the held call end arrives now.
-      int o = int(t) / N, from = int(t) % N;
-      auto it = stuck.find({o, from});
-      if (it == stuck.end() || !tc_usable(from, o)) break;
-      std::vector<HeldAgent> held = std::move(it->second);
-      stuck.erase(it);
-      release_held(o, std::move(held));
+      const auto [o, from] = split_pair(t, N);
+      held_end_arrives(o, from);
       break;
     }
     case Ev::adopted_end: {
-      const int o = int(t) / D, d = int(t) % D;
+      const auto [o, d] = split_pair(t, D);
       if (!nodes[o].alive) break;
       NodeCtx x(*this, o);
       node::call_end_reached(x, d, Time::from_micros(int64_t(arg)));
       break;
     }
-    case Ev::acw_end: {
-      int d = int(t);
-      if (uint32_t(arg) != acw_gen[d]) break;
-      free_agent(int(arg >> 32), d);
+    case Ev::acw_end:
+      if (uint32_t(arg) == acw_gen[t]) free_agent(int(arg >> 32), int(t));
       break;
-    }
-    case Ev::patience: {
-      if (t >= calls.size() || !calls[t].live || (arg >> 32) != calls[t].gen) break;
-      Call& c = calls[t];
-      if (c.phase == Call::Phase::talking) break;
-      // R64: unanswered by arrival + patience: abandoned; a ringing offer is cancelled.
-      if (c.phase == Call::Phase::ringing && c.dn >= 0 && busy_call[c.dn] == int(t)) {
-        busy_call[c.dn] = -1;
-        if (c.owner >= 0 && nodes[c.owner].alive) free_agent(c.owner, c.dn);
-      }
-      end_call(t, CallOutcome::abandoned, RoutingFailureCause::none);
+    case Ev::patience:
+      if (call_slot_live(t, arg)) patience_ends(t);
       break;
-    }
-    case Ev::router_timeout: {
-      if (t >= calls.size() || !calls[t].live || (arg >> 32) != calls[t].gen) break;
-      Call& c = calls[t];
-      if (uint32_t(arg) != c.router_step || c.phase != Call::Phase::queued) break;
-      if (admitted_staffed(c.rec.node, c.rec.group) > 0) break;
-      end_call(t, CallOutcome::routing_failure, RoutingFailureCause::no_target);  // R63
+    case Ev::router_timeout:
+      if (call_slot_live(t, arg)) router_timeout(t, uint32_t(arg));
       break;
-    }
     default:
       break;
   }

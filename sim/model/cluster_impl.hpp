@@ -18,6 +18,7 @@
 #include "model/events.hpp"
 #include "model/node_state.hpp"
 #include "model/tc_mesh.hpp"
+#include "model/urs.hpp"
 
 namespace scsim::model {
 
@@ -129,26 +130,6 @@ struct Call {
   CallRecord rec;
 };
 
-// What one DN contributes to the routing indexes of one node (calls.cpp, index_dn).
-struct IndexedDn {
-  int64_t ready_us = 0;
-  int owner = -1;
-  bool eligible = false, staffed = false, insrv = false;
-};
-
-// SS_N's entry for one DN, with what routing keeps beside it, on one cache line: a Stat Server
-// delivery reads all three, for DNs in no particular order.
-struct alignas(64) StatCell {
-  DnView view;
-  IndexedDn idx;             // what index_dn last put in the indexes
-  bool reserved = false;     // R52: URS_N's Reserved mark
-  int32_t reserved_by = -1;  // the call slot whose offer set it
-  // The calls of node N offering or ringing this DN, in the order their offers were made: a
-  // list threaded through Call::offer_prev / offer_next (call slots; -1: none).
-  int32_t offer_head = -1, offer_tail = -1;
-};
-static_assert(sizeof(StatCell) == 64, "one cache line per DN and node");
-
 struct StatUpdate {
   Time due;
   int dn;
@@ -225,12 +206,12 @@ struct Cluster::Impl {
   std::map<uint64_t, Rng> rngs;
   std::map<uint64_t, PendingClaim> pending_claims;  // node*D+dn
 
-  // ---- calls and routing (calls.cpp)
+  // ---- calls and routing: arrivals.cpp (workload), calls.cpp (queues, offers, answers),
+  // call_end.cpp (after a call, calls under faults), stale_counts.cpp (routing.csv's `stale`).
+  // URS_N itself, its indexes over SS_N and R55's pick, is `urs` (urs.hpp).
   std::vector<std::string> group_names;
-  // Per DN its group indices, flat: DN d's are group_list[group_at[d] .. group_at[d + 1]).
-  std::vector<int> group_list;
-  std::vector<int> group_at;
-  std::vector<int> group_size;  // DNs per group
+  Urs urs;
+  std::vector<Rng*> routing_rng;  // per node: its "routing" stream in rngs (R55 random)
   std::vector<Call> calls;
   std::vector<uint32_t> free_calls;
   uint64_t next_call_id = 1, next_pos = 1, active_calls = 0;
@@ -239,7 +220,7 @@ struct Cluster::Impl {
   std::vector<Rng*> stream_rng;        // per arrival stream: its "arrivals" stream in rngs
   // Common random numbers: each call's own draws, keyed by (stream, call number).
   RngFamily patience_rngs, handle_rngs, acw_rngs;
-  // The tree nodes of the routing indexes below are recycled here (declared first: it must
+  // The tree nodes of the queues and skips below are recycled here (declared first: it must
   // outlive them).
   NodePool node_pool;
   template <class T>
@@ -249,14 +230,6 @@ struct Cluster::Impl {
   // per node x group: the waiting calls by queue place
   using QueueSet = PoolSet<std::pair<uint64_t, uint32_t>>;
   std::vector<QueueSet> queues;
-  // per node x group x owner: DNs eligible in SS_N and not reserved, by (Ready time, DN)
-  using EligibleSet = PoolSet<std::pair<int64_t, int>>;
-  std::vector<EligibleSet> eligible_idx;
-  // Per node and (DN, group) slot of group_list: where the DN sits in its eligible set, valid
-  // while it is indexed as eligible (erasing by position needs no search of the tree).
-  std::vector<EligibleSet::iterator> eligible_pos;
-  std::vector<int> staffed;  // per node x group x owner: InSrv, logged in (R63)
-  std::vector<int> insrv;    // per node x group: InSrv in SS_N
   // node*D+dn -> call slots skipping it
   PoolMultimap skips_by_dn{PoolMultimap::allocator_type(&node_pool)};
   std::vector<char> route_pending;  // per node
@@ -277,9 +250,10 @@ struct Cluster::Impl {
   std::map<std::pair<int, int>, std::vector<HeldAgent>> stuck;
   std::map<std::pair<int, int>, std::vector<HeldAgent>> free_on_declare;  // R38
   bool detailed_decisions = false;
-  // routing.csv's `stale` column (detailed decisions) without a walk over the eligible set:
-  // per (node, group, SS owner) slot of eligible_idx, the DNs in it counted by their
-  // availability key (avail_counts[ngo * (N + 2) + key]). A DN's key (avail_key_of) is o
+  // routing.csv's `stale` column (detailed decisions; stale_counts.cpp), which compares SS_N
+  // with the truth and so stays out of Urs, without a walk over the eligible set: per (node,
+  // group, SS owner) slot of Urs's eligible sets, the DNs in it counted by their availability
+  // key (avail_counts[ngo * (N + 2) + key]). A DN's key (avail_key_of) is o
   // when its only live claimant o shows it InSrv and Ready in view_o (it is then available to
   // every node that o is not cut from), kNoAvail (N) when no node can offer it, and kMulti
   // (N + 1) with several live claimants: the truth owner then depends on claim times and
@@ -297,6 +271,7 @@ struct Cluster::Impl {
   int avail_key_of(int d) const;
   void refresh_avail(int d);
   void refresh_avail_all();
+  void recount_avail(int n, int d, const IndexedDn& old, const IndexedDn& now);
   int stale_count(int n, int g) const;
   int stale_count_brute(int n, int g) const;
 
@@ -304,49 +279,60 @@ struct Cluster::Impl {
   size_t ngo(int n, int g, int o) const {
     return (size_t(n) * group_names.size() + size_t(g)) * size_t(N) + size_t(o);
   }
-  void init_calls();
   int group_index_of(const std::string& g) const {
     auto it = std::lower_bound(group_names.begin(), group_names.end(), g);
     return it != group_names.end() && *it == g ? int(it - group_names.begin()) : -1;
   }
+  // arrivals.cpp
+  void init_calls();
   void schedule_stream(int s, Time from);
+  void stream_arrives(int s);
+  void trace_arrives(int i);
   void call_arrives(int dc, int node, int group, Time patience, Time handle, Time acw);
+  // calls.cpp
   void index_dn(int n, int d);
   void on_stat_update(int n, int d);
   void on_view_update(int n, int d, const DnView& before, const DnView& after);
   void schedule_route(int n);
   void route_pass(int n);
-  int select_dn(int n, int g, const Call& c);
-  bool admitted(int n, int owner) const;
-  int admitted_staffed(int n, int g) const;
   bool available_to(int n, int d) const;
   void make_offer(uint32_t slot, int d);
   void enqueue(uint32_t slot);
   void dequeue(uint32_t slot);
+  void requeue(uint32_t slot);
   void fail_offer(uint32_t slot, FailCause cause, Time requeue_at, bool force_skip);
   void offer_arrives(uint32_t slot);
   void answer_call(uint32_t slot);
   void offer_out_of_reach(uint32_t slot);
   void end_call(uint32_t slot, CallOutcome outcome, RoutingFailureCause why);
-  void free_agent(int owner, int d);
-  void release_stuck(int owner, int from);
-  void release_held(int owner, std::vector<HeldAgent> held);
-  void after_call(int owner, int d, Time acw);
-  void call_end_to_believed_owner(int n, int o, int d, Time acw);
-  void calls_on_cut(int a, int b);
-  void calls_on_crash(int n);
   void clear_offer_marks(uint32_t slot, bool offer_failed = true);
   void rejection_known(uint32_t slot);
   void link_offer(uint32_t slot);    // into (node, dn)'s offer list, at its end
   void unlink_offer(uint32_t slot);  // out of it, if linked
   void arm_router_timer(uint32_t slot);
-  void staffed_changed(int n, int g, int before, int after);
+  void staffed_changed(int n, int g);
+  void patience_ends(uint32_t slot);
+  void router_timeout(uint32_t slot, uint32_t router_step);
+  // call_end.cpp
+  void talk_ends(uint32_t slot);
+  void held_end_arrives(int owner, int from);
+  void free_agent(int owner, int d);
+  void release_stuck(int owner, int from);
+  void release_held(int owner, std::vector<HeldAgent> held);
+  void after_call(int owner, int d, Time acw);
+  void call_end_to_believed_owner(int n, int o, int d, Time acw);  // propagation.cpp
+  void calls_on_cut(int a, int b);
+  void calls_on_crash(int n);
   Event call_event(Ev kind, uint32_t slot) const {
     return Event{uint32_t(kind), slot, (uint64_t(calls[slot].gen) << 32) | calls[slot].step};
   }
   bool call_event_live(uint32_t slot, uint64_t arg) const {
     return slot < calls.size() && calls[slot].live && (arg >> 32) == calls[slot].gen &&
            uint32_t(arg) == calls[slot].step;
+  }
+  // A call's timer whose arg is (slot generation << 32 | any step): patience, router_timeout.
+  bool call_slot_live(uint32_t slot, uint64_t arg) const {
+    return slot < calls.size() && calls[slot].live && (arg >> 32) == calls[slot].gen;
   }
   void dispatch_call(Ev kind, uint32_t target, uint64_t arg);
 

@@ -135,245 +135,271 @@ Entry number(std::string name, double Params::*field, double lo, double hi, std:
   return {info, set, get};
 }
 
+// TC links, views and Stat Servers, ADDP, partitions (R20-R33).
+void add_links_params(std::vector<Entry>& t) {
+  using P = Params;
+  t.push_back(duration("tc_one_way_delay_ms", &P::tc_one_way_delay, 1e-3, 1, 500, "R25",
+                       "one-way TC delay between nodes of different DCs"));
+  t.push_back(duration("tc_one_way_delay_same_dc_ms", &P::tc_one_way_delay_same_dc, 1e-3, 0, 50,
+                       "R25", "one-way TC delay between two nodes of one DC"));
+  t.push_back(duration("local_stat_delay_ms", &P::local_stat_delay, 1e-3, 0, 500, "R20, R25",
+                       "delay from a node's view to its own Stat Server (TCport)"));
+  t.push_back(duration("client_request_delay_ms", &P::client_request_delay, 1e-3, 0, 1000,
+                       "R13, R16, R45",
+                       "delay from any client request (REGISTER, agent request, "
+                       "TRegisterAddress) to its acceptance"));
+  t.push_back(
+      duration("addp_timeout_s", &P::addp_timeout, 1, 1, 60, "R31",
+               "ADDP timeout T: an end declares a cut connection lost T*(1+u) after the cut"));
+  t.push_back(choice<AddpDetection>(
+      "addp_detection_model", &P::addp_detection_model,
+      {{"uniform", AddpDetection::uniform},
+       {"min", AddpDetection::min},
+       {"max", AddpDetection::max}},
+      "R31", "how u of the ADDP declaration is drawn: uniform in [0,1), 0 (min) or 1 (max)"));
+  t.push_back(
+      duration("oos_grace_after_link_loss_s", &P::oos_grace_after_link_loss, 1, 0, 60, "R22",
+               "wait after declaring a link lost before the lost owner's DNs go OOS in the view"));
+  t.push_back(duration("tc_reconnect_interval_s", &P::tc_reconnect_interval, 1, 1, 60, "R33",
+                       "interval between a node's reconnect attempts on a lost TC link"));
+  t.push_back(duration("resync_per_dn_us", &P::resync_per_dn, 1e-6, 0, 10000, "R33",
+                       "time to apply a heal snapshot, per DN its sender owns"));
+  // R23: relaying through a third node is not modelled; only the default is accepted.
+  t.push_back(choice<bool>("tc_relay_via_peers", &P::tc_relay_via_peers, {{"false", false}}, "R23",
+                           "views relayed through a third node (not modelled: only false)"));
+  t.push_back(choice<PartitionScope>(
+      "partition_scope", &P::partition_scope,
+      {{"network", PartitionScope::network}, {"tc_layer", PartitionScope::tc_layer}}, "R30",
+      "what a partition cuts: all traffic between the sides (network) or only TC (tc_layer)"));
+}
+
+// Registration, proxies, offers over SIP, ownership, crashes (R4-R15, R39-R43, R58, R60, R67).
+void add_registration_params(std::vector<Entry>& t) {
+  using P = Params;
+  t.push_back(choice<RegisterNodeSelection>(
+      "register_node_selection", &P::register_node_selection,
+      {{"sticky", RegisterNodeSelection::sticky},
+       {"round_robin_each", RegisterNodeSelection::round_robin_each}},
+      "R4", "the proxy's node for a REGISTER: sticky while alive, or round robin each time"));
+  t.push_back(duration("register_expires_s", &P::register_expires, 1, 60, 7200, "R13",
+                       "registration lifetime after acceptance"));
+  t.push_back(
+      number("register_refresh_ratio", &P::register_refresh_ratio, 0.1, 0.95, "R13", "ratio",
+             "a phone re-registers this fraction of register_expires_s after its last REGISTER"));
+  t.push_back(duration("register_retry_interval_s", &P::register_retry_interval, 1, 1, 600, "R42",
+                       "a phone retries a failed REGISTER this long after sending it"));
+  t.push_back(
+      duration("sip_proxy_oos_check_s", &P::sip_proxy_oos_check, 1, 1, 300, "R41",
+               "the proxy's probe period: a crashed node gets no traffic from the next probe"));
+  t.push_back(duration("sip_proxy_oos_force_s", &P::sip_proxy_oos_force, 1, 1, 32, "R41",
+                       "the proxy takes a restarted node back at the next multiple of this"));
+  t.push_back(boolean("proxy_replays_registrations", &P::proxy_replays_registrations, "R42",
+                      "the proxy replays a crashed node's bindings to a live node"));
+  t.push_back(duration(
+      "dn_oos_check_s", &P::dn_oos_check, 1, 0, 300, "R15",
+      "owners probe phones at this period (a switched-off phone's DN goes OOS); 0: never"));
+  t.push_back(
+      duration("sip_delivery_delay_ms", &P::sip_delivery_delay, 1e-3, 0, 1000, "R58",
+               "SIP delay of an offer to the DN's owner (plus the TC delay between nodes)"));
+  t.push_back(duration("sip_invite_timeout_s", &P::sip_invite_timeout, 1, 1, 34, "R60",
+                       "an offer to an owner out of reach or to a silent phone fails after this"));
+  t.push_back(choice<HandoverMode>("handover_mode", &P::handover_mode,
+                                   {{"seamless", HandoverMode::seamless},
+                                    {"release_then_claim", HandoverMode::release_then_claim}},
+                                   "R8",
+                                   "ownership moving between live nodes: seamless, or the old "
+                                   "owner releases first (OOS gap)"));
+  t.push_back(boolean("release_ownership_on_unregister", &P::release_ownership_on_unregister, "R9",
+                      "an ended registration releases the DN until the next one"));
+  t.push_back(
+      choice<SplitBrainPolicy>("split_brain_policy", &P::split_brain_policy,
+                               {{"latest_registration", SplitBrainPolicy::latest_registration},
+                                {"earliest_registration", SplitBrainPolicy::earliest_registration},
+                                {"lowest_node_id", SplitBrainPolicy::lowest_node_id}},
+                               "R67", "which of two claims wins when a heal shows a split brain"));
+  t.push_back(choice<CrashKind>(
+      "crash_kind", &P::crash_kind, {{"host", CrashKind::host}, {"process", CrashKind::process}},
+      "R39", "default crash kind: host (peers detect it by ADDP) or process (detected at once)"));
+  t.push_back(choice<bool>("model_ha_pairs", &P::model_ha_pairs, {{"false", false}}, "R40",
+                           "HA primary/backup pairs (not modelled: only false)"));
+  t.push_back(boolean("failback_on_restart", &P::failback_on_restart, "R43",
+                      "a restarted node becomes its phones' sticky choice again"));
+}
+
+// GWS, WWE and agents (R5, R16-R18, R36, R37, R47-R49).
+void add_gws_agents_params(std::vector<Entry>& t) {
+  using P = Params;
+  {
+    ParamInfo info{"gws_client_names", "", "list of names, e.g. [GWS, GWS2]", "R5",
+                   "client names whose TRegisterAddress makes the node own a pstn DN"};
+    Setter set = [](Params& p, std::string_view v) -> std::string {
+      std::string s(v);
+      if (!s.empty() && s.front() == '[') s.erase(0, 1);
+      if (!s.empty() && s.back() == ']') s.pop_back();
+      std::vector<std::string> names;
+      std::stringstream ss(s);
+      std::string item;
+      while (std::getline(ss, item, ',')) {
+        item.erase(0, item.find_first_not_of(" \t\"'"));
+        item.erase(item.find_last_not_of(" \t\"'") + 1);
+        if (item.empty()) return "empty client name in list";
+        names.push_back(item);
+      }
+      if (names.empty()) return "expected at least one client name";
+      p.gws_client_names = names;
+      return {};
+    };
+    Getter get = [](const Params& p) {
+      std::string s = "[";
+      for (size_t i = 0; i < p.gws_client_names.size(); ++i) {
+        s += (i ? ", " : "") + p.gws_client_names[i];
+      }
+      return s + "]";
+    };
+    t.push_back({info, set, get});
+  }
+  t.push_back(duration("wwe_reconnect_window_s", &P::wwe_reconnect_window, 1, 0, 600, "R49",
+                       "how long a WWE retries a GWS node out of reach before it moves"));
+  t.push_back(
+      duration("gws_reconnect_delay_s", &P::gws_reconnect_delay, 1, 1, 300, "R47",
+               "delay (and retry interval) of a GWS node reconnecting after losing its node"));
+  t.push_back(choice<GwsFailoverScope>(
+      "gws_failover_scope", &P::gws_failover_scope,
+      {{"same_dc", GwsFailoverScope::same_dc}, {"any_dc", GwsFailoverScope::any_dc}}, "R47",
+      "where a GWS node reconnects: its own DC only, or any DC when its DC has no node"));
+  t.push_back(boolean("gws_auto_relogin", &P::gws_auto_relogin, "R48",
+                      "a GWS node logs its agents in again after re-registering their DNs"));
+  t.push_back(duration("agent_relogin_delay_s", &P::agent_relogin_delay, 1, 0, 600, "R18, R48, R49",
+                       "an agent logs in again by hand this long after a move, crash or GWS loss"));
+  t.push_back(choice<DurationLaw>(
+      "agent_relogin_delay_law", &P::agent_relogin_delay_law,
+      {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R18",
+      "law of agent_relogin_delay_s: exponential with that mean, or fixed"));
+  t.push_back(boolean("logout_on_oos", &P::logout_on_oos, "R17",
+                      "a DN going OOS logs its agent out (false: logged in, unroutable)"));
+  t.push_back(boolean("transfer_agent_state_on_move", &P::transfer_agent_state_on_move, "R18",
+                      "a new owner adopts the agent state it last received (false: logged out)"));
+  t.push_back(
+      boolean("stuck_busy_until_resync", &P::stuck_busy_until_resync, "R36",
+              "an agent whose call end was missed across a cut stays busy until the resync"));
+  t.push_back(number("cross_partition_call_drop_prob", &P::cross_partition_call_drop_prob, 0, 1,
+                     "R37", "probability",
+                     "probability that an answered call across a cut pair drops at the cut"));
+}
+
+// Calls and routing (R52-R65).
+void add_calls_params(std::vector<Entry>& t) {
+  using P = Params;
+  const double inf = 1e12;
+  t.push_back(choice<RoutingMode>(
+      "routing_mode", &P::routing_mode,
+      {{"auto", RoutingMode::auto_},
+       {"local_node", RoutingMode::local_node},
+       {"local_dc", RoutingMode::local_dc}},
+      "R54", "DNs a node routes to: all it sees (auto), owned by itself, or owned in its DC"));
+  t.push_back(choice<TargetSelection>(
+      "target_selection", &P::target_selection,
+      {{"longest_ready", TargetSelection::longest_ready},
+       {"prefer_local", TargetSelection::prefer_local},
+       {"random", TargetSelection::random}},
+      "R55", "which eligible DN gets the call: ready longest, local first, or random"));
+  t.push_back(boolean("agent_reservation_enabled", &P::agent_reservation_enabled, "R52",
+                      "the Stat Server reserves the picked agent; later offers fail as collision"));
+  t.push_back(choice<CallNodeSelection>(
+      "call_node_selection", &P::call_node_selection,
+      {{"round_robin", CallNodeSelection::round_robin}, {"random", CallNodeSelection::random}},
+      "R56", "the proxy's node for a call: round robin or random"));
+  t.push_back(choice<QueueDiscipline>(
+      "queue_discipline", &P::queue_discipline, {{"fifo", QueueDiscipline::fifo}}, "R57",
+      "order in which waiting calls take a DN that becomes eligible"));
+  t.push_back(boolean("avoid_failed_target", &P::avoid_failed_target, "R59",
+                      "a requeued call skips the DN that failed until its next update"));
+  t.push_back(choice<RingingOosPolicy>(
+      "ringing_oos_policy", &P::ringing_oos_policy,
+      {{"requeue", RingingOosPolicy::requeue}, {"continue", RingingOosPolicy::continue_}}, "R61",
+      "a DN going OOS while ringing: requeue the call, or ring on (continue)"));
+  {
+    ParamInfo info{"redirection_limit", "offers", "0-15", "R62",
+                   "failed offers after which a call ends as routing_failure; 0: no limit"};
+    Setter set = [](Params& p, std::string_view v) -> std::string {
+      int x = 0;
+      auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+      if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+        return "expected a whole number, got \"" + std::string(v) + "\"";
+      }
+      if (x < 0 || x > 15) return "value " + std::string(v) + " is out of range 0-15";
+      p.redirection_limit = x;
+      return {};
+    };
+    Getter get = [](const Params& p) { return std::to_string(p.redirection_limit); };
+    t.push_back({info, set, get});
+  }
+  t.push_back(
+      duration("router_timeout_s", &P::router_timeout, 1, 0, 600, "R63",
+               "a call that sees no staffed DN for this long ends as routing_failure; 0: never"));
+  t.push_back(duration("agent_answer_delay_s", &P::agent_answer_delay, 1, 0, 60, "R58",
+                       "time from ringing to answer"));
+  t.push_back(duration("handle_time_mean_s", &P::handle_time_mean, 1, 1e-6, inf, "R65",
+                       "mean talk time of a call (law: handle_time_law)", "> 0"));
+  t.push_back(choice<DurationLaw>(
+      "handle_time_law", &P::handle_time_law,
+      {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R65",
+      "law of handle_time_mean_s: exponential with that mean, or fixed"));
+  t.push_back(duration("acw_time_mean_s", &P::acw_time_mean, 1, 0, inf, "R65",
+                       "mean after-call work (law: acw_time_law); 0: none", ">= 0"));
+  t.push_back(choice<DurationLaw>(
+      "acw_time_law", &P::acw_time_law,
+      {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R65",
+      "law of acw_time_mean_s: exponential with that mean, or fixed"));
+  {
+    ParamInfo info{"patience_mean_s", "s", "> 0 or inf", "R64",
+                   "mean caller patience (exponential); inf: callers never abandon"};
+    Setter set = [](Params& p, std::string_view v) -> std::string {
+      if (v == "inf" || v == "infinite" || v == ".inf") {
+        p.patience_infinite = true;
+        return {};
+      }
+      auto d = to_double(v);
+      if (!d) return "expected a number or inf, got \"" + std::string(v) + "\"";
+      if (!(*d > 0)) return "value " + std::string(v) + " is out of range > 0 or inf";
+      p.patience_infinite = false;
+      p.patience_mean = seconds(*d);
+      return {};
+    };
+    Getter get = [](const Params& p) {
+      return p.patience_infinite ? std::string("inf") : fmt_double(p.patience_mean.to_seconds());
+    };
+    t.push_back({info, set, get});
+  }
+}
+
+// Statistics (DOMAIN §6).
+void add_stats_params(std::vector<Entry>& t) {
+  using P = Params;
+  const double inf = 1e12;
+  t.push_back(duration("service_level_threshold_s", &P::service_level_threshold, 1, 1e-6, inf,
+                       "6.2", "a call answered within this counts for the service level", "> 0"));
+  t.push_back(duration("short_abandon_threshold_s", &P::short_abandon_threshold, 1, 0, inf, "6.2",
+                       "a call abandoned within this is a short abandon, left out of the KPIs",
+                       ">= 0"));
+  t.push_back(duration("stats_interval_s", &P::stats_interval, 1, 1e-6, inf, "6",
+                       "length of a statistics interval", "> 0"));
+  t.push_back(duration("warmup_s", &P::warmup, 1, 0, inf, "6",
+                       "time from the start that the run's KPIs leave out", ">= 0"));
+  t.push_back(duration("staleness_min_window_ms", &P::staleness_min_window, 1e-3, 0, inf, "6.3",
+                       "staleness windows shorter than this are not counted", ">= 0"));
+  t.push_back(duration("episode_merge_gap_s", &P::episode_merge_gap, 1, 0, inf, "6.5",
+                       "faults closer than this form one fault episode", ">= 0"));
+}
+
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> table = [] {
-    using P = Params;
-    const double inf = 1e12;
     std::vector<Entry> t;
-    t.push_back(duration("tc_one_way_delay_ms", &P::tc_one_way_delay, 1e-3, 1, 500, "R25",
-                         "one-way TC delay between nodes of different DCs"));
-    t.push_back(duration("tc_one_way_delay_same_dc_ms", &P::tc_one_way_delay_same_dc, 1e-3, 0, 50,
-                         "R25", "one-way TC delay between two nodes of one DC"));
-    t.push_back(duration("local_stat_delay_ms", &P::local_stat_delay, 1e-3, 0, 500, "R20, R25",
-                         "delay from a node's view to its own Stat Server (TCport)"));
-    t.push_back(duration("client_request_delay_ms", &P::client_request_delay, 1e-3, 0, 1000,
-                         "R13, R16, R45",
-                         "delay from any client request (REGISTER, agent request, "
-                         "TRegisterAddress) to its acceptance"));
-    t.push_back(
-        duration("addp_timeout_s", &P::addp_timeout, 1, 1, 60, "R31",
-                 "ADDP timeout T: an end declares a cut connection lost T*(1+u) after the cut"));
-    t.push_back(choice<AddpDetection>(
-        "addp_detection_model", &P::addp_detection_model,
-        {{"uniform", AddpDetection::uniform},
-         {"min", AddpDetection::min},
-         {"max", AddpDetection::max}},
-        "R31", "how u of the ADDP declaration is drawn: uniform in [0,1), 0 (min) or 1 (max)"));
-    t.push_back(duration(
-        "oos_grace_after_link_loss_s", &P::oos_grace_after_link_loss, 1, 0, 60, "R22",
-        "wait after declaring a link lost before the lost owner's DNs go OOS in the view"));
-    t.push_back(duration("tc_reconnect_interval_s", &P::tc_reconnect_interval, 1, 1, 60, "R33",
-                         "interval between a node's reconnect attempts on a lost TC link"));
-    t.push_back(duration("resync_per_dn_us", &P::resync_per_dn, 1e-6, 0, 10000, "R33",
-                         "time to apply a heal snapshot, per DN its sender owns"));
-    // R23: relaying through a third node is not modelled; only the default is accepted.
-    t.push_back(choice<bool>("tc_relay_via_peers", &P::tc_relay_via_peers, {{"false", false}},
-                             "R23",
-                             "views relayed through a third node (not modelled: only false)"));
-    t.push_back(choice<PartitionScope>(
-        "partition_scope", &P::partition_scope,
-        {{"network", PartitionScope::network}, {"tc_layer", PartitionScope::tc_layer}}, "R30",
-        "what a partition cuts: all traffic between the sides (network) or only TC (tc_layer)"));
-    t.push_back(choice<RegisterNodeSelection>(
-        "register_node_selection", &P::register_node_selection,
-        {{"sticky", RegisterNodeSelection::sticky},
-         {"round_robin_each", RegisterNodeSelection::round_robin_each}},
-        "R4", "the proxy's node for a REGISTER: sticky while alive, or round robin each time"));
-    t.push_back(duration("register_expires_s", &P::register_expires, 1, 60, 7200, "R13",
-                         "registration lifetime after acceptance"));
-    t.push_back(
-        number("register_refresh_ratio", &P::register_refresh_ratio, 0.1, 0.95, "R13", "ratio",
-               "a phone re-registers this fraction of register_expires_s after its last REGISTER"));
-    t.push_back(duration("register_retry_interval_s", &P::register_retry_interval, 1, 1, 600, "R42",
-                         "a phone retries a failed REGISTER this long after sending it"));
-    t.push_back(
-        duration("sip_proxy_oos_check_s", &P::sip_proxy_oos_check, 1, 1, 300, "R41",
-                 "the proxy's probe period: a crashed node gets no traffic from the next probe"));
-    t.push_back(duration("sip_proxy_oos_force_s", &P::sip_proxy_oos_force, 1, 1, 32, "R41",
-                         "the proxy takes a restarted node back at the next multiple of this"));
-    t.push_back(boolean("proxy_replays_registrations", &P::proxy_replays_registrations, "R42",
-                        "the proxy replays a crashed node's bindings to a live node"));
-    t.push_back(duration(
-        "dn_oos_check_s", &P::dn_oos_check, 1, 0, 300, "R15",
-        "owners probe phones at this period (a switched-off phone's DN goes OOS); 0: never"));
-    t.push_back(
-        duration("sip_delivery_delay_ms", &P::sip_delivery_delay, 1e-3, 0, 1000, "R58",
-                 "SIP delay of an offer to the DN's owner (plus the TC delay between nodes)"));
-    t.push_back(
-        duration("sip_invite_timeout_s", &P::sip_invite_timeout, 1, 1, 34, "R60",
-                 "an offer to an owner out of reach or to a silent phone fails after this"));
-    t.push_back(choice<HandoverMode>("handover_mode", &P::handover_mode,
-                                     {{"seamless", HandoverMode::seamless},
-                                      {"release_then_claim", HandoverMode::release_then_claim}},
-                                     "R8",
-                                     "ownership moving between live nodes: seamless, or the old "
-                                     "owner releases first (OOS gap)"));
-    t.push_back(boolean("release_ownership_on_unregister", &P::release_ownership_on_unregister,
-                        "R9", "an ended registration releases the DN until the next one"));
-    t.push_back(choice<SplitBrainPolicy>(
-        "split_brain_policy", &P::split_brain_policy,
-        {{"latest_registration", SplitBrainPolicy::latest_registration},
-         {"earliest_registration", SplitBrainPolicy::earliest_registration},
-         {"lowest_node_id", SplitBrainPolicy::lowest_node_id}},
-        "R67", "which of two claims wins when a heal shows a split brain"));
-    t.push_back(choice<CrashKind>(
-        "crash_kind", &P::crash_kind, {{"host", CrashKind::host}, {"process", CrashKind::process}},
-        "R39", "default crash kind: host (peers detect it by ADDP) or process (detected at once)"));
-    t.push_back(choice<bool>("model_ha_pairs", &P::model_ha_pairs, {{"false", false}}, "R40",
-                             "HA primary/backup pairs (not modelled: only false)"));
-    t.push_back(boolean("failback_on_restart", &P::failback_on_restart, "R43",
-                        "a restarted node becomes its phones' sticky choice again"));
-    {
-      ParamInfo info{"gws_client_names", "", "list of names, e.g. [GWS, GWS2]", "R5",
-                     "client names whose TRegisterAddress makes the node own a pstn DN"};
-      Setter set = [](Params& p, std::string_view v) -> std::string {
-        std::string s(v);
-        if (!s.empty() && s.front() == '[') s.erase(0, 1);
-        if (!s.empty() && s.back() == ']') s.pop_back();
-        std::vector<std::string> names;
-        std::stringstream ss(s);
-        std::string item;
-        while (std::getline(ss, item, ',')) {
-          item.erase(0, item.find_first_not_of(" \t\"'"));
-          item.erase(item.find_last_not_of(" \t\"'") + 1);
-          if (item.empty()) return "empty client name in list";
-          names.push_back(item);
-        }
-        if (names.empty()) return "expected at least one client name";
-        p.gws_client_names = names;
-        return {};
-      };
-      Getter get = [](const Params& p) {
-        std::string s = "[";
-        for (size_t i = 0; i < p.gws_client_names.size(); ++i) {
-          s += (i ? ", " : "") + p.gws_client_names[i];
-        }
-        return s + "]";
-      };
-      t.push_back({info, set, get});
-    }
-    t.push_back(duration("wwe_reconnect_window_s", &P::wwe_reconnect_window, 1, 0, 600, "R49",
-                         "how long a WWE retries a GWS node out of reach before it moves"));
-    t.push_back(
-        duration("gws_reconnect_delay_s", &P::gws_reconnect_delay, 1, 1, 300, "R47",
-                 "delay (and retry interval) of a GWS node reconnecting after losing its node"));
-    t.push_back(choice<GwsFailoverScope>(
-        "gws_failover_scope", &P::gws_failover_scope,
-        {{"same_dc", GwsFailoverScope::same_dc}, {"any_dc", GwsFailoverScope::any_dc}}, "R47",
-        "where a GWS node reconnects: its own DC only, or any DC when its DC has no node"));
-    t.push_back(boolean("gws_auto_relogin", &P::gws_auto_relogin, "R48",
-                        "a GWS node logs its agents in again after re-registering their DNs"));
-    t.push_back(
-        duration("agent_relogin_delay_s", &P::agent_relogin_delay, 1, 0, 600, "R18, R48, R49",
-                 "an agent logs in again by hand this long after a move, crash or GWS loss"));
-    t.push_back(choice<DurationLaw>(
-        "agent_relogin_delay_law", &P::agent_relogin_delay_law,
-        {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R18",
-        "law of agent_relogin_delay_s: exponential with that mean, or fixed"));
-    t.push_back(boolean("logout_on_oos", &P::logout_on_oos, "R17",
-                        "a DN going OOS logs its agent out (false: logged in, unroutable)"));
-    t.push_back(boolean("transfer_agent_state_on_move", &P::transfer_agent_state_on_move, "R18",
-                        "a new owner adopts the agent state it last received (false: logged out)"));
-    t.push_back(
-        boolean("stuck_busy_until_resync", &P::stuck_busy_until_resync, "R36",
-                "an agent whose call end was missed across a cut stays busy until the resync"));
-    t.push_back(number("cross_partition_call_drop_prob", &P::cross_partition_call_drop_prob, 0, 1,
-                       "R37", "probability",
-                       "probability that an answered call across a cut pair drops at the cut"));
-    t.push_back(choice<RoutingMode>(
-        "routing_mode", &P::routing_mode,
-        {{"auto", RoutingMode::auto_},
-         {"local_node", RoutingMode::local_node},
-         {"local_dc", RoutingMode::local_dc}},
-        "R54", "DNs a node routes to: all it sees (auto), owned by itself, or owned in its DC"));
-    t.push_back(choice<TargetSelection>(
-        "target_selection", &P::target_selection,
-        {{"longest_ready", TargetSelection::longest_ready},
-         {"prefer_local", TargetSelection::prefer_local},
-         {"random", TargetSelection::random}},
-        "R55", "which eligible DN gets the call: ready longest, local first, or random"));
-    t.push_back(
-        boolean("agent_reservation_enabled", &P::agent_reservation_enabled, "R52",
-                "the Stat Server reserves the picked agent; later offers fail as collision"));
-    t.push_back(choice<CallNodeSelection>(
-        "call_node_selection", &P::call_node_selection,
-        {{"round_robin", CallNodeSelection::round_robin}, {"random", CallNodeSelection::random}},
-        "R56", "the proxy's node for a call: round robin or random"));
-    t.push_back(choice<QueueDiscipline>(
-        "queue_discipline", &P::queue_discipline, {{"fifo", QueueDiscipline::fifo}}, "R57",
-        "order in which waiting calls take a DN that becomes eligible"));
-    t.push_back(boolean("avoid_failed_target", &P::avoid_failed_target, "R59",
-                        "a requeued call skips the DN that failed until its next update"));
-    t.push_back(choice<RingingOosPolicy>(
-        "ringing_oos_policy", &P::ringing_oos_policy,
-        {{"requeue", RingingOosPolicy::requeue}, {"continue", RingingOosPolicy::continue_}}, "R61",
-        "a DN going OOS while ringing: requeue the call, or ring on (continue)"));
-    {
-      ParamInfo info{"redirection_limit", "offers", "0-15", "R62",
-                     "failed offers after which a call ends as routing_failure; 0: no limit"};
-      Setter set = [](Params& p, std::string_view v) -> std::string {
-        int x = 0;
-        auto r = std::from_chars(v.data(), v.data() + v.size(), x);
-        if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
-          return "expected a whole number, got \"" + std::string(v) + "\"";
-        }
-        if (x < 0 || x > 15) return "value " + std::string(v) + " is out of range 0-15";
-        p.redirection_limit = x;
-        return {};
-      };
-      Getter get = [](const Params& p) { return std::to_string(p.redirection_limit); };
-      t.push_back({info, set, get});
-    }
-    t.push_back(
-        duration("router_timeout_s", &P::router_timeout, 1, 0, 600, "R63",
-                 "a call that sees no staffed DN for this long ends as routing_failure; 0: never"));
-    t.push_back(duration("agent_answer_delay_s", &P::agent_answer_delay, 1, 0, 60, "R58",
-                         "time from ringing to answer"));
-    t.push_back(duration("handle_time_mean_s", &P::handle_time_mean, 1, 1e-6, inf, "R65",
-                         "mean talk time of a call (law: handle_time_law)", "> 0"));
-    t.push_back(choice<DurationLaw>(
-        "handle_time_law", &P::handle_time_law,
-        {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R65",
-        "law of handle_time_mean_s: exponential with that mean, or fixed"));
-    t.push_back(duration("acw_time_mean_s", &P::acw_time_mean, 1, 0, inf, "R65",
-                         "mean after-call work (law: acw_time_law); 0: none", ">= 0"));
-    t.push_back(choice<DurationLaw>(
-        "acw_time_law", &P::acw_time_law,
-        {{"exponential", DurationLaw::exponential}, {"fixed", DurationLaw::fixed}}, "R65",
-        "law of acw_time_mean_s: exponential with that mean, or fixed"));
-    {
-      ParamInfo info{"patience_mean_s", "s", "> 0 or inf", "R64",
-                     "mean caller patience (exponential); inf: callers never abandon"};
-      Setter set = [](Params& p, std::string_view v) -> std::string {
-        if (v == "inf" || v == "infinite" || v == ".inf") {
-          p.patience_infinite = true;
-          return {};
-        }
-        auto d = to_double(v);
-        if (!d) return "expected a number or inf, got \"" + std::string(v) + "\"";
-        if (!(*d > 0)) return "value " + std::string(v) + " is out of range > 0 or inf";
-        p.patience_infinite = false;
-        p.patience_mean = seconds(*d);
-        return {};
-      };
-      Getter get = [](const Params& p) {
-        return p.patience_infinite ? std::string("inf") : fmt_double(p.patience_mean.to_seconds());
-      };
-      t.push_back({info, set, get});
-    }
-    t.push_back(duration("service_level_threshold_s", &P::service_level_threshold, 1, 1e-6, inf,
-                         "6.2", "a call answered within this counts for the service level", "> 0"));
-    t.push_back(duration("short_abandon_threshold_s", &P::short_abandon_threshold, 1, 0, inf, "6.2",
-                         "a call abandoned within this is a short abandon, left out of the KPIs",
-                         ">= 0"));
-    t.push_back(duration("stats_interval_s", &P::stats_interval, 1, 1e-6, inf, "6",
-                         "length of a statistics interval", "> 0"));
-    t.push_back(duration("warmup_s", &P::warmup, 1, 0, inf, "6",
-                         "time from the start that the run's KPIs leave out", ">= 0"));
-    t.push_back(duration("staleness_min_window_ms", &P::staleness_min_window, 1e-3, 0, inf, "6.3",
-                         "staleness windows shorter than this are not counted", ">= 0"));
-    t.push_back(duration("episode_merge_gap_s", &P::episode_merge_gap, 1, 0, inf, "6.5",
-                         "faults closer than this form one fault episode", ">= 0"));
+    add_links_params(t);
+    add_registration_params(t);
+    add_gws_agents_params(t);
+    add_calls_params(t);
+    add_stats_params(t);
     return t;
   }();
   return table;

@@ -19,11 +19,11 @@ hits=$(grep -rnE '#include *[<"](imgui|backends/imgui|GLFW|GL/)' sim/ || true)
 hits=$(grep -rnE '#include *"(\.\./)*(viz|cli)/' sim/ --include='*.hpp' --include='*.cpp' | grep -v '^sim/cli/' || true)
 [ -n "$hits" ] && report "the library includes cli/ or viz/" "$hits"
 
-hits=$(grep -rnE '#include *"(model|routing|scenario|stats|cli)/' sim/core/ || true)
+hits=$(grep -rnE '#include *"(model|scenario|stats|run|report|cli)/' sim/core/ || true)
 [ -n "$hits" ] && report "core/ must know nothing of the layers above it" "$hits"
 
-hits=$(grep -rnE '#include *"(routing|scenario|stats|cli)/|#include *"simulation' sim/model/ 2>/dev/null || true)
-[ -n "$hits" ] && report "model/ must not include routing/, scenario/, stats/ or the facade" "$hits"
+hits=$(grep -rnE '#include *"(scenario|stats|run|report|cli)/' sim/model/ 2>/dev/null || true)
+[ -n "$hits" ] && report "model/ must not include scenario/, stats/, run/ (the facade), report/ or cli/" "$hits"
 
 hits=$(grep -rnE '#include *"(scenario|run|cli)/' sim/stats/ 2>/dev/null || true)
 [ -n "$hits" ] && report "stats/ must not include scenario/, run/ or cli/ (the run facade is above it)" "$hits"
@@ -47,11 +47,20 @@ hits=$(grep -rnE '#include *"report/' sim/ --include='*.hpp' --include='*.cpp' |
 [ -n "$hits" ] && report "only cli/ may include report/ (the report is above the simulation)" "$hits"
 
 # The causality guard (issue 21 §1, docs/MODEL.md "Causality in the types"): a node's rules see
-# only their NodeCtx, so the files holding them (and the headers they use) never include
-# cluster_impl.hpp, where the truth and every node's state live.
-hits=$(grep -nE '#include *"model/cluster_impl.hpp"' sim/model/node_ownership.cpp sim/model/node_views.cpp \
-         sim/model/node_rules.hpp sim/model/node_ctx.hpp sim/model/node_state.hpp 2>/dev/null || true)
-[ -n "$hits" ] && report "node-side rules must not include cluster_impl.hpp (they see one node through NodeCtx)" "$hits"
+# only their NodeCtx, and URS_N (urs.*, issue 11 §2) only the node's own SS_N entries, so the
+# files holding them (and the headers they use) never include cluster_impl.hpp, where the truth
+# and every node's state live.
+node_side="sim/model/node_ownership.cpp sim/model/node_views.cpp sim/model/node_rules.hpp
+           sim/model/node_ctx.hpp sim/model/node_state.hpp sim/model/urs.hpp sim/model/urs.cpp"
+missing=""
+for f in $node_side; do [ -f "$f" ] || missing="$missing $f"; done
+[ -n "$missing" ] && report "node-side files named by this check are missing (update the list)" "$missing"
+# shellcheck disable=SC2086
+hits=$(grep -nE '#include *"model/cluster_impl.hpp"' $node_side 2>/dev/null || true)
+[ -n "$hits" ] && report "node-side code must not include cluster_impl.hpp (rules see one node through NodeCtx, URS_N its SS_N entries)" "$hits"
+# URS_N decides from SS_N alone: not even a NodeCtx (the node's view, claims, links, sends).
+hits=$(grep -nE '#include *"model/node_[a-z_]*\.hpp"' sim/model/urs.hpp sim/model/urs.cpp 2>/dev/null || true)
+[ -n "$hits" ] && report "urs.* must not include the node-side rules or NodeCtx (URS_N reads only SS_N)" "$hits"
 
 if [ "$fail" -eq 0 ]; then echo "tidy: sim/ is clean"; fi
 exit "$fail"
