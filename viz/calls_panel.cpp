@@ -86,11 +86,13 @@ Commands CallsPanel::draw(const Session& s) {
   std::vector<const model::RoutingDecision*> rows;
   rows.reserve(cs.last.size());
   for (const auto& d : cs.last) {
-    if (offers_only_ && std::strcmp(d.result, "offer") != 0) continue;
+    if (offers_only_ && d.result != model::DecisionResult::offer) continue;
     if (filter_[0]) {
       const std::string& gname =
           d.group >= 0 && size_t(d.group) < groups.size() ? groups[size_t(d.group)] : std::string();
-      if (!std::strstr(d.result, filter_) && gname.find(filter_) == std::string::npos) continue;
+      if (!std::strstr(model::to_string(d.result), filter_) &&
+          gname.find(filter_) == std::string::npos)
+        continue;
     }
     rows.push_back(&d);
   }
@@ -121,9 +123,8 @@ Commands CallsPanel::draw(const Session& s) {
                                    ? groups[size_t(d.group)].c_str()
                                    : "?");
         ImGui::TableNextColumn();
-        const bool offer = std::strcmp(d.result, "offer") == 0;
-        const bool waiting =
-            std::strcmp(d.result, "queued") == 0 || std::strcmp(d.result, "wait") == 0;
+        const bool offer = d.result == model::DecisionResult::offer;
+        const bool waiting = d.result == model::DecisionResult::queued;
         if (waiting) {
           ImGui::TextColored(ImVec4(0.75f, 0.8f, 0.95f, 1), "waiting");
           if (ImGui::IsItemHovered())
@@ -142,12 +143,12 @@ Commands CallsPanel::draw(const Session& s) {
           }
           continue;
         }
-        const bool failed = std::strstr(d.result, "no_target") ||
-                            std::strstr(d.result, "redirection") || std::strstr(d.result, "fail");
+        const bool failed = d.result == model::DecisionResult::no_target ||
+                            d.result == model::DecisionResult::redirection_limit;
         ImGui::TextColored(offer    ? ImVec4(0.5f, 0.9f, 0.6f, 1)
                            : failed ? ImVec4(1, 0.45f, 0.45f, 1)
                                     : ImVec4(1, 0.8f, 0.4f, 1),
-                           "%s", d.result);
+                           "%s", model::to_string(d.result));
         ImGui::TableNextColumn();
         ImGui::Text("%d", d.eligible);
         ImGui::TableNextColumn();

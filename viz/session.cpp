@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <iterator>
 
 #include "run/simulation.hpp"
@@ -312,17 +311,22 @@ struct Session::Watch : model::Observer {
         c.node_count(), [this](int n, int p) { return c.link_end(n, p); },
         [this](int n) { return c.node_alive(n); });
   }
-  void on_event(const FiredEvent& f) override {
-    flush(f.time);
+  void on_event(const FiredEvent& f) override { flush(f.time); }
+  // The period in force at the end of each instant (a period that lasted no time is no period).
+  bool wants_instant_ends() const override { return true; }
+  void on_instant_end(Time t) override {
     const stats::Period p = classify();
     auto& spans = calls.periods;
-    if (spans.back().start == f.time) {  // a period that lasted no time is no period
+    if (spans.back().start == t) {
       spans.back().period = p;
       if (spans.size() > 1 && spans[spans.size() - 2].period == p) spans.pop_back();
     } else if (spans.back().period != p) {
-      spans.push_back({f.time, p});
+      spans.push_back({t, p});
     }
   }
+  // The `stale` count of each routing decision, as `scsim run` records it in routing.csv (it
+  // only counts: the run and its fingerprint are the same with or without it).
+  bool wants_decision_detail() const override { return !c.spec().workload.empty(); }
   void on_call(const model::CallRecord& r) override {
     if (r.outcome == model::CallOutcome::in_progress) return;
     const auto& P = c.params();
@@ -342,7 +346,7 @@ struct Session::Watch : model::Observer {
   // queued report is replaced). A "queued" left alone is the call waiting.
   void on_decision(const model::RoutingDecision& d) override {
     if (!calls.last.empty() && calls.last.back().call == d.call && calls.last.back().at == d.at &&
-        std::strcmp(calls.last.back().result, "queued") == 0) {
+        calls.last.back().result == model::DecisionResult::queued) {
       calls.last.back() = d;
       return;
     }
@@ -392,9 +396,6 @@ void Session::rebuild(Time to) {
   run::RunLimits limits;
   limits.max_events = kMaxEvents;
   cluster_ = run::build_cluster(sc_, seed_, timeline_, sc_.duration, limits);
-  // The `stale` count of each routing decision, as `scsim run` records it in routing.csv (it
-  // only counts: the run and its fingerprint are the same with or without it).
-  if (!sc_.cluster.workload.empty()) cluster_->set_detailed_decisions(true);
   watch_ = std::make_unique<Watch>(*cluster_, sc_.duration);
   watch_->calls.episodes = timeline_episodes(cluster_->spec(), timeline_);
   cluster_->add_observer(watch_.get());

@@ -326,17 +326,18 @@ void print_dry_run(const scenario::Scenario& sc, const RunOptions& o) {
       recording_for(sc, o).names().c_str(), recording_for(sc, o).compress ? " (compressed)" : "");
 }
 
-// --max-rss: reads the resident set size every 65536 events and stops the run above the limit.
+// --max-rss: reads the resident set size every 65536 events and stops the run above the limit
+// (Observer::stop_requested).
 class RssGuard : public model::Observer {
  public:
-  RssGuard(model::Cluster& c, uint64_t max_mb) : cluster_(c), max_kb_(max_mb * 1024) {}
+  explicit RssGuard(uint64_t max_mb) : max_kb_(max_mb * 1024) {}
   bool wants_node_views() const override { return false; }
   void on_event(const FiredEvent&) override {
     if ((++count_ & 0xffff) != 0) return;
     uint64_t kb = rss_kb();
     if (kb > max_kb_) {
       peak_kb_ = kb;
-      cluster_.scheduler().request_stop(StopReason::memory_limit);
+      request_stop(StopReason::memory_limit);
     }
   }
   uint64_t seen_kb() const { return peak_kb_; }
@@ -351,7 +352,6 @@ class RssGuard : public model::Observer {
   }
 
  private:
-  model::Cluster& cluster_;
   uint64_t max_kb_;
   uint64_t count_ = 0, peak_kb_ = 0;
 };
@@ -400,7 +400,7 @@ int run_one(const scenario::Scenario& sc, const RunOptions& o) {
   }
   std::optional<RssGuard> rss_guard;
   if (o.max_rss_mb > 0) {
-    rss_guard.emplace(cluster, o.max_rss_mb);
+    rss_guard.emplace(o.max_rss_mb);
     sim.observe(&*rss_guard);
   }
   std::optional<AbortHook> abort_hook;

@@ -150,7 +150,7 @@ void Cluster::Impl::enqueue(uint32_t slot) {
     r.call = c.rec.id;
     r.node = c.rec.node;
     r.group = c.rec.group;
-    r.result = "queued";
+    r.result = DecisionResult::queued;
     for (Observer* o : observers)
       o->on_decision(r);
   }
@@ -187,7 +187,7 @@ void Cluster::Impl::make_offer(uint32_t slot, int d) {
     }
     r.chosen_dn = d;
     r.chosen_owner = nodes[n].stat[d].view.owner;
-    r.result = "offer";
+    r.result = DecisionResult::offer;
     for (Observer* o : observers)
       o->on_decision(r);
   }
@@ -435,7 +435,7 @@ void Cluster::Impl::end_call(uint32_t slot, CallOutcome outcome, RoutingFailureC
     r.call = c.rec.id;
     r.node = c.rec.node;
     r.group = c.rec.group;
-    r.result = to_string(why);
+    r.result = decision_result(why);
     for (Observer* o : observers)
       o->on_decision(r);
   }

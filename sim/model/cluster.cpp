@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 #include <stdexcept>
 
 #include "model/cluster_impl.hpp"
@@ -91,6 +92,8 @@ void Cluster::add_observer(Observer* o) {
   im.observers.push_back(o);
   if (o->wants_node_views()) im.view_observers.push_back(o);
   if (o->wants_messages()) im.message_observers.push_back(o);
+  if (o->wants_instant_ends()) im.instant_observers.push_back(o);
+  if (o->wants_decision_detail()) im.detailed_decisions = true;
   if (o->wants_gws_links()) {
     if (im.gws_link_observers.empty()) {
       im.gws_lane_shown.assign(size_t(im.G) * size_t(im.N) * 2, -1);
@@ -206,24 +209,41 @@ void Cluster::schedule(const Action& a) {
       a.at, prio, Event{uint32_t(Ev::action), uint32_t(impl_->actions.size() - 1), 0});
 }
 
+namespace {
+
+// Runs one event and tells the observers: GWS-node lanes that changed, the event, the end of
+// its instant when the next event is later (or there is none), and an observer's request to
+// stop the run (the scheduler stops before the next event).
+void run_event(Cluster::Impl& im, const FiredEvent& f) {
+  im.dispatch(f);
+  if (!im.gws_link_observers.empty()) im.emit_gws_links();
+  if (im.observers.empty()) return;
+  for (Observer* o : im.observers)
+    o->on_event(f);
+  if (!im.instant_observers.empty()) {
+    const std::optional<Time> next = im.sched.next_time();
+    if (!next || *next > f.time) {
+      for (Observer* o : im.instant_observers)
+        o->on_instant_end(f.time);
+    }
+  }
+  for (Observer* o : im.observers) {
+    if (o->stop_requested() != StopReason::none) im.sched.request_stop(o->stop_requested());
+  }
+}
+
+}  // namespace
+
 StopReason Cluster::run_until(Time t) {
   Impl& im = *impl_;
-  return im.sched.run_until(t, [&](const FiredEvent& f) {
-    im.dispatch(f);
-    if (!im.gws_link_observers.empty()) im.emit_gws_links();
-    for (Observer* o : im.observers)
-      o->on_event(f);
-  });
+  return im.sched.run_until(t, [&](const FiredEvent& f) { run_event(im, f); });
 }
 
 bool Cluster::step() {
   Impl& im = *impl_;
   auto f = im.sched.step();
   if (!f) return false;
-  im.dispatch(*f);
-  if (!im.gws_link_observers.empty()) im.emit_gws_links();
-  for (Observer* o : im.observers)
-    o->on_event(*f);
+  run_event(im, *f);
   return true;
 }
 
@@ -265,10 +285,6 @@ int Cluster::dn_of_agent(int agent) const {
 
 bool Cluster::node_alive(int node) const {
   return impl_->nodes[node].alive;
-}
-
-uint64_t Cluster::liveness_changes() const {
-  return impl_->liveness_changes;
 }
 
 uint64_t Cluster::cut_changes() const {
@@ -366,10 +382,6 @@ void Cluster::finish_calls() {
     for (Observer* o : im.observers)
       o->on_call(r);
   }
-}
-
-void Cluster::set_detailed_decisions(bool on) {
-  impl_->detailed_decisions = on;
 }
 
 void Cluster::set_verify_stale_counts(bool on) {

@@ -166,6 +166,7 @@ struct Cluster::Impl {
   std::vector<Observer*> view_observers;      // those that want view_N and SS_N changes
   std::vector<Observer*> message_observers;   // those that want on_message
   std::vector<Observer*> gws_link_observers;  // those that want on_gws_link
+  std::vector<Observer*> instant_observers;   // those that want on_instant_end
   // GWS-node connection ends as last reported (cluster.cpp emit_gws_links): per (g * N + n) * 2
   // + (0: GWS end, 1: node end) a LinkEndState, -1 never connected; per GWS the node of its
   // lane last reported connected (-1: none).
@@ -176,11 +177,10 @@ struct Cluster::Impl {
   int N = 0, D = 0, G = 0;
 
   std::vector<Node> nodes;
-  ClaimTable claim_table;         // every node's claim on every DN, with the claimant bitmask
-  uint64_t alive_mask = 0;        // bit n set while node n is alive (n < 64)
-  uint64_t liveness_changes = 0;  // crashes and restarts so far
-  uint64_t cut_changes = 0;       // cut and heal actions so far
-  TcMesh mesh;                    // channels, link ends, cut directions, one-way delays
+  ClaimTable claim_table;    // every node's claim on every DN, with the claimant bitmask
+  uint64_t alive_mask = 0;   // bit n set while node n is alive (n < 64)
+  uint64_t cut_changes = 0;  // cut and heal actions so far
+  TcMesh mesh;               // channels, link ends, cut directions, one-way delays
   std::vector<Proxy> proxies;
   std::vector<Phone> phones;      // per DN (sip)
   std::vector<Session> sessions;  // per DN (agent)
@@ -338,12 +338,11 @@ struct Cluster::Impl {
   Claim& claim(int n, int d) { return claim_table.record(n, d); }
   // Whether node n claims DN d, from the bitmask (no read of the claim itself).
   bool claims_dn(int n, int d) const { return claim_table.claims(n, d); }
-  // The only way a node dies or comes back: keeps alive_mask, liveness_changes and the
-  // availability keys in step.
+  // The only way a node dies or comes back: keeps alive_mask and the availability keys in step,
+  // and tells the observers (on_node).
   void set_node_alive(int n, bool on) {
     nodes[n].alive = on;
     alive_mask = on ? (alive_mask | uint64_t(1) << n) : (alive_mask & ~(uint64_t(1) << n));
-    ++liveness_changes;
     for (Observer* o : observers)
       o->on_node(NodeChange{sched.now(), n, on});
     refresh_avail_all();

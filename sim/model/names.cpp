@@ -206,6 +206,20 @@ const char* to_string(RoutingFailureCause c) {
   return "?";
 }
 
+const char* to_string(DecisionResult r) {
+  switch (r) {
+    case DecisionResult::offer:
+      return "offer";
+    case DecisionResult::queued:
+      return "queued";
+    case DecisionResult::no_target:
+      return "no_target";
+    case DecisionResult::redirection_limit:
+      return "redirection_limit";
+  }
+  return "?";
+}
+
 namespace {
 std::string node_name(int n) {
   return "N" + std::to_string(n + 1);

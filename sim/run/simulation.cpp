@@ -142,11 +142,11 @@ void Simulation::record_to(const std::filesystem::path& dir, bool trace, bool ca
   }
   call_stats_ = std::make_unique<stats::CallStats>(*cluster_, dir, label, recording_);
   call_stats_->add_action_faults(timeline_, sc_.cluster);
-  cluster_->add_observer(call_stats_.get());
   // routing.csv's `stale` column needs the detailed decisions (only with a workload); they only
   // count: the events and the fingerprint are the same with or without them.
-  if (!calls_only && recording_.has(stats::Table::routing) && !sc_.cluster.workload.empty())
-    cluster_->set_detailed_decisions(true);
+  call_stats_->want_decision_detail(!calls_only && recording_.has(stats::Table::routing) &&
+                                    !sc_.cluster.workload.empty());
+  cluster_->add_observer(call_stats_.get());
 }
 
 void Simulation::check_invariants() {

@@ -53,7 +53,7 @@ uint64_t owner_state_key(int dn, int owner, const model::DnView& v) {
 
 }  // namespace
 
-InvariantChecker::InvariantChecker(model::Cluster& cluster)
+InvariantChecker::InvariantChecker(const model::Cluster& cluster)
     : cluster_(cluster),
       nodes_(cluster.node_count()),
       dns_(cluster.dn_count()),
@@ -128,8 +128,7 @@ void InvariantChecker::on_link(const model::LinkChange&) {
 void InvariantChecker::fail(std::string msg) {
   if (violated()) return;
   message_ = std::move(msg);
-  // Stop the run after this event.
-  cluster_.scheduler().request_stop(StopReason::invariant);
+  request_stop(StopReason::invariant);  // the model stops the run after this event
 }
 
 void InvariantChecker::on_event(const FiredEvent& f) {
@@ -141,19 +140,22 @@ void InvariantChecker::on_event(const FiredEvent& f) {
   }
   have_last_ = true;
   last_time_ = f.time;
-  auto next = cluster_.scheduler().next_time();
-  if (!next || *next > f.time) end_instant(f.time);
+}
+
+void InvariantChecker::on_node(const model::NodeChange&) {
+  liveness_changed_ = true;
 }
 
 void InvariantChecker::end_instant(Time t) {
   if (violated()) return;
-  for (int n = 0; n < nodes_; ++n) {
+  for (int n = 0; n < nodes_ && liveness_changed_; ++n) {
     char a = cluster_.node_alive(n) ? 1 : 0;
     if (a != alive_[static_cast<size_t>(n)]) {
       alive_[static_cast<size_t>(n)] = a;
       all_dirty_ = true;
     }
   }
+  liveness_changed_ = false;
   std::vector<int> todo;
   if (all_dirty_) {
     todo.resize(static_cast<size_t>(dns_));
@@ -278,7 +280,7 @@ void InvariantChecker::on_call(const model::CallRecord& r) {
 }
 
 void InvariantChecker::on_decision(const model::RoutingDecision& d) {
-  if (violated() || std::string_view(d.result) != "offer") return;
+  if (violated() || d.result != model::DecisionResult::offer) return;
   ++decisions_checked_;
   const auto& spec = cluster_.spec();
   auto node_name = [&](int n) {

@@ -19,10 +19,11 @@
 //     is the claim time, which R14 changes without an update);
 //   - R26: M applies O's TC messages in the order O sent them (Observer::on_tc_apply: each
 //     link's sequence numbers only grow; R28's losses leave gaps).
-// Claims are re-examined at the end of every instant in which a view, an ownership or a link
-// changed (or a node died or came back), so the cost follows the changes, not the DN count.
-// On the first violation the checker records a message naming the rule, DN, nodes and time,
-// and stops the run (through the scheduler's event limit) so that the caller can report it.
+// Claims are re-examined at the end of every instant (Observer::on_instant_end) in which a
+// view, an ownership or a link changed (or a node died or came back: on_node), so the cost
+// follows the changes, not the DN count. On the first violation the checker records a message
+// naming the rule, DN, nodes and time, and asks the model to stop the run
+// (Observer::stop_requested, StopReason::invariant) so that the caller can report it.
 #pragma once
 
 #include <cstdint>
@@ -39,12 +40,15 @@ namespace scsim::stats {
 
 class InvariantChecker : public model::Observer {
  public:
-  explicit InvariantChecker(model::Cluster& cluster);
+  explicit InvariantChecker(const model::Cluster& cluster);
 
   void on_dn_view(const model::DnViewChange& c) override;
   void on_ownership(const model::OwnershipChange& c) override;
   void on_link(const model::LinkChange& c) override;
+  void on_node(const model::NodeChange& c) override;
   void on_event(const FiredEvent& f) override;
+  void on_instant_end(Time t) override { end_instant(t); }
+  bool wants_instant_ends() const override { return true; }
   void on_call(const model::CallRecord& r) override;
   void on_decision(const model::RoutingDecision& d) override;
   void on_tc_apply(const model::TcApply& a) override;
@@ -71,12 +75,13 @@ class InvariantChecker : public model::Observer {
   // R10: fails (and returns true) if the double claim `key` has lasted beyond its allowance at t.
   bool r10_too_long(const std::tuple<int, int, int>& key, const DoubleClaim& claim, Time t);
 
-  model::Cluster& cluster_;
+  const model::Cluster& cluster_;
   int nodes_, dns_;
   std::vector<char> dirty_;
   std::vector<int> dirty_list_;
   bool all_dirty_ = true;
   std::vector<char> alive_;
+  bool liveness_changed_ = false;  // a node died or came back since the last instant's end
   bool have_last_ = false;
   Time last_time_;
   // (dn, a, b) with a < b -> since when both claim it with their link up, and whether the

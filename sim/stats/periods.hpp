@@ -7,7 +7,7 @@
 // the cluster `connected` (the crash is its own episode, DOMAIN §6.5).
 #pragma once
 
-#include "model/cluster.hpp"
+#include "model/dn_view.hpp"
 
 namespace scsim::stats {
 

@@ -116,200 +116,6 @@ struct Recorder::IntervalSet {
   }
 };
 
-// Staleness windows of DOMAIN §6.3 for every live SS_M, DN and level, evaluated at the end of
-// each instant against the truth as seen from M (owner alive, reachable from M for offers,
-// InSrv; eligible: also Ready).
-struct Recorder::Staleness {
-  struct Window {
-    int64_t start = -1;  // -1: none open
-    bool false_up = false;
-    bool remote = false;
-  };
-  struct Totals {
-    uint64_t count = 0;
-    int64_t total_us = 0;
-    int64_t longest_us = 0;
-    uint64_t open_at_end = 0;
-  };
-
-  model::Cluster& cluster;
-  Recorder& rec;
-  int nodes, dns;
-  int64_t min_window_us;
-  CsvWriter out;
-  std::vector<Window> windows;  // (node * dns + dn) * 2 + level
-  std::vector<char> dirty;      // node * dns + dn
-  std::vector<int> dirty_list;
-  bool all_dirty = true;
-  std::vector<char> alive;  // per node, as of the last evaluation
-  std::vector<char> reach;  // node * nodes + peer, as of the last evaluation
-  // cluster.liveness_changes() and cut_changes() when alive and reach were last read: they
-  // change only with these (not re-read at every instant: O(nodes^2)).
-  uint64_t liveness_seen = ~uint64_t(0), cuts_seen = ~uint64_t(0);
-  int64_t instant = -1;  // time of the instant being accumulated
-  bool open = true;      // something may have changed since the last evaluation
-  // totals[node][level][false_up][remote]
-  std::vector<std::array<std::array<std::array<Totals, 2>, 2>, 2>> totals;
-
-  Staleness(model::Cluster& c, Recorder& r, const std::filesystem::path& dir, const RunLabel& label,
-            CsvMode mode)
-      : cluster(c),
-        rec(r),
-        nodes(c.node_count()),
-        dns(c.dn_count()),
-        min_window_us(c.params().staleness_min_window.micros()),
-        out(dir / "staleness.csv", {std::to_string(label.seed), label.scenario}, mode),
-        windows(static_cast<size_t>(nodes) * static_cast<size_t>(dns) * 2),
-        dirty(static_cast<size_t>(nodes) * static_cast<size_t>(dns), 0),
-        alive(static_cast<size_t>(nodes), 0),
-        reach(static_cast<size_t>(nodes) * static_cast<size_t>(nodes), 0),
-        totals(static_cast<size_t>(nodes)) {
-    out.header(
-        {"node", "dn", "agent", "level", "kind", "scope", "from", "to", "duration", "open_at_end"});
-  }
-
-  void mark(int node, int dn) {
-    size_t i = static_cast<size_t>(node) * static_cast<size_t>(dns) + static_cast<size_t>(dn);
-    if (!dirty[i]) {
-      dirty[i] = 1;
-      dirty_list.push_back(static_cast<int>(i));
-    }
-  }
-  void mark_dn(int dn) {
-    for (int n = 0; n < nodes; ++n)
-      mark(n, dn);
-  }
-  // Called before any observation at time t: evaluates the previous instant if t is later.
-  void touch(int64_t t) {
-    if (instant >= 0 && t > instant) end_instant();
-    instant = t;
-    open = true;
-  }
-
-  void end_instant() {
-    if (instant < 0 || !open) return;
-    open = false;
-    // Liveness and reachability change with crashes, restarts and cuts: re-evaluate all then.
-    const uint64_t lc = cluster.liveness_changes(), cc = cluster.cut_changes();
-    for (int n = 0; n < nodes && (lc != liveness_seen || cc != cuts_seen); ++n) {
-      char a = cluster.node_alive(n) ? 1 : 0;
-      if (a != alive[static_cast<size_t>(n)]) {
-        alive[static_cast<size_t>(n)] = a;
-        all_dirty = true;
-      }
-      for (int p = 0; p < nodes; ++p) {
-        if (p == n) continue;
-        char r = cluster.reachable_for_offers(n, p) ? 1 : 0;
-        size_t k = static_cast<size_t>(n) * static_cast<size_t>(nodes) + static_cast<size_t>(p);
-        if (r != reach[k]) {
-          reach[k] = r;
-          all_dirty = true;
-        }
-      }
-    }
-    liveness_seen = lc;
-    cuts_seen = cc;
-    if (all_dirty) {
-      for (int i = 0; i < nodes * dns; ++i)
-        evaluate(i / dns, i % dns, instant);
-      all_dirty = false;
-      std::fill(dirty.begin(), dirty.end(), 0);
-    } else {
-      std::sort(dirty_list.begin(), dirty_list.end());  // deterministic row order
-      for (int i : dirty_list) {
-        evaluate(i / dns, i % dns, instant);
-        dirty[static_cast<size_t>(i)] = 0;
-      }
-    }
-    dirty_list.clear();
-  }
-
-  void evaluate(int m, int dn, int64_t t) {
-    bool live = alive[static_cast<size_t>(m)] != 0;
-    bool ss[2] = {false, false}, tr[2] = {false, false};
-    int owner = cluster.truth_owner(dn);
-    if (live) {
-      const DnView& s = cluster.stat(m, dn);
-      ss[0] = s.in_service;
-      ss[1] = s.eligible();
-      if (owner >= 0 && alive[static_cast<size_t>(owner)] &&
-          (owner == m || reach[static_cast<size_t>(m) * static_cast<size_t>(nodes) +
-                               static_cast<size_t>(owner)])) {
-        DnView tv = cluster.truth(dn);
-        tr[0] = tv.in_service;
-        tr[1] = tv.in_service && tv.agent == AgentState::ready;
-      }
-    }
-    for (int level = 0; level < 2; ++level) {
-      Window& w =
-          windows[(static_cast<size_t>(m) * static_cast<size_t>(dns) + static_cast<size_t>(dn)) *
-                      2 +
-                  static_cast<size_t>(level)];
-      bool disagree = live && ss[level] != tr[level];
-      bool up = ss[level];
-      if (w.start >= 0 && (!disagree || w.false_up != up)) {
-        close(m, dn, level, w, t, false);
-      }
-      if (disagree && w.start < 0) {
-        w.start = t;
-        w.false_up = up;
-        w.remote = owner != m;
-      }
-    }
-  }
-
-  void close(int m, int dn, int level, Window& w, int64_t t, bool at_end) {
-    int64_t dur = t - w.start;
-    if (dur > 0 && dur >= min_window_us) {
-      Totals& tot =
-          totals[static_cast<size_t>(m)][static_cast<size_t>(level)][w.false_up][w.remote];
-      ++tot.count;
-      tot.total_us += dur;
-      tot.longest_us = std::max(tot.longest_us, dur);
-      if (at_end) ++tot.open_at_end;
-      const auto& agent = cluster.spec().agents[static_cast<size_t>(dn)];
-      out.field(rec.node_name(m))
-          .field(agent.dn)
-          .field(agent.name)
-          .field(level == 0 ? "service" : "eligibility")
-          .field(w.false_up ? "false_up" : "false_down")
-          .field(w.remote ? "remote" : "local")
-          .field(us_time(w.start))
-          .field(us_time(t))
-          .field(us_time(dur))
-          .field(at_end);
-      out.end_row();
-    }
-    w.start = -1;
-  }
-
-  void finish(int64_t end) {
-    touch(end);
-    end_instant();
-    for (int m = 0; m < nodes; ++m) {
-      for (int dn = 0; dn < dns; ++dn) {
-        for (int level = 0; level < 2; ++level) {
-          Window& w = windows[(static_cast<size_t>(m) * static_cast<size_t>(dns) +
-                               static_cast<size_t>(dn)) *
-                                  2 +
-                              static_cast<size_t>(level)];
-          if (w.start >= 0) close(m, dn, level, w, end, true);
-        }
-      }
-    }
-  }
-
-  uint64_t window_count() const {
-    uint64_t n = 0;
-    for (const auto& per_node : totals)
-      for (const auto& per_level : per_node)
-        for (const auto& per_kind : per_level)
-          for (const auto& t : per_kind)
-            n += t.count;
-    return n;
-  }
-};
-
 // view_series.csv: per bin of stats_interval and view level, the number of DNs in service and
 // eligible, as a time mean over the bin and at its end. Each level's count is integrated lazily
 // (at its own changes and at bin ends): O(1) per view change, O(levels) per bin.
@@ -384,7 +190,7 @@ struct Recorder::ViewSeries {
   }
 };
 
-Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
+Recorder::Recorder(const model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
                    RecorderOptions options)
     : cluster_(cluster),
       label_(std::move(label)),
@@ -460,9 +266,9 @@ Recorder::Recorder(model::Cluster& cluster, const std::filesystem::path& dir, Ru
   link_time_us_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
   link_entries_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
   if (options_.staleness) {
-    staleness_ = std::make_unique<Staleness>(cluster, *this, dir, label_,
-                                             options_.recording.mode(Table::staleness));
-    staleness_->instant = now;  // the initial state is evaluated at the first instant's end
+    staleness_ = std::make_unique<StalenessTracker>(
+        cluster, dir, std::vector<std::string>{std::to_string(label_.seed), label_.scenario},
+        options_.recording.mode(Table::staleness), now);
   }
 }
 
@@ -610,6 +416,7 @@ void Recorder::write_gws_link_row(int key, const Interval& iv) {
 void Recorder::on_node(const model::NodeChange& c) {
   if (finished_ || c.node < 0 || c.node >= nodes_) return;
   alive_[static_cast<size_t>(c.node)] = c.alive ? 1 : 0;
+  if (staleness_) staleness_->liveness_changed();
   for (int p = 0; p < nodes_; ++p) {
     if (p == c.node) continue;
     set_link_shown(c.node * nodes_ + p, c.at);
@@ -624,7 +431,7 @@ void Recorder::on_link(const model::LinkChange& c) {
   set_link_shown(key, c.at);
   if (staleness_) {
     staleness_->touch(c.at.micros());
-    staleness_->all_dirty = true;
+    staleness_->mark_all();
   }
 }
 
@@ -657,12 +464,11 @@ void Recorder::on_event(const FiredEvent& f) {
         .field(model::describe_event(cluster_, f.event));
     events_->end_row();
   }
-  if (staleness_) {
-    staleness_->touch(f.time.micros());
-    // The instant ends when the next live event is later (or there is none).
-    auto next = cluster_.scheduler().next_time();
-    if (!next || *next > f.time) staleness_->end_instant();
-  }
+  if (staleness_) staleness_->touch(f.time.micros());
+}
+
+void Recorder::on_instant_end(Time) {
+  if (!finished_ && staleness_) staleness_->end_instant();
 }
 
 uint64_t Recorder::staleness_windows() const {
@@ -676,7 +482,7 @@ void Recorder::flush() {
   links_.flush();
   summary_.flush();
   if (events_) events_->flush();
-  if (staleness_) staleness_->out.flush();
+  if (staleness_) staleness_->flush();
   if (series_) series_->out.flush();
 }
 
@@ -721,7 +527,7 @@ void Recorder::finish(Time end) {
   links_.close();
   summary_.close();
   if (events_) events_->close();
-  if (staleness_) staleness_->out.close();
+  if (staleness_) staleness_->close();
   if (series_) series_->out.close();
 }
 
@@ -778,9 +584,7 @@ void Recorder::write_summary(Time end) {
       for (int level = 0; level < 2; ++level) {
         for (int up = 0; up < 2; ++up) {
           for (int remote = 0; remote < 2; ++remote) {
-            const auto& tot =
-                staleness_->totals[static_cast<size_t>(m)][static_cast<size_t>(level)]
-                                  [static_cast<size_t>(up)][static_cast<size_t>(remote)];
+            const auto& tot = staleness_->totals(m, level, up != 0, remote != 0);
             std::string lv = level == 0 ? "service" : "eligibility";
             std::string kind = up ? "false_up" : "false_down";
             std::string scope = remote ? "remote" : "local";

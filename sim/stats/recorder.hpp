@@ -40,6 +40,7 @@
 #include "model/cluster.hpp"
 #include "stats/csv.hpp"
 #include "stats/recording.hpp"
+#include "stats/staleness.hpp"
 
 namespace scsim::stats {
 
@@ -58,7 +59,7 @@ class Recorder : public model::Observer {
  public:
   // Opens the files in `dir` (which must exist) and snapshots the cluster's current state as
   // the start of every interval. Register it with cluster.add_observer(&recorder) before running.
-  Recorder(model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
+  Recorder(const model::Cluster& cluster, const std::filesystem::path& dir, RunLabel label,
            RecorderOptions options = {});
   ~Recorder() override;
   Recorder(const Recorder&) = delete;
@@ -73,6 +74,9 @@ class Recorder : public model::Observer {
   void on_gws_link(const model::GwsLinkChange& c) override;
   bool wants_gws_links() const override;
   void on_event(const FiredEvent& f) override;
+  // Staleness windows are evaluated at the end of each instant.
+  void on_instant_end(Time t) override;
+  bool wants_instant_ends() const override { return staleness_ != nullptr; }
 
   // Closes every open interval and window at `end`, writes summary.csv and closes the files.
   // Throws std::runtime_error if a file could not be written.
@@ -89,7 +93,6 @@ class Recorder : public model::Observer {
  private:
   struct Interval;
   struct IntervalSet;
-  struct Staleness;
   struct ViewSeries;
 
   const std::string& node_name(int node) const;  // "" for -1
@@ -98,7 +101,7 @@ class Recorder : public model::Observer {
   void write_gws_link_row(int key, const Interval& iv);
   void write_summary(Time end);
 
-  model::Cluster& cluster_;
+  const model::Cluster& cluster_;
   RunLabel label_;
   RecorderOptions options_;
   int nodes_ = 0;
@@ -121,7 +124,7 @@ class Recorder : public model::Observer {
   // is written from its first report on (gws_seen_).
   std::unique_ptr<IntervalSet> gws_ends_;
   std::vector<char> gws_seen_;
-  std::unique_ptr<Staleness> staleness_;
+  std::unique_ptr<StalenessTracker> staleness_;
   std::unique_ptr<ViewSeries> series_;
 
   // Summary accumulators.

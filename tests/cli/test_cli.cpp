@@ -326,5 +326,5 @@ TEST_CASE("The invariant checker stops the run when time goes backwards") {
   REQUIRE(checker.violated());
   CHECK(checker.message().find("time went backwards") != std::string::npos);
   CHECK(checker.message().find("1.000000") != std::string::npos);
-  CHECK(c.scheduler().stop_requested() == StopReason::invariant);  // the run stops
+  CHECK(checker.stop_requested() == StopReason::invariant);  // the model stops the run
 }

@@ -29,14 +29,14 @@ struct CallLog : Observer {
   std::vector<RoutingDecision> of(uint64_t call, std::string_view result) const {
     std::vector<RoutingDecision> out;
     for (const auto& d : decisions) {
-      if (d.call == call && result == d.result) out.push_back(d);
+      if (d.call == call && result == to_string(d.result)) out.push_back(d);
     }
     return out;
   }
   std::optional<RoutingDecision> first(uint64_t call, std::string_view result,
                                        Time from = Time::zero()) const {
     for (const auto& d : decisions) {
-      if (d.call == call && result == d.result && d.at >= from) return d;
+      if (d.call == call && result == to_string(d.result) && d.at >= from) return d;
     }
     return std::nullopt;
   }

@@ -5,7 +5,6 @@
 // handover, split-brain and partition settings; every decision's kept count must equal the
 // recount. A missed update (a view, a claim or a liveness change not followed) fails it.
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 #include "catch.hpp"
@@ -23,8 +22,10 @@ namespace {
 
 struct StaleLog : Observer {
   uint64_t offers = 0, stale_offers = 0;
+  // Asked once by add_observer: the decisions carry their stale counts.
+  bool wants_decision_detail() const override { return true; }
   void on_decision(const RoutingDecision& r) override {
-    if (std::string_view(r.result) != "offer") return;
+    if (r.result != DecisionResult::offer) return;
     ++offers;
     if (r.stale > 0) ++stale_offers;
   }
@@ -107,7 +108,6 @@ TEST_CASE("routing.csv stale: the kept count equals a recount at every decision"
       auto cl = run::build_cluster(sc, seed, timeline, seconds(11 * 3600), limits);
       StaleLog log;
       cl->add_observer(&log);
-      cl->set_detailed_decisions(true);
       cl->set_verify_stale_counts(true);
       cl->run_until(seconds(11 * 3600));
       INFO("setting " << s << " seed " << seed);

@@ -589,7 +589,7 @@ TEST_CASE("CallStats: calls.csv and routing.csv columns and RFC 4180 quoting") {
   d.stale = 1;
   d.chosen_dn = 0;
   d.chosen_owner = N1;
-  d.result = "offer";
+  d.result = model::DecisionResult::offer;
   s.on_decision(d);
   s.finish(seconds(100));
 

@@ -46,7 +46,7 @@ RoutingDecision offer(double t, uint64_t call, int node, int dn) {
   d.node = node;
   d.group = 0;
   d.chosen_dn = dn;
-  d.result = "offer";
+  d.result = DecisionResult::offer;
   return d;
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("Invariants: an offer to a DN its Stat Server shows OOS or busy is a v
     CHECK(inv.decisions_checked() == 1);
     SECTION("a decision other than an offer is not checked") {
       RoutingDecision q = offer(6, 2, N1, A3);
-      q.result = "queued";
+      q.result = DecisionResult::queued;
       inv.on_decision(q);
       CHECK_FALSE(inv.violated());
     }

@@ -28,6 +28,12 @@ hits=$(grep -rnE '#include *"(scenario|stats|run|report|cli)/' sim/model/ 2>/dev
 hits=$(grep -rnE '#include *"(scenario|run|cli)/' sim/stats/ 2>/dev/null || true)
 [ -n "$hits" ] && report "stats/ must not include scenario/, run/ or cli/ (the run facade is above it)" "$hits"
 
+# Observers are const readers (issue 11 §4): stats/ holds the cluster as const model::Cluster&
+# and stops a run only through Observer::stop_requested, never by writing the scheduler.
+hits=$(grep -rnE '(model::)?Cluster *&|scheduler\(\)\.(request_stop|set_event_limit|set_time_limit)' sim/stats/ \
+         | grep -vE 'const (model::)?Cluster *&' || true)
+[ -n "$hits" ] && report "stats/ observers must read the cluster through const model::Cluster& and stop a run only by Observer::stop_requested" "$hits"
+
 hits=$(grep -rnE '#include *"(stats|run|cli)/' sim/scenario/ 2>/dev/null || true)
 [ -n "$hits" ] && report "scenario/ must not include stats/, run/ or cli/" "$hits"
 
