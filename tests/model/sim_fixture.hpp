@@ -1,5 +1,7 @@
-// Helpers shared by the rule tests (test_rules.cpp) and the fidelity tests (test_fidelity_*.cpp):
-// a cluster with a recorder, action builders and view predicates on the reference population.
+// Helpers shared by the rule tests (one file per DOMAIN §3 section: test_ownership.cpp,
+// test_views.cpp, test_partition.cpp, test_crash.cpp, test_gws.cpp, test_split_brain.cpp) and the
+// fidelity tests (test_fidelity_*.cpp): a cluster with a recorder, action builders and view
+// predicates on the reference population.
 #pragma once
 
 #include <functional>
