@@ -96,10 +96,9 @@ stats::Period CallSeries::period_at(Time t) const {
   return it == periods.begin() ? stats::Period::connected : std::prev(it)->period;
 }
 
-// Watches the cluster: the event log, the KPI samples, the calls and the routing decisions,
-// rebuilt with the cluster.
-struct Session::Watch : model::Observer {
-  const model::Cluster& c;
+// What the Watch collects: copied into a checkpoint and back (its copy is member-wise, so a
+// member added later is part of the checkpoint too).
+struct Session::WatchData {
   std::vector<std::deque<LogEntry>> log{5};
   KpiSeries kpi;
   CallSeries calls;
@@ -110,7 +109,15 @@ struct Session::Watch : model::Observer {
   std::vector<int> alive_now;
   std::vector<int> insrv, elig;  // current counts per level (0 truth, 1+n SS_n)
   int64_t next_sample = 0;
+};
 
+// Watches the cluster: the event log, the KPI samples, the calls and the routing decisions,
+// rebuilt with the cluster.
+struct Session::Watch : model::Observer, Session::WatchData {
+  const model::Cluster& c;
+
+  // The data of a checkpoint, watching the cluster restored with it.
+  Watch(const WatchData& d, const model::Cluster& cl) : WatchData(d), c(cl) {}
   Watch(const model::Cluster& cl, Time end) : c(cl) {
     const int levels = 1 + c.node_count();
     pending.resize(static_cast<size_t>(c.node_count() * c.node_count()));
@@ -202,7 +209,7 @@ struct Session::Watch : model::Observer {
   }
   bool wants_messages() const override { return true; }
   SeqMessage* msg(uint64_t abs) {
-    return abs < seq_base ? nullptr : &seq.msgs[static_cast<size_t>(abs - seq_base)];
+    return abs < seq_base ? nullptr : &seq.msgs.mut(static_cast<size_t>(abs - seq_base));
   }
   void on_message(const model::MessageSent& m) override {
     SeqMessage s{m.at,
@@ -280,12 +287,14 @@ struct Session::Watch : model::Observer {
     seq.marks.push_back({ch.at, ch.node, -1, ch.alive ? "restart" : "crash"});
     if (!ch.alive) {
       lose(ch.node, -1, ch.at, "lost: a node of the link crashed");
-      for (auto it = seq.msgs.rbegin(); it != seq.msgs.rend() && it->sent + seconds(60) > ch.at;
-           ++it)
-        if (it->from < 0 && it->to == ch.node && it->end > ch.at) {
-          it->fate = SeqMessage::Fate::lost;
-          it->why_lost = "lost: its node crashed before it arrived";
+      for (size_t i = seq.msgs.size(); i-- > 0 && seq.msgs[i].sent + seconds(60) > ch.at;) {
+        const SeqMessage& m = seq.msgs[i];
+        if (m.from < 0 && m.to == ch.node && m.end > ch.at) {
+          SeqMessage& w = seq.msgs.mut(i);
+          w.fate = SeqMessage::Fate::lost;
+          w.why_lost = "lost: its node crashed before it arrived";
         }
+      }
     }
     const std::string name = node_name(c, ch.node);
     if (!ch.alive) {
@@ -352,6 +361,12 @@ struct Session::Watch : model::Observer {
   }
 };
 
+// A checkpoint: the cluster and the panels' data at one time (session.hpp).
+struct Session::Checkpoint {
+  std::unique_ptr<model::Cluster> cluster;
+  WatchData watch;
+};
+
 Session::Session(scenario::Scenario sc, uint64_t seed) : sc_(std::move(sc)), seed_(seed) {
   timeline_ = run::merge_timeline(sc_.timeline, user_actions_);
   rebuild(Time::zero());
@@ -385,8 +400,59 @@ scenario::Scenario Session::edited_scenario() const {
   return s;
 }
 
+void Session::set_checkpoints(bool on) {
+  checkpoints_on_ = on;
+  if (!on) checkpoints_.clear();
+}
+
+Time Session::next_checkpoint() const {
+  if (!checkpoints_on_) return Time::max();
+  const int64_t step = interval_.micros();
+  int64_t k = now().micros() / step + 1;
+  // An interval boundary at now() not taken yet (the run just reached it) is due at once.
+  if (now().micros() % step == 0 && !checkpoints_.count(now().micros())) --k;
+  const Time t = micros(k * step);
+  return t < sc_.duration ? t : Time::max();
+}
+
+void Session::take_checkpoint() {
+  const int64_t at = now().micros();
+  if (!checkpoints_on_) return;
+  if (at % interval_.micros() != 0 || checkpoints_.count(at)) return;
+  if (checkpoints_.size() >= kMaxCheckpoints) {
+    // Bounded: keep every other one (the multiples of twice the interval), halving the count.
+    interval_ = interval_ * 2;
+    for (auto it = checkpoints_.begin(); it != checkpoints_.end();)
+      it = it->first % interval_.micros() == 0 ? std::next(it) : checkpoints_.erase(it);
+    if (at % interval_.micros() != 0) return;
+  }
+  checkpoints_.emplace(at, std::make_unique<Checkpoint>(Checkpoint{cluster_->clone(), *watch_}));
+}
+
+void Session::restore(const Checkpoint& cp) {
+  watch_.reset();  // the observers go before the cluster they watch
+  cluster_ = cp.cluster->clone();
+  watch_ = std::make_unique<Watch>(cp.watch, *cluster_);
+  cluster_->add_observer(watch_.get());
+  finished_ = false;
+  ++restores_;
+}
+
+void Session::advance(Time t) {
+  for (Time c = next_checkpoint(); c <= t; c = next_checkpoint()) {
+    cluster_->run_until(c);
+    if (cluster_->scheduler().stop_reason() != StopReason::until_reached &&
+        cluster_->scheduler().stop_reason() != StopReason::empty)
+      return;  // a limit stopped the run
+    take_checkpoint();
+  }
+  cluster_->run_until(t);
+}
+
 void Session::rebuild(Time to) {
   double t0 = wall_ms();
+  checkpoints_.clear();  // a new run (the timeline changed)
+  interval_ = seconds(300);
   // The observers go before the cluster they watch.
   watch_.reset();
   run::RunLimits limits;
@@ -399,7 +465,8 @@ void Session::rebuild(Time to) {
   watch_->calls.episodes = timeline_episodes(cluster_->spec(), timeline_);
   cluster_->add_observer(watch_.get());
   finished_ = false;
-  if (to > Time::zero()) cluster_->run_until(std::min(to, sc_.duration));
+  take_checkpoint();  // at 0
+  if (to > Time::zero()) advance(std::min(to, sc_.duration));
   ++rebuilds_;
   last_rebuild_ms_ = wall_ms() - t0;
   after_advance();
@@ -430,15 +497,26 @@ void Session::after_advance() {
 
 void Session::run_until(Time t) {
   t = std::clamp(t, Time::zero(), sc_.duration);
-  if (t < now()) {
-    rebuild(t);
-    return;
+  // The latest checkpoint at or before t: restored when going back, or when it is ahead.
+  auto it = checkpoints_.upper_bound(t.micros());
+  const bool have = it != checkpoints_.begin();
+  if (have) --it;
+  if (t < now() || (have && it->first > now().micros())) {
+    if (!have) {
+      rebuild(t);
+      return;
+    }
+    restore(*it->second);
   }
-  cluster_->run_until(t);
+  advance(t);
   after_advance();
 }
 
 bool Session::step() {
+  // A checkpoint due before the next event is taken first.
+  const Time c = next_checkpoint();
+  if (const auto nt = cluster_->scheduler().next_time(); c != Time::max() && nt && *nt > c)
+    advance(c);
   bool ran = cluster_->step();
   if (!ran) finished_ = !cluster_->scheduler().next_time().has_value() || now() >= end();
   after_advance();
@@ -457,13 +535,14 @@ void Session::run_for(double budget_ms, Time limit) {
   while (true) {
     auto next = sched.next_time();
     if (!next || *next > limit) {
-      cluster_->run_until(limit);
+      advance(limit);
       break;
     }
     bool more = true;
     for (int k = 0; k < 512 && more; ++k) {
       auto nt = sched.next_time();
       if (!nt || *nt > limit) break;  // the check above finishes the run to `limit`
+      if (const Time c = next_checkpoint(); c < *nt) advance(c);  // due before the next event
       more = cluster_->step();
     }
     if (!more || wall_ms() - t0 > budget_ms) break;  // a limit stopped it, or time is up
