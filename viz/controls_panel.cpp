@@ -196,9 +196,9 @@ Commands ControlsPanel::draw(const Session& s, const PlayState& play) {
                       format_time(s.end()).c_str(), next ? format_time(*next).c_str() : "-");
   ImGui::SameLine();
   ImGui::TextDisabled(
-      "  seed %llu, %zu edit(s), last re-execution %.0f ms, %zu checkpoints every %s",
+      "  seed %llu, %zu edit(s), last re-execution %.0f ms, %zu checkpoints every %llu events",
       static_cast<unsigned long long>(s.seed()), s.user_actions().size(), s.last_rebuild_ms(),
-      s.checkpoints(), clock_time(s.checkpoint_interval()).c_str());
+      s.checkpoints(), static_cast<unsigned long long>(s.checkpoint_spacing()));
   return out;
 }
 

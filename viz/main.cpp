@@ -262,11 +262,12 @@ int run_viz(const Options& o) {
     std::sort(ms.begin(), ms.end());
     std::printf(
         "bench-seek: %d DNs, %d backward seeks from %s: median %.0f ms, worst %.0f ms; "
-        "%zu checkpoints every %s (%llu seeks restored one); resident memory %.0f MiB, peak "
+        "%zu checkpoints every %llu events (%llu seeks restored one); resident memory %.0f MiB, "
+        "peak "
         "%.0f MiB\n",
         session->cluster().dn_count(), o.bench_seek, viz::clock_time(top).c_str(),
         ms[ms.size() / 2], ms.back(), session->checkpoints(),
-        viz::clock_time(session->checkpoint_interval()).c_str(),
+        static_cast<unsigned long long>(session->checkpoint_spacing()),
         static_cast<unsigned long long>(session->restores()), proc_status_mib("VmRSS:"),
         proc_status_mib("VmHWM:"));
     return 0;

@@ -365,6 +365,7 @@ struct Session::Watch : model::Observer, Session::WatchData {
 struct Session::Checkpoint {
   std::unique_ptr<model::Cluster> cluster;
   WatchData watch;
+  uint64_t events = 0;  // executed by then
 };
 
 Session::Session(scenario::Scenario sc, uint64_t seed) : sc_(std::move(sc)), seed_(seed) {
@@ -405,28 +406,27 @@ void Session::set_checkpoints(bool on) {
   if (!on) checkpoints_.clear();
 }
 
-Time Session::next_checkpoint() const {
-  if (!checkpoints_on_) return Time::max();
-  const int64_t step = interval_.micros();
-  int64_t k = now().micros() / step + 1;
-  // An interval boundary at now() not taken yet (the run just reached it) is due at once.
-  if (now().micros() % step == 0 && !checkpoints_.count(now().micros())) --k;
-  const Time t = micros(k * step);
-  return t < sc_.duration ? t : Time::max();
+void Session::refresh_due() {
+  // Due `spacing_` events after the latest checkpoint at or before now (at once without one).
+  auto it = checkpoints_.upper_bound(now().micros());
+  due_ = it == checkpoints_.begin() ? 0 : std::prev(it)->second->events + spacing_;
 }
 
 void Session::take_checkpoint() {
+  if (!checkpoints_on_ || now() >= sc_.duration) return;
   const int64_t at = now().micros();
-  if (!checkpoints_on_) return;
-  if (at % interval_.micros() != 0 || checkpoints_.count(at)) return;
-  if (checkpoints_.size() >= kMaxCheckpoints) {
-    // Bounded: keep every other one (the multiples of twice the interval), halving the count.
-    interval_ = interval_ * 2;
-    for (auto it = checkpoints_.begin(); it != checkpoints_.end();)
-      it = it->first % interval_.micros() == 0 ? std::next(it) : checkpoints_.erase(it);
-    if (at % interval_.micros() != 0) return;
+  if (!checkpoints_.count(at)) {
+    if (checkpoints_.size() >= kMaxCheckpoints) {
+      // Bounded: every other one goes (the first stays), and the spacing doubles.
+      spacing_ *= 2;
+      bool keep = true;
+      for (auto it = checkpoints_.begin(); it != checkpoints_.end(); keep = !keep)
+        it = keep ? std::next(it) : checkpoints_.erase(it);
+    }
+    checkpoints_.emplace(at, std::make_unique<Checkpoint>(Checkpoint{
+                                 cluster_->clone(), *watch_, cluster_->scheduler().executed()}));
   }
-  checkpoints_.emplace(at, std::make_unique<Checkpoint>(Checkpoint{cluster_->clone(), *watch_}));
+  refresh_due();
 }
 
 void Session::restore(const Checkpoint& cp) {
@@ -436,15 +436,27 @@ void Session::restore(const Checkpoint& cp) {
   cluster_->add_observer(watch_.get());
   finished_ = false;
   ++restores_;
+  refresh_due();
+}
+
+bool Session::step_checkpointed() {
+  auto& sched = cluster_->scheduler();
+  // A checkpoint is taken between instants: every event at now() has run.
+  if (checkpoints_on_ && sched.executed() >= due_) {
+    const auto nt = sched.next_time();
+    if (nt && *nt > now()) take_checkpoint();
+  }
+  return cluster_->step();
 }
 
 void Session::advance(Time t) {
-  for (Time c = next_checkpoint(); c <= t; c = next_checkpoint()) {
-    cluster_->run_until(c);
-    if (cluster_->scheduler().stop_reason() != StopReason::until_reached &&
-        cluster_->scheduler().stop_reason() != StopReason::empty)
-      return;  // a limit stopped the run
-    take_checkpoint();
+  if (checkpoints_on_) {
+    auto& sched = cluster_->scheduler();
+    while (true) {
+      const auto nt = sched.next_time();
+      if (!nt || *nt > t) break;
+      if (!step_checkpointed()) return;  // a limit stopped the run
+    }
   }
   cluster_->run_until(t);
 }
@@ -452,7 +464,7 @@ void Session::advance(Time t) {
 void Session::rebuild(Time to) {
   double t0 = wall_ms();
   checkpoints_.clear();  // a new run (the timeline changed)
-  interval_ = seconds(300);
+  spacing_ = kFirstSpacing;
   // The observers go before the cluster they watch.
   watch_.reset();
   run::RunLimits limits;
@@ -513,11 +525,7 @@ void Session::run_until(Time t) {
 }
 
 bool Session::step() {
-  // A checkpoint due before the next event is taken first.
-  const Time c = next_checkpoint();
-  if (const auto nt = cluster_->scheduler().next_time(); c != Time::max() && nt && *nt > c)
-    advance(c);
-  bool ran = cluster_->step();
+  bool ran = step_checkpointed();
   if (!ran) finished_ = !cluster_->scheduler().next_time().has_value() || now() >= end();
   after_advance();
   return ran;
@@ -542,8 +550,7 @@ void Session::run_for(double budget_ms, Time limit) {
     for (int k = 0; k < 512 && more; ++k) {
       auto nt = sched.next_time();
       if (!nt || *nt > limit) break;  // the check above finishes the run to `limit`
-      if (const Time c = next_checkpoint(); c < *nt) advance(c);  // due before the next event
-      more = cluster_->step();
+      more = step_checkpointed();
     }
     if (!more || wall_ms() - t0 > budget_ms) break;  // a limit stopped it, or time is up
   }

@@ -14,10 +14,11 @@
 //     Cluster::clone; the panels' data: Watch's data) and run_until(a) then run_until(b) runs the
 //     same events as run_until(b). The rewind test (viz/tests/rewind_test.cpp) checks the
 //     fingerprint and every panel's data against an uninterrupted run.
-//   - Checkpoints (instant rewind, issue 19 §3) are taken during forward runs at every multiple
-//     of an interval of simulated time (5 min at first), at most kMaxCheckpoints of them: when
-//     one more is due, every other is dropped and the interval doubles (so a day at 20 000 DNs
-//     keeps 12-24 checkpoints of 40 min to 80 min). A seek replays at most one interval. The
+//   - Checkpoints (instant rewind, issue 19 §3) are taken during forward runs, between two
+//     instants, every `spacing` executed events (20 000 at first), at most kMaxCheckpoints of
+//     them: when one more is due, every other is dropped and the spacing doubles. Spaced by
+//     events rather than simulated time, a seek replays at most one spacing of events however
+//     busy the period (a partition's resync, a registration storm) or quiet the night. The
 //     sequence chart's 400 000 messages are shared between the live data and the checkpoints in
 //     copy-on-write chunks (ChunkedRing): a checkpoint copies only the chunks written since.
 //     Editing the timeline drops them all (the run changes from time 0).
@@ -258,8 +259,9 @@ class Session {
   double last_rebuild_ms() const { return last_rebuild_ms_; }
   // Instant rewind: checkpoints kept, their interval of simulated time, seeks served from one.
   static constexpr size_t kMaxCheckpoints = 24;
+  static constexpr uint64_t kFirstSpacing = 20'000;  // events between checkpoints at first
   size_t checkpoints() const { return checkpoints_.size(); }
-  Time checkpoint_interval() const { return interval_; }
+  uint64_t checkpoint_spacing() const { return spacing_; }  // events between checkpoints
   uint64_t restores() const { return restores_; }
   // Off: no checkpoints; a seek back re-executes from 0 (the bench's "before").
   void set_checkpoints(bool on);
@@ -288,9 +290,10 @@ class Session {
   void after_advance();
   // Forward to t, taking the checkpoints due on the way.
   void advance(Time t);
-  // The next checkpoint time after now() that is not taken (max when off or past the end).
-  Time next_checkpoint() const;
-  void take_checkpoint();
+  // One event, after a checkpoint if one is due (between instants).
+  bool step_checkpointed();
+  void take_checkpoint();  // at now(), unless there is one
+  void refresh_due();
   void restore(const Checkpoint& cp);
 
   scenario::Scenario sc_;
@@ -305,7 +308,8 @@ class Session {
   uint64_t rebuilds_ = 0;
   double last_rebuild_ms_ = 0;
   bool checkpoints_on_ = true;
-  Time interval_;
+  uint64_t spacing_ = kFirstSpacing;
+  uint64_t due_ = 0;  // executed() at which the next checkpoint is due
   std::map<int64_t, std::unique_ptr<Checkpoint>> checkpoints_;  // by time (micros)
   uint64_t restores_ = 0;
 };

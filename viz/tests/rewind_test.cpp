@@ -186,9 +186,8 @@ int main(int argc, char** argv) {
     check(i);
   check(probes.size() - 1);  // forward to the end from a restored checkpoint
   std::printf(
-      "rewind_test: %zu seeks, %zu checkpoints every %lld s, %llu restores, %d failure(s)\n",
-      order.size() + 2, b.checkpoints(),
-      static_cast<long long>(b.checkpoint_interval().micros() / 1'000'000),
+      "rewind_test: %zu seeks, %zu checkpoints every %lld events, %llu restores, %d failure(s)\n",
+      order.size() + 2, b.checkpoints(), static_cast<long long>(b.checkpoint_spacing()),
       static_cast<unsigned long long>(b.restores()), failures);
   if (b.restores() < order.size()) {
     std::printf("FAIL: seeks did not restore checkpoints\n");
