@@ -185,6 +185,26 @@ int main(int argc, char** argv) {
   for (size_t i : order)
     check(i);
   check(probes.size() - 1);  // forward to the end from a restored checkpoint
+  // Checkpoints taken while stepping and playing (Session::step, run_for) serve seeks as well.
+  {
+    viz::Session p(sc, sc.seed);
+    for (int k = 0; k < 5000; ++k)
+      p.step();
+    p.run_for(1e12, probes[4]);  // play, with no wall-time budget, to probe 4
+    for (size_t i : {size_t(1), size_t(4), size_t(0)}) {
+      p.run_until(probes[i]);
+      if (!(digest(p) == ref[i])) {
+        ++failures;
+        std::printf("FAIL: seek to probe %zu after stepping and playing differs\n", i);
+        print("uninterrupted", ref[i]);
+        print("after seeking", digest(p));
+      }
+    }
+    if (p.restores() < 3) {
+      std::printf("FAIL: seeks after stepping and playing did not restore checkpoints\n");
+      ++failures;
+    }
+  }
   std::printf(
       "rewind_test: %zu seeks, %zu checkpoints every %lld events, %llu restores, %d failure(s)\n",
       order.size() + 2, b.checkpoints(), static_cast<long long>(b.checkpoint_spacing()),
