@@ -24,6 +24,14 @@
 // heap; the heap only holds what the model schedules, so its size stays that of the model's
 // pending work instead of the whole day's actions.
 //
+// Events beyond the current calendar bucket (2^23 us, about 8.4 s of simulated time) skip the
+// heap too: they wait, unsorted, in a ring of buckets (beyond the ring's 2.4 hours, in one
+// overflow array) and are moved into the heap, which holds every event before the first
+// bucket still waiting, when the heap runs empty. The heap stays as small as one bucket's work,
+// a few cache-resident pages even at tens of thousands of agents, where it would otherwise hold
+// every pending timer of the site (an expiry an hour ahead per registered phone); each event is
+// moved once, and the order is still exactly (time, priority, sequence).
+//
 // Invariants: now() never decreases (asserted); a cancelled event never runs; every run stops
 // at a stated limit (simulated time, event count) instead of hanging.
 #pragma once
@@ -91,8 +99,8 @@ class Scheduler {
   Scheduler() = default;
 
   Time now() const { return now_; }
-  bool empty() const { return heap_.size() + now_count_ + timeline_left() == cancelled_.size(); }
-  size_t pending() const { return heap_.size() + now_count_ + timeline_left() - cancelled_.size(); }
+  bool empty() const { return waiting() == cancelled_.size(); }
+  size_t pending() const { return waiting() - cancelled_.size(); }
   uint64_t executed() const { return executed_; }
   uint64_t fingerprint() const { return fingerprint_; }
 
@@ -127,7 +135,7 @@ class Scheduler {
       now_mask_ |= 1u << priority;
       ++now_count_;
     } else {
-      push(Entry{t.micros(), key, e.arg, e.target, e.kind});
+      enqueue(Entry{t.micros(), key, e.arg, e.target, e.kind});
     }
     return EventHandle{t, key};
   }
@@ -198,6 +206,23 @@ class Scheduler {
     for (const NowFifo& f : instant_) {
       for (size_t k = f.head; k < f.q.size(); ++k) {
         if (live(f.q[k])) found.push_back(f.q[k]);
+      }
+    }
+    // The calendar's buckets in time order: whole buckets until they hold `count` live entries
+    // (no later bucket can hold one of the first `count`), then the overflow if still short.
+    size_t from_far = 0;
+    for (int64_t b = cur_bucket_;
+         b < cur_bucket_ + int64_t(kBuckets) && from_far < count && ring_count_ > 0; ++b) {
+      for (const Entry& e : ring_[size_t(b) & (kBuckets - 1)]) {
+        if (live(e)) {
+          found.push_back(e);
+          ++from_far;
+        }
+      }
+    }
+    if (from_far < count) {
+      for (const Entry& e : overflow_) {
+        if (live(e)) found.push_back(e);
       }
     }
     sort_timeline();
@@ -319,6 +344,76 @@ class Scheduler {
   static constexpr uint8_t kNowPriorities = 32;
 
   size_t timeline_left() const { return timeline_.size() - timeline_head_; }
+  size_t waiting() const {
+    return heap_.size() + now_count_ + timeline_left() + ring_count_ + overflow_.size();
+  }
+
+  // The calendar (see the header comment): bucket b holds the times [b << kBucketShift,
+  // (b + 1) << kBucketShift). The heap holds every entry of a bucket below cur_bucket_; ring
+  // slot b % kBuckets those of bucket b for cur_bucket_ <= b < cur_bucket_ + kBuckets; the
+  // overflow those of later buckets.
+  static constexpr int kBucketShift = 23;
+  static constexpr size_t kBuckets = 1024;
+  static constexpr size_t kSlotKeep = 64;  // entries a poured slot keeps room for
+  static int64_t bucket_of(int64_t time) { return time >> kBucketShift; }
+
+  void enqueue(const Entry& e) {
+    const int64_t b = bucket_of(e.time);
+    if (b < cur_bucket_) {
+      push(e);
+    } else if (b < cur_bucket_ + int64_t(kBuckets)) {
+      ring_[size_t(b) & (kBuckets - 1)].push_back(e);
+      ++ring_count_;
+    } else {
+      overflow_.push_back(e);
+      overflow_min_ = std::min(overflow_min_, b);
+    }
+  }
+
+  // With the heap empty, moves the first non-empty bucket into it (and cur_bucket_ past it).
+  void refill() {
+    if (!heap_.empty() || ring_count_ + overflow_.size() == 0) return;
+    if (ring_count_ == 0) {
+      // Everything waits beyond the ring: jump to the overflow's first bucket.
+      cur_bucket_ = overflow_min_;
+      pull_overflow();
+    }
+    int64_t b = cur_bucket_;
+    while (ring_[size_t(b) & (kBuckets - 1)].empty())
+      ++b;
+    std::vector<Entry>& slot = ring_[size_t(b) & (kBuckets - 1)];
+    for (const Entry& e : slot)
+      heap_.push_back(e);
+    ring_count_ -= slot.size();
+    // A slot's peak is the burst of near-term events just before its bucket comes up; keeping
+    // every slot's peak capacity would hold a thousand bursts. Small slots keep theirs.
+    if (slot.capacity() > kSlotKeep) {
+      std::vector<Entry>().swap(slot);
+    } else {
+      slot.clear();
+    }
+    heapify();
+    cur_bucket_ = b + 1;
+    if (overflow_min_ < cur_bucket_ + int64_t(kBuckets)) pull_overflow();
+  }
+
+  // Moves the overflow's entries that now fall within the ring into it.
+  void pull_overflow() {
+    int64_t min_left = INT64_MAX;
+    size_t kept = 0;
+    for (const Entry& e : overflow_) {
+      const int64_t b = bucket_of(e.time);
+      if (b < cur_bucket_ + int64_t(kBuckets)) {
+        ring_[size_t(b) & (kBuckets - 1)].push_back(e);
+        ++ring_count_;
+      } else {
+        overflow_[kept++] = e;
+        min_left = std::min(min_left, b);
+      }
+    }
+    overflow_.resize(kept);
+    overflow_min_ = min_left;
+  }
   // Sorts the timeline's waiting entries (once: the loader schedules in file order).
   void sort_timeline() const {
     if (timeline_sorted_) return;
@@ -391,7 +486,10 @@ class Scheduler {
     return pop();
   }
 
+  // Readies the next entry: refills an empty heap from the calendar and drops cancelled
+  // entries at the front. next_entry() is exact only after this.
   void drop_cancelled_top() {
+    refill();
     while (!cancelled_.empty()) {
       const Entry* e = next_entry();
       if (!e) return;
@@ -399,6 +497,7 @@ class Scheduler {
       if (it == cancelled_.end()) return;
       cancelled_.erase(it);
       take_next();
+      refill();
     }
   }
 
@@ -412,6 +511,29 @@ class Scheduler {
       i = parent;
     }
     heap_[i] = e;
+  }
+
+  // Floyd's bottom-up construction of the 4-ary heap over its current contents.
+  void heapify() {
+    const size_t n = heap_.size();
+    if (n < 2) return;
+    for (size_t i = (n - 2) / 4 + 1; i-- > 0;) {
+      const Entry x = heap_[i];
+      size_t hole = i;
+      while (true) {
+        size_t c = 4 * hole + 1;
+        if (c >= n) break;
+        size_t best = c;
+        const size_t end = c + 4 < n ? c + 4 : n;
+        for (size_t k = c + 1; k < end; ++k) {
+          if (before(heap_[k], heap_[best])) best = k;
+        }
+        if (!before(heap_[best], x)) break;
+        heap_[hole] = heap_[best];
+        hole = best;
+      }
+      heap_[hole] = x;
+    }
   }
 
   Entry pop() {
@@ -506,6 +628,11 @@ class Scheduler {
   };
 
   HeapArray heap_;
+  std::array<std::vector<Entry>, kBuckets> ring_;
+  size_t ring_count_ = 0;
+  std::vector<Entry> overflow_;
+  int64_t overflow_min_ = INT64_MAX;
+  int64_t cur_bucket_ = 0;
   std::array<NowFifo, kNowPriorities> instant_;
   uint32_t now_mask_ = 0;  // bit p: instant_[p] is not empty
   size_t now_count_ = 0;

@@ -16,6 +16,58 @@ std::vector<uint32_t> run_all(Scheduler& s) {
   s.run([&](const FiredEvent& f) { order.push_back(f.event.target); });
   return order;
 }
+
+// A reference for randomized scheduler tests: every pending event in a std::set keyed by
+// (time, effective priority, sequence), scheduled and cancelled through it, and the checks that
+// each fired event is the reference's least and that peek lists the reference's first ones.
+struct Reference {
+  using Key = std::tuple<int64_t, int, uint64_t>;
+  Scheduler& s;
+  std::set<Key> pending;
+  std::map<uint64_t, EventHandle> handles;  // by sequence
+  uint64_t seq = 0, fired = 0, mismatches = 0, peek_mismatches = 0;
+  Time last = Time::zero();
+  uint8_t running = 0;
+
+  explicit Reference(Scheduler& sched) : s(sched) {}
+  void add(Time t, uint8_t prio) {
+    // An event for the running instant below the running priority is raised to it.
+    uint8_t eff = fired > 0 && t == last && prio < running ? running : prio;
+    handles[seq] = s.schedule_at(t, prio, Event{0, uint32_t(seq), 0});
+    pending.insert({t.micros(), eff, seq});
+    ++seq;
+  }
+  void on_fired(const FiredEvent& f) {
+    REQUIRE(!pending.empty());
+    const Key want = *pending.begin();
+    if (std::get<2>(want) != f.seq || std::get<0>(want) != f.time.micros() ||
+        std::get<1>(want) != f.priority)
+      ++mismatches;
+    pending.erase(pending.begin());
+    handles.erase(f.seq);
+    last = f.time;
+    running = f.priority;
+    ++fired;
+  }
+  void cancel_one(Rng& r) {
+    if (handles.empty()) return;
+    auto it = handles.begin();
+    std::advance(it, long(r.below(handles.size())));
+    const Key k{it->second.time.micros(), int(it->second.key >> Scheduler::kSeqBits), it->first};
+    CHECK(s.cancel(it->second));
+    pending.erase(k);
+    handles.erase(it);
+  }
+  void check_peek(size_t n) {
+    auto next = s.peek(n);
+    auto ref = pending.begin();
+    for (const auto& e : next) {
+      if (ref == pending.end() || std::get<2>(*ref) != e.seq) ++peek_mismatches;
+      if (ref != pending.end()) ++ref;
+    }
+    if (next.size() != std::min(n, pending.size())) ++peek_mismatches;
+  }
+};
 }  // namespace
 
 TEST_CASE("Events at equal time and priority run in the order they were scheduled") {
@@ -216,60 +268,25 @@ TEST_CASE(
   // fired event must be the reference's least, and peek must list the reference's first five.
   Scheduler s;
   Rng r(7, "scheduler-now-queue");
-  using Key = std::tuple<int64_t, int, uint64_t>;
-  std::set<Key> pending;
-  std::map<uint64_t, EventHandle> handles;  // by sequence
-  uint8_t running = 0;
-  Time last = Time::zero();
-  bool started = false;
-  uint64_t seq = 0;
-  auto add = [&](Time t, uint8_t prio) {
-    uint8_t eff = started && t == last && prio < running ? running : prio;
-    EventHandle h = s.schedule_at(t, prio, Event{0, uint32_t(seq), 0});
-    pending.insert({t.micros(), eff, seq});
-    handles[seq] = h;
-    ++seq;
-  };
+  Reference ref(s);
   for (int i = 0; i < 20; ++i)
-    add(millis(int64_t(r.below(5))), uint8_t(r.below(6)));
-  uint64_t fired = 0, mismatches = 0, peek_mismatches = 0;
+    ref.add(millis(int64_t(r.below(5))), uint8_t(r.below(6)));
   s.run([&](const FiredEvent& f) {
-    REQUIRE(!pending.empty());
-    Key want = *pending.begin();
-    if (std::get<2>(want) != f.seq || std::get<0>(want) != f.time.micros()) ++mismatches;
-    pending.erase(pending.begin());
-    handles.erase(f.seq);
-    started = true;
-    last = f.time;
-    running = f.priority;
-    ++fired;
-    if (fired > 3000) return;
+    ref.on_fired(f);
+    if (ref.fired > 3000) return;
     int children = int(r.below(4));
     for (int k = 0; k < children; ++k) {
       Time at = r.below(2) == 0 ? f.time : f.time + millis(int64_t(r.below(3)));
-      add(at, uint8_t(r.below(6)));
+      ref.add(at, uint8_t(r.below(6)));
     }
-    if (r.below(4) == 0 && !handles.empty()) {
-      auto it = handles.begin();
-      std::advance(it, long(r.below(handles.size())));
-      Key k{it->second.time.micros(), int(it->second.key >> Scheduler::kSeqBits), it->first};
-      CHECK(s.cancel(it->second));
-      pending.erase(k);
-      handles.erase(it);
-    }
-    auto next = s.peek(5);
-    auto ref = pending.begin();
-    for (const auto& e : next) {
-      if (ref == pending.end() || std::get<2>(*ref) != e.seq) ++peek_mismatches;
-      if (ref != pending.end()) ++ref;
-    }
-    if (next.size() != std::min<size_t>(5, pending.size())) ++peek_mismatches;
-    CHECK(s.pending() == pending.size());
+    if (r.below(4) == 0) ref.cancel_one(r);
+    ref.check_peek(5);
+    CHECK(s.pending() == ref.pending.size());
   });
-  CHECK(fired > 1000);
-  CHECK(mismatches == 0);
-  CHECK(peek_mismatches == 0);
-  CHECK(pending.empty());
+  CHECK(ref.fired > 1000);
+  CHECK(ref.mismatches == 0);
+  CHECK(ref.peek_mismatches == 0);
+  CHECK(ref.pending.empty());
 }
 
 TEST_CASE(
@@ -324,4 +341,50 @@ TEST_CASE("Issue 11 §6: pending() and empty() count timeline events that wait")
   auto order = run_all(s);
   CHECK(order == std::vector<uint32_t>{2, 1});
   CHECK(s.empty());
+}
+
+TEST_CASE(
+    "Issue 20: events far ahead (calendar buckets, beyond the ring's horizon too) run in "
+    "(time, priority, sequence) order with cancels, peeks, pending counts and run_until") {
+  // A reference std::set of every pending (time, priority, sequence). Delays range from zero
+  // through seconds (the next buckets) to hours and days (beyond the 2.4 h ring, the overflow);
+  // the run goes in run_until chunks so now() also jumps over empty stretches.
+  Scheduler s;
+  Rng r(2020, "scheduler-calendar");
+  Reference ref(s);
+  auto delay = [&] {
+    switch (r.below(5)) {
+      case 0:
+        return Time::zero();
+      case 1:
+        return millis(int64_t(r.below(20)));
+      case 2:
+        return seconds(double(r.below(30)));
+      case 3:
+        return seconds(double(r.below(4 * 3600)));
+      default:
+        return seconds(double(r.below(3 * 86400)));
+    }
+  };
+  for (int i = 0; i < 300; ++i)
+    ref.add(delay(), uint8_t(r.below(4)));
+  uint64_t count_mismatches = 0;
+  auto handler = [&](const FiredEvent& f) {
+    ref.on_fired(f);
+    if (ref.fired > 6000) return;
+    for (int k = int(r.below(4)); k > 0; --k)
+      ref.add(f.time + delay(), uint8_t(r.below(4)));
+    if (r.below(3) == 0) ref.cancel_one(r);
+    if (ref.fired % 50 == 0) ref.check_peek(40);
+    if (s.pending() != ref.pending.size()) ++count_mismatches;
+  };
+  for (Time until = seconds(3600); !s.empty(); until = until + seconds(5 * 3600)) {
+    s.run_until(until, handler);
+    CHECK(s.pending() == ref.pending.size());
+  }
+  CHECK(ref.fired > 5000);
+  CHECK(ref.mismatches == 0);
+  CHECK(ref.peek_mismatches == 0);
+  CHECK(count_mismatches == 0);
+  CHECK(ref.pending.empty());
 }
