@@ -179,8 +179,10 @@ Commands ControlsPanel::draw(const Session& s, const PlayState& play) {
     out.push_back(run_until_cmd(micros(static_cast<int64_t>(double(seek_s_) * 1e6))));
   }
   if (ImGui::IsItemHovered() && !seeking_) {
-    ImGui::SetTooltip("%s\ndrag to seek; going back re-executes the run from 0 (deterministic)",
-                      clock_and_seconds(s.now()).c_str());
+    ImGui::SetTooltip(
+        "%s\ndrag to seek; a seek restores the nearest earlier checkpoint and replays from it "
+        "(deterministic: the same state as a run from 0)",
+        clock_and_seconds(s.now()).c_str());
   }
   timeline_strip(s, smin.x, smax.x);
 
@@ -193,9 +195,10 @@ Commands ControlsPanel::draw(const Session& s, const PlayState& play) {
     ImGui::SetTooltip("now %s s, end %s s, next event %s s", format_time(s.now()).c_str(),
                       format_time(s.end()).c_str(), next ? format_time(*next).c_str() : "-");
   ImGui::SameLine();
-  ImGui::TextDisabled("  seed %llu, %zu edit(s), last re-execution %.0f ms",
-                      static_cast<unsigned long long>(s.seed()), s.user_actions().size(),
-                      s.last_rebuild_ms());
+  ImGui::TextDisabled(
+      "  seed %llu, %zu edit(s), last re-execution %.0f ms, %zu checkpoints every %llu events",
+      static_cast<unsigned long long>(s.seed()), s.user_actions().size(), s.last_rebuild_ms(),
+      s.checkpoints(), static_cast<unsigned long long>(s.checkpoint_spacing()));
   return out;
 }
 

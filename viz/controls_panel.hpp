@@ -1,6 +1,7 @@
 // Timeline controls: play / pause, step one event, step to the next timeline action, speed
 // (real time x1 up to x100 000, or as fast as possible), run until T, and a seek slider over
-// the whole run that also goes back in time (the Session re-executes from the start).
+// the whole run that also goes back in time (the Session restores its nearest earlier
+// checkpoint and replays from it).
 #pragma once
 
 #include "commands.hpp"

@@ -21,6 +21,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -69,7 +71,9 @@ const char* const kUsage =
     "  --from T, --to T      the sequence chart's window (clock time 12:00:00 or seconds)\n"
     "  --bench-seek N        headless, no window: from --at T (default the end), seek back N\n"
     "                        times to evenly spaced earlier times and forth again; print the\n"
-    "                        median and worst wall time of a backward seek\n"
+    "                        median and worst wall time of a backward seek, the checkpoints\n"
+    "                        kept and the process's resident memory\n"
+    "  --no-checkpoints      seek back by re-executing from 0 (the GUI before instant rewind)\n"
     "\n"
     "Keys and mouse: see Help in the window (Space play/pause, . step, N next action,\n"
     "click a link to cut/heal it, Shift+click one way, right-click a node to crash/restart).\n";
@@ -90,6 +94,7 @@ struct Options {
   std::vector<std::string> tabs;
   std::string sequence_svg;
   int bench_seek = 0;
+  bool no_checkpoints = false;
   std::optional<Time> from, to;
   bool headless() const { return !screenshot.empty() || bench_frames > 0; }
 };
@@ -163,6 +168,8 @@ Options parse_args(int argc, char** argv) {
       auto t = parse_time(value());
       if (!t.value) throw UsageError(k + ": " + t.error);
       (k == "--from" ? o.from : o.to) = *t.value;
+    } else if (k == "--no-checkpoints") {
+      o.no_checkpoints = true;
     } else if (k == "--print-links") {
       o.print_links = true;
     } else if (!k.empty() && k[0] == '-') {
@@ -177,6 +184,16 @@ Options parse_args(int argc, char** argv) {
   if (!o.sequence_svg.empty() && (!o.from || !o.to || *o.to <= *o.from))
     throw UsageError("--sequence-svg needs --from T and --to T with T(from) < T(to)");
   return o;
+}
+
+// A "VmRSS:"-style line of /proc/self/status in MiB (0 if absent).
+double proc_status_mib(const char* key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(key, 0) == 0)
+      return std::strtod(line.c_str() + std::strlen(key), nullptr) / 1024;
+  return 0;
 }
 
 double cpu_ms() {
@@ -226,6 +243,7 @@ int run_viz(const Options& o) {
     actions = std::move(r.actions);
   }
   auto session = std::make_unique<viz::Session>(sc, seed);
+  if (o.no_checkpoints) session->set_checkpoints(false);
   if (!actions.empty()) session->set_user_actions(actions);
   if (o.at) session->run_until(*o.at);
   if (o.bench_seek > 0) {
@@ -243,10 +261,15 @@ int run_viz(const Options& o) {
     }
     std::sort(ms.begin(), ms.end());
     std::printf(
-        "bench-seek: %d DNs, %d backward seeks from %s: median %.0f ms, worst %.0f ms "
-        "(each re-executes the run from 00:00:00; no checkpoints yet)\n",
+        "bench-seek: %d DNs, %d backward seeks from %s: median %.0f ms, worst %.0f ms; "
+        "%zu checkpoints every %llu events (%llu seeks restored one); resident memory %.0f MiB, "
+        "peak "
+        "%.0f MiB\n",
         session->cluster().dn_count(), o.bench_seek, viz::clock_time(top).c_str(),
-        ms[ms.size() / 2], ms.back());
+        ms[ms.size() / 2], ms.back(), session->checkpoints(),
+        static_cast<unsigned long long>(session->checkpoint_spacing()),
+        static_cast<unsigned long long>(session->restores()), proc_status_mib("VmRSS:"),
+        proc_status_mib("VmHWM:"));
     return 0;
   }
   if (!o.sequence_svg.empty()) {

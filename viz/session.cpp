@@ -95,10 +95,9 @@ stats::Period CallSeries::period_at(Time t) const {
   return it == periods.begin() ? stats::Period::connected : std::prev(it)->period;
 }
 
-// Watches the cluster: the event log, the KPI samples, the calls and the routing decisions,
-// rebuilt with the cluster.
-struct Session::Watch : model::Observer {
-  const model::Cluster& c;
+// What the Watch collects: copied into a checkpoint and back (its copy is member-wise, so a
+// member added later is part of the checkpoint too).
+struct Session::WatchData {
   std::vector<std::deque<LogEntry>> log{5};
   KpiSeries kpi;
   CallSeries calls;
@@ -109,7 +108,15 @@ struct Session::Watch : model::Observer {
   std::vector<int> alive_now;
   std::vector<int> insrv, elig;  // current counts per level (0 truth, 1+n SS_n)
   int64_t next_sample = 0;
+};
 
+// Watches the cluster: the event log, the KPI samples, the calls and the routing decisions,
+// rebuilt with the cluster.
+struct Session::Watch : model::Observer, Session::WatchData {
+  const model::Cluster& c;
+
+  // The data of a checkpoint, watching the cluster restored with it.
+  Watch(const WatchData& d, const model::Cluster& cl) : WatchData(d), c(cl) {}
   Watch(const model::Cluster& cl, Time end) : c(cl) {
     const int levels = 1 + c.node_count();
     pending.resize(static_cast<size_t>(c.node_count() * c.node_count()));
@@ -201,7 +208,7 @@ struct Session::Watch : model::Observer {
   }
   bool wants_messages() const override { return true; }
   SeqMessage* msg(uint64_t abs) {
-    return abs < seq_base ? nullptr : &seq.msgs[static_cast<size_t>(abs - seq_base)];
+    return abs < seq_base ? nullptr : &seq.msgs.mut(static_cast<size_t>(abs - seq_base));
   }
   void on_message(const model::MessageSent& m) override {
     SeqMessage s{m.at,
@@ -279,12 +286,14 @@ struct Session::Watch : model::Observer {
     seq.marks.push_back({ch.at, ch.node, -1, ch.alive ? "restart" : "crash"});
     if (!ch.alive) {
       lose(ch.node, -1, ch.at, "lost: a node of the link crashed");
-      for (auto it = seq.msgs.rbegin(); it != seq.msgs.rend() && it->sent + seconds(60) > ch.at;
-           ++it)
-        if (it->from < 0 && it->to == ch.node && it->end > ch.at) {
-          it->fate = SeqMessage::Fate::lost;
-          it->why_lost = "lost: its node crashed before it arrived";
+      for (size_t i = seq.msgs.size(); i-- > 0 && seq.msgs[i].sent + seconds(60) > ch.at;) {
+        const SeqMessage& m = seq.msgs[i];
+        if (m.from < 0 && m.to == ch.node && m.end > ch.at) {
+          SeqMessage& w = seq.msgs.mut(i);
+          w.fate = SeqMessage::Fate::lost;
+          w.why_lost = "lost: its node crashed before it arrived";
         }
+      }
     }
     const std::string name = node_name(c, ch.node);
     if (!ch.alive) {
@@ -356,6 +365,13 @@ struct Session::Watch : model::Observer {
   }
 };
 
+// A checkpoint: the cluster and the panels' data at one time (session.hpp).
+struct Session::Checkpoint {
+  std::unique_ptr<model::Cluster> cluster;
+  WatchData watch;
+  uint64_t events = 0;  // executed by then
+};
+
 Session::Session(scenario::Scenario sc, uint64_t seed) : sc_(std::move(sc)), seed_(seed) {
   timeline_ = run::merge_timeline(sc_.timeline, user_actions_);
   rebuild(Time::zero());
@@ -389,8 +405,70 @@ scenario::Scenario Session::edited_scenario() const {
   return s;
 }
 
+void Session::set_checkpoints(bool on) {
+  checkpoints_on_ = on;
+  if (!on) checkpoints_.clear();
+}
+
+void Session::refresh_due() {
+  // Due `spacing_` events after the latest checkpoint at or before now (at once without one).
+  auto it = checkpoints_.upper_bound(now().micros());
+  due_ = it == checkpoints_.begin() ? 0 : std::prev(it)->second->events + spacing_;
+}
+
+void Session::take_checkpoint() {
+  if (!checkpoints_on_ || now() >= sc_.duration) return;
+  const int64_t at = now().micros();
+  if (!checkpoints_.count(at)) {
+    if (checkpoints_.size() >= kMaxCheckpoints) {
+      // Bounded: every other one goes (the first stays), and the spacing doubles.
+      spacing_ *= 2;
+      bool keep = true;
+      for (auto it = checkpoints_.begin(); it != checkpoints_.end(); keep = !keep)
+        it = keep ? std::next(it) : checkpoints_.erase(it);
+    }
+    checkpoints_.emplace(at, std::make_unique<Checkpoint>(Checkpoint{
+                                 cluster_->clone(), *watch_, cluster_->scheduler().executed()}));
+  }
+  refresh_due();
+}
+
+void Session::restore(const Checkpoint& cp) {
+  watch_.reset();  // the observers go before the cluster they watch
+  cluster_ = cp.cluster->clone();
+  watch_ = std::make_unique<Watch>(cp.watch, *cluster_);
+  cluster_->add_observer(watch_.get());
+  finished_ = false;
+  ++restores_;
+  refresh_due();
+}
+
+bool Session::step_checkpointed() {
+  auto& sched = cluster_->scheduler();
+  // A checkpoint is taken between instants: every event at now() has run.
+  if (checkpoints_on_ && sched.executed() >= due_) {
+    const auto nt = sched.next_time();
+    if (nt && *nt > now()) take_checkpoint();
+  }
+  return cluster_->step();
+}
+
+void Session::advance(Time t) {
+  if (checkpoints_on_) {
+    auto& sched = cluster_->scheduler();
+    while (true) {
+      const auto nt = sched.next_time();
+      if (!nt || *nt > t) break;
+      if (!step_checkpointed()) return;  // a limit stopped the run
+    }
+  }
+  cluster_->run_until(t);
+}
+
 void Session::rebuild(Time to) {
   double t0 = wall_ms();
+  checkpoints_.clear();  // a new run (the timeline changed)
+  spacing_ = kFirstSpacing;
   // The observers go before the cluster they watch.
   watch_.reset();
   run::RunLimits limits;
@@ -400,7 +478,8 @@ void Session::rebuild(Time to) {
   watch_->calls.episodes = timeline_episodes(cluster_->spec(), timeline_);
   cluster_->add_observer(watch_.get());
   finished_ = false;
-  if (to > Time::zero()) cluster_->run_until(std::min(to, sc_.duration));
+  take_checkpoint();  // at 0
+  if (to > Time::zero()) advance(std::min(to, sc_.duration));
   ++rebuilds_;
   last_rebuild_ms_ = wall_ms() - t0;
   after_advance();
@@ -431,16 +510,23 @@ void Session::after_advance() {
 
 void Session::run_until(Time t) {
   t = std::clamp(t, Time::zero(), sc_.duration);
-  if (t < now()) {
-    rebuild(t);
-    return;
+  // The latest checkpoint at or before t: restored when going back, or when it is ahead.
+  auto it = checkpoints_.upper_bound(t.micros());
+  const bool have = it != checkpoints_.begin();
+  if (have) --it;
+  if (t < now() || (have && it->first > now().micros())) {
+    if (!have) {
+      rebuild(t);
+      return;
+    }
+    restore(*it->second);
   }
-  cluster_->run_until(t);
+  advance(t);
   after_advance();
 }
 
 bool Session::step() {
-  bool ran = cluster_->step();
+  bool ran = step_checkpointed();
   if (!ran) finished_ = !cluster_->scheduler().next_time().has_value() || now() >= end();
   after_advance();
   return ran;
@@ -458,14 +544,14 @@ void Session::run_for(double budget_ms, Time limit) {
   while (true) {
     auto next = sched.next_time();
     if (!next || *next > limit) {
-      cluster_->run_until(limit);
+      advance(limit);
       break;
     }
     bool more = true;
     for (int k = 0; k < 512 && more; ++k) {
       auto nt = sched.next_time();
       if (!nt || *nt > limit) break;  // the check above finishes the run to `limit`
-      more = cluster_->step();
+      more = step_checkpointed();
     }
     if (!more || wall_ms() - t0 > budget_ms) break;  // a limit stopped it, or time is up
   }

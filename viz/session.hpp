@@ -8,14 +8,29 @@
 //     is therefore not slipped into the running cluster (that would give the action a different
 //     scheduler sequence number and so a different fingerprint); the run is re-executed from
 //     the start with the action in the timeline, up to T.
-//   - Seeking back re-executes from the start: the state after seeking to T is the state of an
-//     uninterrupted run at T, because run_until(a) then run_until(b) runs the same events as
-//     run_until(b).
+//   - Seeking (back, or forward past a checkpoint) restores the latest checkpoint at or before
+//     T and runs forward from it: the state after seeking to T is the state of an uninterrupted
+//     run at T, because a checkpoint is a deep copy of the whole state at its time (the cluster:
+//     Cluster::clone; the panels' data: Watch's data) and run_until(a) then run_until(b) runs the
+//     same events as run_until(b). The rewind test (viz/tests/rewind_test.cpp) checks the
+//     fingerprint and every panel's data against an uninterrupted run.
+//   - Checkpoints (instant rewind, issue 19 §3) are taken during forward runs, between two
+//     instants, every `spacing` executed events (20 000 at first), at most kMaxCheckpoints of
+//     them: when one more is due, every other is dropped and the spacing doubles. Spaced by
+//     events rather than simulated time, a seek replays at most one spacing of events however
+//     busy the period (a partition's resync, a registration storm) or quiet the night. The
+//     sequence chart's 400 000 messages are shared between the live data and the checkpoints in
+//     copy-on-write chunks (ChunkedRing): a checkpoint copies only the chunks written since.
+//     Editing the timeline drops them all (the run changes from time 0).
 #pragma once
 
+#include <array>
+#include <compare>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -111,10 +126,97 @@ struct SeqMark {
   int node, peer;
   const char* what;  // "declared lost", "crash", "restart", "resync"
 };
+// A ring of T in chunks of kChunk that copies share (a checkpoint of the panels' data): copying
+// the ring copies one pointer per chunk, and a write (mut, push_back) first copies its chunk
+// if another ring shares it. Reads are by index from the front, or by random-access iterator.
+template <class T, size_t kChunk = 4096>
+class ChunkedRing {
+  using Chunk = std::array<T, kChunk>;
+
+ public:
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T& operator[](size_t i) const {
+    const size_t j = head_ + i;
+    return (*chunks_[j / kChunk])[j % kChunk];
+  }
+  // Writable element i: its chunk becomes this ring's own.
+  T& mut(size_t i) {
+    const size_t j = head_ + i;
+    return own(j / kChunk)[j % kChunk];
+  }
+  void push_back(const T& v) {
+    const size_t j = head_ + size_;
+    if (j / kChunk == chunks_.size()) chunks_.push_back(std::make_shared<Chunk>());
+    own(j / kChunk)[j % kChunk] = v;
+    ++size_;
+  }
+  void pop_front() {
+    ++head_;
+    --size_;
+    if (head_ == kChunk) {
+      chunks_.pop_front();
+      head_ = 0;
+    }
+  }
+  // Chunks held (each kChunk * sizeof(T) bytes), and those also held by another ring.
+  size_t chunks() const { return chunks_.size(); }
+  size_t shared_chunks() const {
+    size_t k = 0;
+    for (const auto& c : chunks_)
+      k += c.use_count() > 1 ? 1 : 0;
+    return k;
+  }
+
+  class const_iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+    const_iterator() = default;
+    const_iterator(const ChunkedRing* r, size_t i) : r_(r), i_(i) {}
+    reference operator*() const { return (*r_)[i_]; }
+    pointer operator->() const { return &(*r_)[i_]; }
+    reference operator[](difference_type k) const { return (*r_)[i_ + size_t(k)]; }
+    const_iterator& operator++() { return ++i_, *this; }
+    const_iterator operator++(int) { return {r_, i_++}; }
+    const_iterator& operator--() { return --i_, *this; }
+    const_iterator operator--(int) { return {r_, i_--}; }
+    const_iterator& operator+=(difference_type k) { return i_ += size_t(k), *this; }
+    const_iterator& operator-=(difference_type k) { return i_ -= size_t(k), *this; }
+    const_iterator operator+(difference_type k) const { return {r_, i_ + size_t(k)}; }
+    friend const_iterator operator+(difference_type k, const_iterator it) { return it + k; }
+    const_iterator operator-(difference_type k) const { return {r_, i_ - size_t(k)}; }
+    difference_type operator-(const const_iterator& o) const {
+      return difference_type(i_) - difference_type(o.i_);
+    }
+    bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+    auto operator<=>(const const_iterator& o) const { return i_ <=> o.i_; }
+
+   private:
+    const ChunkedRing* r_ = nullptr;
+    size_t i_ = 0;
+  };
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size_}; }
+
+ private:
+  Chunk& own(size_t c) {
+    auto& p = chunks_[c];
+    if (p.use_count() > 1) p = std::make_shared<Chunk>(*p);
+    return *p;
+  }
+  std::deque<std::shared_ptr<Chunk>> chunks_;
+  size_t head_ = 0;  // index of the front in chunks_.front()
+  size_t size_ = 0;
+};
+
 struct SeqSeries {
   static constexpr size_t kMax = 400'000;
-  std::deque<SeqMessage> msgs;  // in order of sending
-  uint64_t dropped_old = 0;     // fell out of the ring
+  ChunkedRing<SeqMessage> msgs;  // in order of sending
+  uint64_t dropped_old = 0;      // fell out of the ring
   std::vector<SeqMark> marks;
 };
 
@@ -155,6 +257,14 @@ class Session {
   const std::vector<NodeSummary>& summary() const { return summary_; }
   uint64_t rebuilds() const { return rebuilds_; }
   double last_rebuild_ms() const { return last_rebuild_ms_; }
+  // Instant rewind: checkpoints kept, their interval of simulated time, seeks served from one.
+  static constexpr size_t kMaxCheckpoints = 24;
+  static constexpr uint64_t kFirstSpacing = 20'000;  // events between checkpoints at first
+  size_t checkpoints() const { return checkpoints_.size(); }
+  uint64_t checkpoint_spacing() const { return spacing_; }  // events between checkpoints
+  uint64_t restores() const { return restores_; }
+  // Off: no checkpoints; a seek back re-executes from 0 (the bench's "before").
+  void set_checkpoints(bool on);
   // The scenario with the hand-made actions and the seed: what "Save scenario as" writes.
   scenario::Scenario edited_scenario() const;
 
@@ -173,9 +283,18 @@ class Session {
   std::string write_results(const std::filesystem::path& dir, std::string* fingerprint) const;
 
  private:
+  struct WatchData;
   struct Watch;
+  struct Checkpoint;
   void rebuild(Time to);
   void after_advance();
+  // Forward to t, taking the checkpoints due on the way.
+  void advance(Time t);
+  // One event, after a checkpoint if one is due (between instants).
+  bool step_checkpointed();
+  void take_checkpoint();  // at now(), unless there is one
+  void refresh_due();
+  void restore(const Checkpoint& cp);
 
   scenario::Scenario sc_;
   uint64_t seed_;
@@ -188,6 +307,11 @@ class Session {
   bool finished_ = false;
   uint64_t rebuilds_ = 0;
   double last_rebuild_ms_ = 0;
+  bool checkpoints_on_ = true;
+  uint64_t spacing_ = kFirstSpacing;
+  uint64_t due_ = 0;  // executed() at which the next checkpoint is due
+  std::map<int64_t, std::unique_ptr<Checkpoint>> checkpoints_;  // by time (micros)
+  uint64_t restores_ = 0;
 };
 
 // A copy of `sc` with every agent (and its timeline actions) repeated `times` times, names and

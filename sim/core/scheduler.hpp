@@ -579,8 +579,20 @@ class Scheduler {
   class HeapArray {
    public:
     HeapArray() = default;
-    HeapArray(const HeapArray&) = delete;
-    HeapArray& operator=(const HeapArray&) = delete;
+    // Copies hold their own aligned storage (a scheduler copy is a checkpoint of the run).
+    HeapArray(const HeapArray& o) { *this = o; }
+    HeapArray& operator=(const HeapArray& o) {
+      if (this == &o) return *this;
+      size_ = 0;
+      if (capacity_ < o.size_) {
+        release();
+        capacity_ = 0;
+        reserve_exact(o.size_);
+      }
+      if (o.size_) std::memcpy(static_cast<void*>(data_), o.data_, o.size_ * sizeof(Entry));
+      size_ = o.size_;
+      return *this;
+    }
     ~HeapArray() { release(); }
     size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
@@ -595,8 +607,8 @@ class Scheduler {
 
    private:
     static constexpr size_t kPad = 3;  // entries before index 0: puts index 1 at 128 bytes
-    void grow() {
-      size_t cap = capacity_ ? capacity_ * 2 : 1024;
+    void grow() { reserve_exact(capacity_ ? capacity_ * 2 : 1024); }
+    void reserve_exact(size_t cap) {
       void* raw = ::operator new ((cap + kPad) * sizeof(Entry), std::align_val_t{128});
       Entry* data = static_cast<Entry*>(raw) + kPad;
       if (size_) std::memcpy(static_cast<void*>(data), data_, size_ * sizeof(Entry));

@@ -11,8 +11,7 @@
 
 namespace scsim::model {
 
-Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
-    : spec(std::move(s)), P(spec.params), seed(seed_in) {
+Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in) : ImplSpec(std::move(s)), seed(seed_in) {
   N = static_cast<int>(spec.nodes.size());
   D = static_cast<int>(spec.agents.size());
   G = static_cast<int>(spec.gws.size());
@@ -75,6 +74,43 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in)
   crashed_owner.assign(D, 0);
   init_calls();
 }
+
+ImplRngs::ImplRngs(const ImplRngs& o) : rngs(o.rngs) {
+  std::map<const Rng*, uint64_t> key_of;
+  for (const auto& [key, r] : o.rngs)
+    key_of.emplace(&r, key);
+  auto repoint = [&](const std::vector<Rng*>& from, std::vector<Rng*>& to) {
+    to.reserve(from.size());
+    for (const Rng* r : from)
+      to.push_back(&rngs.at(key_of.at(r)));
+  };
+  repoint(o.routing_rng, routing_rng);
+  repoint(o.stream_rng, stream_rng);
+}
+
+ImplCallIndex::ImplCallIndex(const ImplCallIndex& o) {
+  queues.reserve(o.queues.size());
+  for (const QueueSet& q : o.queues) {
+    queues.emplace_back(QueueSet::allocator_type(&node_pool));
+    for (const auto& e : q)
+      queues.back().insert(queues.back().end(), e);
+  }
+  for (const auto& e : o.skips_by_dn)
+    skips_by_dn.insert(skips_by_dn.end(), e);  // equal keys keep their order (multimap)
+}
+
+std::unique_ptr<Cluster> Cluster::clone() const {
+  auto im = std::make_unique<Impl>(*impl_);
+  im->observers.clear();
+  im->view_observers.clear();
+  im->message_observers.clear();
+  im->gws_link_observers.clear();  // add_observer records the GWS lanes afresh
+  im->gws_lane_shown.clear();
+  im->gws_lane_node.clear();
+  return std::unique_ptr<Cluster>(new Cluster(std::move(im)));
+}
+
+Cluster::Cluster(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Rng& Cluster::Impl::rng(const char* name, uint64_t id) {
   uint64_t key = hash_name(name) ^ mix64(id);

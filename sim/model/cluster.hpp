@@ -33,6 +33,12 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
+  // A checkpoint of the run: a deep copy of the whole model state (scheduler, random streams,
+  // views, calls, pending events) without its observers. Run on, the copy executes exactly the
+  // events the original would (same fingerprint); the caller attaches its own observers (an
+  // observer that wants GWS links is told the connected lanes again, as on any add_observer).
+  std::unique_ptr<Cluster> clone() const;
+
   void add_observer(Observer* o);
 
   // Schedules an action at a.at (scenario-action class of DOMAIN "same instant": faults such as
@@ -102,6 +108,7 @@ class Cluster {
   struct Impl;
 
  private:
+  explicit Cluster(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -155,11 +155,52 @@ struct Proxy {
   std::vector<int> sticky;  // by DN: node this proxy picked for its last REGISTER (R4), -1: none
 };
 
-struct Cluster::Impl {
-  Impl(ClusterSpec s, uint64_t seed);
-
+// Cluster::clone copies Impl member-wise (Impl's copy constructor is defaulted, so a member
+// added later is copied too). The members whose plain copy would point into the original hold
+// what they point into and copy it with them: these bases.
+//
+// The spec, and P referring to its parameters (the copy's P refers to the copy's spec).
+struct ImplSpec {
+  explicit ImplSpec(ClusterSpec s) : spec(std::move(s)), P(spec.params) {}
+  ImplSpec(const ImplSpec& o) : spec(o.spec), P(spec.params) {}
+  ImplSpec& operator=(const ImplSpec&) = delete;
   ClusterSpec spec;
   Params& P;
+};
+// The random streams by key, and per node and per arrival stream a pointer into them (std::map:
+// the addresses are stable). A copy's pointers point into the copy's streams.
+struct ImplRngs {
+  ImplRngs() = default;
+  ImplRngs(const ImplRngs& o);  // cluster.cpp
+  ImplRngs& operator=(const ImplRngs&) = delete;
+  std::map<uint64_t, Rng> rngs;
+  std::vector<Rng*> routing_rng;  // per node: its "routing" stream in rngs (R55 random)
+  std::vector<Rng*> stream_rng;   // per arrival stream: its "arrivals" stream in rngs
+};
+// The call queues and skips, whose tree nodes are recycled in node_pool (declared first: it must
+// outlive them). A copy has its own pool and the same contents, allocated from it.
+struct ImplCallIndex {
+  ImplCallIndex() = default;
+  ImplCallIndex(const ImplCallIndex& o);  // cluster.cpp
+  ImplCallIndex& operator=(const ImplCallIndex&) = delete;
+  NodePool node_pool;
+  template <class T>
+  using PoolSet = std::set<T, std::less<T>, NodeAllocator<T>>;
+  using PoolMultimap = std::multimap<uint64_t, uint32_t, std::less<uint64_t>,
+                                     NodeAllocator<std::pair<const uint64_t, uint32_t>>>;
+  // per node x group: the waiting calls by queue place
+  using QueueSet = PoolSet<std::pair<uint64_t, uint32_t>>;
+  std::vector<QueueSet> queues;
+  // node*D+dn -> call slots skipping it
+  PoolMultimap skips_by_dn{PoolMultimap::allocator_type(&node_pool)};
+};
+
+struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
+  Impl(ClusterSpec s, uint64_t seed);
+  // A checkpoint of the run: everything, observers included (Cluster::clone drops them).
+  Impl(const Impl&) = default;
+  Impl& operator=(const Impl&) = delete;
+
   uint64_t seed;
   Scheduler sched;
   std::vector<Observer*> observers;
@@ -202,7 +243,6 @@ struct Cluster::Impl {
   std::vector<uint8_t> got_state;       // node*D+dn: view_n has had a state for the DN (R18)
   std::vector<uint8_t> relogin_manual;  // by DN: the pending re-login is R48's manual one
   std::vector<uint32_t> probe_gen;
-  std::map<uint64_t, Rng> rngs;
   std::map<uint64_t, PendingClaim> pending_claims;  // node*D+dn
 
   // ---- calls and routing: arrivals.cpp (workload), calls.cpp (queues, offers, answers),
@@ -210,27 +250,14 @@ struct Cluster::Impl {
   // URS_N itself, its indexes over SS_N and R55's pick, is `urs` (urs.hpp).
   std::vector<std::string> group_names;
   Urs urs;
-  std::vector<Rng*> routing_rng;  // per node: its "routing" stream in rngs (R55 random)
   std::vector<Call> calls;
   std::vector<uint32_t> free_calls;
   uint64_t next_call_id = 1, next_pos = 1, active_calls = 0;
   uint64_t call_limit = ~uint64_t(0);  // runaway guard (Cluster::set_call_limit)
   std::vector<uint64_t> stream_count;  // calls generated per arrival stream
-  std::vector<Rng*> stream_rng;        // per arrival stream: its "arrivals" stream in rngs
   // Common random numbers: each call's own draws, keyed by (stream, call number).
   RngFamily patience_rngs, handle_rngs, acw_rngs;
-  // The tree nodes of the queues and skips below are recycled here (declared first: it must
-  // outlive them).
-  NodePool node_pool;
-  template <class T>
-  using PoolSet = std::set<T, std::less<T>, NodeAllocator<T>>;
-  using PoolMultimap = std::multimap<uint64_t, uint32_t, std::less<uint64_t>,
-                                     NodeAllocator<std::pair<const uint64_t, uint32_t>>>;
-  // per node x group: the waiting calls by queue place
-  using QueueSet = PoolSet<std::pair<uint64_t, uint32_t>>;
-  std::vector<QueueSet> queues;
-  // node*D+dn -> call slots skipping it
-  PoolMultimap skips_by_dn{PoolMultimap::allocator_type(&node_pool)};
+  // The call queues and skips_by_dn: ImplCallIndex.
   std::vector<char> route_pending;  // per node
   std::vector<int> queued_count;    // per node: calls waiting
   std::vector<uint32_t> acw_gen;    // per DN

@@ -47,6 +47,42 @@ Urs::Urs(const Config& c)
   eligible_all_.assign(cells, 0);
 }
 
+Urs::Urs(const Urs& o)
+    : nodes_(o.nodes_),
+      groups_(o.groups_),
+      mode_(o.mode_),
+      selection_(o.selection_),
+      admit_(o.admit_),
+      group_list_(o.group_list_),
+      group_at_(o.group_at_),
+      group_size_(o.group_size_),
+      pool_(std::make_unique<NodePool>()),
+      sets_(o.sets_.size(), EligibleSet(EligibleSet::allocator_type(pool_.get()))),
+      pos_(o.pos_.size()),
+      insrv_(o.insrv_),
+      staffed_(o.staffed_),
+      eligible_(o.eligible_),
+      eligible_all_(o.eligible_all_),
+      flipped_(o.flipped_) {
+  // Set i is (n, g, owner) = ngo(n, g, owner); each DN in it sits at its (n, DN, g) position.
+  const size_t per_node = size_t(groups_) * size_t(nodes_);
+  for (size_t i = 0; i < sets_.size(); ++i) {
+    const size_t n = i / per_node;
+    const int g = int((i / size_t(nodes_)) % size_t(groups_));
+    for (const auto& e : o.sets_[i]) {
+      auto it = sets_[i].insert(sets_[i].end(), e);
+      const int d = e.second;
+      for (int k = group_at_[size_t(d)]; k < group_at_[size_t(d) + 1]; ++k)
+        if (group_list_[size_t(k)] == g) pos_[n * group_list_.size() + size_t(k)] = it;
+    }
+  }
+}
+
+Urs& Urs::operator=(const Urs& o) {
+  if (this != &o) *this = Urs(o);
+  return *this;
+}
+
 std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn& nw) {
   IndexedDn& old = cell.idx;
   flipped_.clear();

@@ -68,6 +68,13 @@ class Urs {
 
   Urs();  // no nodes, no DNs
   explicit Urs(const Config& c);
+  // A copy has its own node pool: its sets are rebuilt from the original's, in order, and the
+  // positions re-found (a copy of the cluster is a checkpoint of the run: Cluster::clone).
+  Urs(const Urs& o);
+  Urs& operator=(const Urs& o);
+  Urs(Urs&&) noexcept = default;
+  Urs& operator=(Urs&&) noexcept = default;
+  ~Urs() = default;
 
   int nodes() const { return nodes_; }
   int groups() const { return groups_; }
