@@ -105,6 +105,7 @@ std::unique_ptr<Cluster> Cluster::clone() const {
   im->view_observers.clear();
   im->message_observers.clear();
   im->gws_link_observers.clear();  // add_observer records the GWS lanes afresh
+  im->instant_observers.clear();
   im->gws_lane_shown.clear();
   im->gws_lane_node.clear();
   return std::unique_ptr<Cluster>(new Cluster(std::move(im)));

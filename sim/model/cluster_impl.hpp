@@ -203,6 +203,8 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
 
   uint64_t seed;
   Scheduler sched;
+  // The observers, and those of them that want more (Cluster::clone clears every list here:
+  // a clone starts with none).
   std::vector<Observer*> observers;
   std::vector<Observer*> view_observers;      // those that want view_N and SS_N changes
   std::vector<Observer*> message_observers;   // those that want on_message
