@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "scenario/scenario.hpp"
 #include "session.hpp"
 
@@ -18,12 +19,8 @@ using namespace scsim;
 namespace {
 
 struct Hash {
-  uint64_t h = 1469598103934665603ull;
-  void bytes(const void* p, size_t n) {
-    const auto* b = static_cast<const unsigned char*>(p);
-    for (size_t i = 0; i < n; ++i)
-      h = (h ^ b[i]) * 1099511628211ull;
-  }
+  uint64_t h = kFnv1aOffset;
+  void bytes(const void* p, size_t n) { h = fnv1a({static_cast<const char*>(p), n}, h); }
   template <class T>
   void pod(const T& v) {
     bytes(&v, sizeof v);
@@ -90,7 +87,7 @@ Digest digest(const viz::Session& s) {
     h.pod(r.stale);
     h.pod(r.chosen_dn);
     h.pod(r.chosen_owner);
-    h.str(r.result);
+    h.pod(r.result);
   }
   d.calls = h.h;
   h = Hash{};
