@@ -5,7 +5,7 @@
 // to the bare-heap hold model timed in the same run, and the peak RSS of the run and of a run
 // with 10x the calls in the same day (arrival rates x 10, handle, ACW and patience times / 10:
 // the same offered load and queueing, ten times the calls), each measured in its own child
-// process (VmHWM is per process). Goal: ratio >= 0.25, RSS grows <= 10 %.
+// process (VmHWM is per process). Goal: ratio >= 0.35 (issue 11 §6; was 0.25), RSS grows <= 10 %.
 // (A 10-day run is not used for the RSS figure: the call statistics keep fixed-size cells per
 // interval and per second of arrival, which grow with the run's duration by design.)
 #include <unistd.h>
@@ -161,8 +161,8 @@ int run_cluster(const Options& opt) {
                   (unsigned long long)run.events, (unsigned long long)run.calls, run.events_per_s,
                   base[base.size() / 2], run.events_per_s / base[base.size() / 2], run.rss_kib);
     }
-    std::printf("ratio to the bare heap (1 day, median of %d): %.3f (goal >= 0.25)%s\n", opt.repeat,
-                ratio, ratio >= 0.25 ? "" : "  below goal");
+    std::printf("ratio to the bare heap (1 day, median of %d): %.3f (goal >= 0.35)%s\n", opt.repeat,
+                ratio, ratio >= 0.35 ? "" : "  below goal");
     std::printf("peak RSS 10x calls / 1x calls: %+.1f %% (goal <= +10 %%)%s\n", 100 * growth,
                 growth <= 0.10 ? "" : "  above goal");
   }

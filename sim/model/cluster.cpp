@@ -106,6 +106,7 @@ std::unique_ptr<Cluster> Cluster::clone() const {
   im->message_observers.clear();
   im->gws_link_observers.clear();  // add_observer records the GWS lanes afresh
   im->instant_observers.clear();
+  im->detailed_decisions = false;  // add_observer turns it on again for an observer that wants it
   im->gws_lane_shown.clear();
   im->gws_lane_node.clear();
   return std::unique_ptr<Cluster>(new Cluster(std::move(im)));

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <new>
+#include <utility>
 
 namespace scsim::model {
 
@@ -80,6 +82,17 @@ Urs::Urs(const Urs& o)
 
 Urs& Urs::operator=(const Urs& o) {
   if (this != &o) *this = Urs(o);
+  return *this;
+}
+
+Urs& Urs::operator=(Urs&& o) noexcept {
+  // The old sets are destroyed (their nodes freed into the old pool) before the old pool, as
+  // in ~Urs, then the moved-from state is taken whole (the moved sets keep pointing at the
+  // pool they came with, which moves by pointer).
+  if (this != &o) {
+    this->~Urs();
+    new (this) Urs(std::move(o));
+  }
   return *this;
 }
 

@@ -73,7 +73,9 @@ class Urs {
   Urs(const Urs& o);
   Urs& operator=(const Urs& o);
   Urs(Urs&&) noexcept = default;
-  Urs& operator=(Urs&&) noexcept = default;
+  // Not defaulted: member-wise assignment would replace pool_ (declared first) before sets_,
+  // whose old tree nodes would then go back to a freed pool.
+  Urs& operator=(Urs&& o) noexcept;
   ~Urs() = default;
 
   int nodes() const { return nodes_; }

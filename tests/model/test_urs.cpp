@@ -3,6 +3,7 @@
 // skips (R59, R60), R63's staffed counts and the node's own Stat Server only (R50).
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "catch.hpp"
 #include "model/urs.hpp"
@@ -250,4 +251,24 @@ TEST_CASE("R50: URS_N reads only SS_N: another node's Stat Server changes nothin
   CHECK(s.urs.staffed(N1, kSales) == 6);
   CHECK(s.select(N3, kSales) == -1);  // SS_3 is empty
   CHECK(s.urs.counts(N3, kSales).excluded_oos == 8);
+}
+
+TEST_CASE("R55: a Urs assigned over one with indexed DNs (copy or move) selects as its source") {
+  // Cluster::clone copies Urs; assignment over a Urs whose sets hold nodes must free them into
+  // its own pool before that pool goes (ASan catches a use after free here).
+  Site a(RoutingMode::auto_, TargetSelection::longest_ready);
+  a.standard_ss1();
+  Site b(RoutingMode::local_node, TargetSelection::longest_ready);
+  b.standard_ss1();
+  b.urs = a.urs;  // copy assignment over a populated Urs
+  CHECK(b.select(N1, kSales) == A2);
+  CHECK(b.urs.counts(N1, kSales).eligible == 5);
+  Site c(RoutingMode::local_dc, TargetSelection::longest_ready);
+  c.standard_ss1();
+  c.urs = std::move(b.urs);  // move assignment over a populated Urs
+  CHECK(c.select(N1, kSales) == A2);
+  CHECK(c.urs.staffed(N1, kSales) == 6);
+  // The copy kept its own pool: the source still selects after its copy is gone.
+  c.urs = Urs();
+  CHECK(a.select(N1, kSales) == A2);
 }
