@@ -138,6 +138,10 @@ int run_cluster(const Options& opt) {
     base.push_back(b);
     ratios.push_back(a.events_per_s / b);
   }
+  // Progress on stderr: the 10x day that follows takes about ten minutes.
+  std::fprintf(stderr,
+               "cluster: 1x day: %.0f events/s, ratio %.3f to the bare heap; 10x day next\n",
+               one.back().events_per_s, ratios.back());
   ten.push_back(run_child(copies, 10));
   auto by_eps = [](const ClusterRun& x, const ClusterRun& y) {
     return x.events_per_s < y.events_per_s;
