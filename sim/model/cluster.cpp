@@ -253,6 +253,8 @@ namespace {
 // its instant when the next event is later (or there is none), and an observer's request to
 // stop the run (the scheduler stops before the next event).
 void run_event(Cluster::Impl& im, const FiredEvent& f) {
+  Event next;
+  if (im.sched.next_hint(&next)) im.prefetch_for(next);
   im.dispatch(f);
   if (!im.gws_link_observers.empty()) im.emit_gws_links();
   if (im.observers.empty()) return;

@@ -472,6 +472,9 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
 
   // ---- dispatch
   void dispatch(const FiredEvent& f);
+  // Starts loading the per-DN state that event e will read (a hint: changes nothing). Called
+  // with the next event while the current one runs, so its cache misses overlap that work.
+  void prefetch_for(const Event& e) const;
   void dispatch_link(Ev kind, uint32_t target, uint64_t arg);
   void run_action(const Action& a);
   void arrive_request(const Request& r);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "core/prefetch.hpp"
 #include "model/cluster_impl.hpp"
 
 namespace scsim::model {
@@ -44,6 +45,50 @@ void Cluster::Impl::dispatch_link(Ev kind, uint32_t t, uint64_t arg) {
       if (end(n, p).gen == arg) grace_expire(n, p);
       break;
     }
+    default:
+      break;
+  }
+}
+
+void Cluster::Impl::prefetch_for(const Event& e) const {
+  auto dn_at = [&](int n, int d) {
+    if (d < 0 || d >= D) return;
+    const size_t i = size_t(n) * size_t(D) + size_t(d);
+    prefetch(&nodes[size_t(n)].view[size_t(d)]);
+    prefetch(&nodes[size_t(n)].stat[size_t(d)]);
+    prefetch(&claim_table.at(n, d));
+    prefetch(&got_state[i]);
+    prefetch(&held_last[i]);
+    prefetch(&avail_key[size_t(d)]);
+  };
+  switch (Ev(e.kind)) {
+    case Ev::tc_deliver: {
+      const auto [from, to] = split_pair(e.target, N);
+      const Channel& ch = mesh.chan(from, to);
+      if (!ch.q.empty()) dn_at(to, ch.q.front().dn);
+      break;
+    }
+    case Ev::ss_deliver: {
+      const Node& node = nodes[e.target];
+      if (!node.ss_q.empty()) prefetch(&node.stat[size_t(node.ss_q.front().dn)]);
+      break;
+    }
+    case Ev::offer_arrive:
+    case Ev::offer_fail:
+    case Ev::offer_timeout:
+    case Ev::answer:
+    case Ev::call_end:
+    case Ev::patience:
+      if (e.target < calls.size()) {
+        const char* c = reinterpret_cast<const char*>(&calls[e.target]);
+        prefetch(c);
+        prefetch(c + 64);
+        prefetch(c + 128);
+      }
+      break;
+    case Ev::acw_end:
+      if (int(e.arg >> 32) < N) dn_at(int(e.arg >> 32), int(e.target));
+      break;
     default:
       break;
   }

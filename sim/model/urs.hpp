@@ -41,8 +41,12 @@ struct IndexedDn {
 // delivery reads all three, for DNs in no particular order.
 struct alignas(64) StatCell {
   DnView view;
-  IndexedDn idx;             // what Urs::index last put in the indexes
-  bool reserved = false;     // R52: URS_N's Reserved mark
+  IndexedDn idx;          // what Urs::index last put in the indexes
+  bool reserved = false;  // R52: URS_N's Reserved mark
+  // Some call may skip this DN (R59, R60): set when a skip is recorded in the model's
+  // skips_by_dn, cleared when SS_N's update for the DN ends them all. False: no skip to look
+  // up (most updates), so the lookup is skipped.
+  bool maybe_skipped = false;
   int32_t reserved_by = -1;  // the call slot whose offer set it
   // The calls of node N offering or ringing this DN, in the order their offers were made: a
   // list threaded through Call::offer_prev / offer_next (call slots; -1: none).
