@@ -60,17 +60,27 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
     prefetch(&got_state[i]);
     prefetch(&held_last[i]);
     prefetch(&avail_key[size_t(d)]);
+    prefetch(claim_table.claimants_at(d));
   };
   switch (Ev(e.kind)) {
     case Ev::tc_deliver: {
       const auto [from, to] = split_pair(e.target, N);
       const Channel& ch = mesh.chan(from, to);
-      if (!ch.q.empty()) dn_at(to, ch.q.front().dn);
+      if (!ch.q.empty()) {
+        const int d = ch.q.front().dn;
+        dn_at(to, d);
+        // The sender is mostly the DN's owner, whose view the availability key reads.
+        if (d >= 0 && d < D) prefetch(&nodes[size_t(from)].view[size_t(d)]);
+      }
       break;
     }
     case Ev::ss_deliver: {
       const Node& node = nodes[e.target];
-      if (!node.ss_q.empty()) prefetch(&node.stat[size_t(node.ss_q.front().dn)]);
+      if (!node.ss_q.empty()) {
+        const int d = node.ss_q.front().dn;
+        prefetch(&node.stat[size_t(d)]);
+        urs.prefetch(int(e.target), d);
+      }
       break;
     }
     case Ev::offer_arrive:

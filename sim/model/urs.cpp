@@ -2,6 +2,8 @@
 // Node-side: reads only the SS_N entries it is handed and the configuration (urs.hpp).
 #include "model/urs.hpp"
 
+#include "core/prefetch.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <new>
@@ -124,6 +126,12 @@ std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn&
   }
   old = nw;
   return flipped_;
+}
+
+void Urs::prefetch(int n, int d) const {
+  const int k = group_at_[size_t(d)];
+  if (k < group_at_[size_t(d) + 1])
+    scsim::prefetch(&pos_[size_t(n) * group_list_.size() + size_t(k)]);
 }
 
 Urs::Counts Urs::counts(int n, int g) const {

@@ -119,6 +119,9 @@ class Urs {
     return x;
   }
 
+  // Starts loading where DN d sits in node n's sets (a hint for the next SS_N update).
+  void prefetch(int n, int d) const;
+
   // R63: DNs of group g staffed in SS_N (InSrv, logged in) and admitted.
   int staffed(int n, int g) const { return staffed_[ng(n, g)]; }
   // Some DN of group g is eligible in SS_N and admitted (ignoring any call's skips).
