@@ -112,6 +112,7 @@ std::unique_ptr<Cluster> Cluster::clone() const {
   im->message_observers.clear();
   im->gws_link_observers.clear();  // add_observer records the GWS lanes afresh
   im->instant_observers.clear();
+  im->prefetch_observers.clear();
   im->detailed_decisions = false;  // add_observer turns it on again for an observer that wants it
   im->gws_lane_shown.clear();
   im->gws_lane_node.clear();
@@ -137,6 +138,7 @@ void Cluster::add_observer(Observer* o) {
   if (o->wants_node_views()) im.view_observers.push_back(o);
   if (o->wants_messages()) im.message_observers.push_back(o);
   if (o->wants_instant_ends()) im.instant_observers.push_back(o);
+  if (o->wants_prefetch()) im.prefetch_observers.push_back(o);
   if (o->wants_decision_detail()) im.detailed_decisions = true;
   if (o->wants_gws_links()) {
     if (im.gws_link_observers.empty()) {

@@ -210,6 +210,7 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   std::vector<Observer*> message_observers;   // those that want on_message
   std::vector<Observer*> gws_link_observers;  // those that want on_gws_link
   std::vector<Observer*> instant_observers;   // those that want on_instant_end
+  std::vector<Observer*> prefetch_observers;  // those that want prefetch_dn
   // GWS-node connection ends as last reported (cluster.cpp emit_gws_links): per (g * N + n) * 2
   // + (0: GWS end, 1: node end) a LinkEndState, -1 never connected; per GWS the node of its
   // lane last reported connected (-1: none).

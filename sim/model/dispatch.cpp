@@ -61,6 +61,8 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
     prefetch(&held_last[i]);
     prefetch(&avail_key[size_t(d)]);
     prefetch(claim_table.claimants_at(d));
+    for (const Observer* o : prefetch_observers)
+      o->prefetch_dn(ViewLevel::view, n, d);
   };
   switch (Ev(e.kind)) {
     case Ev::tc_deliver: {
@@ -80,6 +82,8 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
         const int d = node.ss_q.front().dn;
         prefetch(&node.stat[size_t(d)]);
         urs.prefetch(int(e.target), d);
+        for (const Observer* o : prefetch_observers)
+          o->prefetch_dn(ViewLevel::stat, int(e.target), d);
       }
       break;
     }
@@ -97,7 +101,11 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       }
       break;
     case Ev::acw_end:
-      if (int(e.arg >> 32) < N) dn_at(int(e.arg >> 32), int(e.target));
+      if (int(e.arg >> 32) < N) {
+        dn_at(int(e.arg >> 32), int(e.target));
+        for (const Observer* o : prefetch_observers)
+          o->prefetch_dn(ViewLevel::truth, -1, int(e.target));
+      }
       break;
     default:
       break;
