@@ -139,7 +139,10 @@ void Cluster::add_observer(Observer* o) {
   if (o->wants_messages()) im.message_observers.push_back(o);
   if (o->wants_instant_ends()) im.instant_observers.push_back(o);
   if (o->wants_prefetch()) im.prefetch_observers.push_back(o);
-  if (o->wants_decision_detail()) im.detailed_decisions = true;
+  if (o->wants_decision_detail()) {
+    im.detailed_decisions = true;
+    im.enable_stale_counts();
+  }
   if (o->wants_gws_links()) {
     if (im.gws_link_observers.empty()) {
       im.gws_lane_shown.assign(size_t(im.G) * size_t(im.N) * 2, -1);

@@ -289,15 +289,18 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   // links, and such DNs (multi_dns, few and short-lived) are tested one by one at a decision.
   // The key follows the claimant bitmask, node liveness and views (refresh_avail, called by
   // set_claim_active, set_node_alive and every write of a view); the counts follow index_dn.
-  // Always on: N <= kNodesMax = 64, so the bitmasks hold every node (the brute-force walk,
-  // stale_count_brute, remains as the reference that debug builds compare against).
-  bool stale_counts_on = true;
+  // On from the first observer that wants decision detail (enable_stale_counts builds them
+  // from the state then; a run that records no routing table does not pay for them). N <=
+  // kNodesMax = 64, so the bitmasks hold every node (the brute-force walk, stale_count_brute,
+  // remains as the reference that tests compare against).
+  bool stale_counts_on = false;
   std::vector<int> avail_key;     // per DN
   std::vector<int> avail_counts;  // per ngo slot, N + 2 keys
   std::set<int> multi_dns;
   bool verify_stale = false;  // tests: recount every decision's stale DNs by brute force
   uint64_t stale_checked = 0, stale_mismatches = 0;
   int avail_key_of(int d) const;
+  void enable_stale_counts();  // builds the counts; add_observer, for wants_decision_detail
   void refresh_avail(int d);
   void refresh_avail_all();
   void recount_avail(int n, int d, const IndexedDn& old, const IndexedDn& now);

@@ -59,8 +59,8 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
     prefetch(&claim_table.at(n, d));
     prefetch(&got_state[i]);
     prefetch(&held_last[i]);
-    prefetch(&avail_key[size_t(d)]);
     prefetch(claim_table.claimants_at(d));
+    if (stale_counts_on) prefetch(&avail_key[size_t(d)]);
     for (const Observer* o : prefetch_observers)
       o->prefetch_dn(ViewLevel::view, n, d);
   };
