@@ -88,10 +88,21 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       break;
     }
     case Ev::offer_arrive:
-    case Ev::offer_fail:
     case Ev::offer_timeout:
     case Ev::answer:
     case Ev::call_end:
+      // The call's record, then the offered DN at its owner: the record is read here, once,
+      // so that the DN's state loads while the current event runs.
+      if (e.target < calls.size()) {
+        const Call& c = calls[e.target];
+        if (c.owner >= 0 && c.owner < N && c.dn >= 0 && c.dn < D) {
+          dn_at(c.owner, c.dn);
+          prefetch(&busy_call[size_t(c.dn)]);
+          prefetch(&phones[size_t(c.dn)]);
+        }
+      }
+      break;
+    case Ev::offer_fail:
     case Ev::patience:
       if (e.target < calls.size()) {
         const char* c = reinterpret_cast<const char*>(&calls[e.target]);
