@@ -66,11 +66,10 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in) : ImplSpec(std::move(s)), s
   last_ready_since.assign(D, Time::zero());
   truth_owner_cache.assign(D, -1);
   relogin_gen.assign(D, 0);
-  got_state.assign(size_t(N) * D, 0);
   relogin_manual.assign(D, 0);
   probe_gen.assign(D, 0);
   truth_last_owner.assign(D, -1);
-  held_last.assign(size_t(N) * D, 0);
+  node_dn.assign(size_t(N) * D, NodeDnFlags{});
   // Prefetching the next event's per-DN state pays once that state outgrows the per-core
   // cache (about 3 500 DNs on four nodes); below that it only costs the look at the next
   // event (scsim-bench scale with it always on: 12 % slower at K = 1, 3 % at K = 5, faster

@@ -238,12 +238,16 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   // Truth-side: the node that last held the claim (R9: its agent state is the truth's while
   // the DN has no owner). Node-side rules never read it; they have held_last.
   std::vector<int> truth_last_owner;
-  // node*D+dn: node n held the DN's claim last as far as it knows (NodeCtx::held_last).
-  std::vector<uint8_t> held_last;
+  // node*D+dn, side by side (set_view writes both): view_n has had a state for the DN (R18,
+  // NodeCtx::got_state); node n held the DN's claim last as far as it knows (held_last).
+  struct NodeDnFlags {
+    uint8_t got_state = 0;
+    uint8_t held_last = 0;
+  };
+  std::vector<NodeDnFlags> node_dn;
   DnView truth_before;              // the truth before the change with_truth observes (NodeCtx)
   std::vector<char> crashed_owner;  // the DN lost its owner in a crash (ownership cause)
   std::vector<uint32_t> relogin_gen;
-  std::vector<uint8_t> got_state;       // node*D+dn: view_n has had a state for the DN (R18)
   std::vector<uint8_t> relogin_manual;  // by DN: the pending re-login is R48's manual one
   std::vector<uint32_t> probe_gen;
   std::map<uint64_t, PendingClaim> pending_claims;  // node*D+dn

@@ -51,15 +51,15 @@ void Cluster::Impl::dispatch_link(Ev kind, uint32_t t, uint64_t arg) {
 }
 
 void Cluster::Impl::prefetch_for(const Event& e) const {
-  auto dn_at = [&](int n, int d) {
+  // DN d's state at node n: its view, claim and flags; with `truth`, what the truth owner
+  // (with_truth at the owner) and the availability keys (routing.csv's stale counts) read.
+  auto dn_at = [&](int n, int d, bool truth) {
     if (d < 0 || d >= D) return;
     const size_t i = size_t(n) * size_t(D) + size_t(d);
     prefetch(&nodes[size_t(n)].view[size_t(d)]);
-    prefetch(&nodes[size_t(n)].stat[size_t(d)]);
     prefetch(&claim_table.at(n, d));
-    prefetch(&got_state[i]);
-    prefetch(&held_last[i]);
-    prefetch(claim_table.claimants_at(d));
+    prefetch(&node_dn[i]);
+    if (truth || stale_counts_on) prefetch(claim_table.claimants_at(d));
     if (stale_counts_on) prefetch(&avail_key[size_t(d)]);
     for (const Observer* o : prefetch_observers)
       o->prefetch_dn(ViewLevel::view, n, d);
@@ -70,9 +70,9 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       const Channel& ch = mesh.chan(from, to);
       if (!ch.q.empty()) {
         const int d = ch.q.front().dn;
-        dn_at(to, d);
+        dn_at(to, d, false);
         // The sender is mostly the DN's owner, whose view the availability key reads.
-        if (d >= 0 && d < D) prefetch(&nodes[size_t(from)].view[size_t(d)]);
+        if (stale_counts_on && d >= 0 && d < D) prefetch(&nodes[size_t(from)].view[size_t(d)]);
       }
       break;
     }
@@ -96,7 +96,7 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       if (e.target < calls.size()) {
         const Call& c = calls[e.target];
         if (c.owner >= 0 && c.owner < N && c.dn >= 0 && c.dn < D) {
-          dn_at(c.owner, c.dn);
+          dn_at(c.owner, c.dn, true);
           prefetch(&busy_call[size_t(c.dn)]);
           prefetch(&phones[size_t(c.dn)]);
         }
@@ -113,7 +113,7 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       break;
     case Ev::acw_end:
       if (int(e.arg >> 32) < N) {
-        dn_at(int(e.arg >> 32), int(e.target));
+        dn_at(int(e.arg >> 32), int(e.target), true);
         for (const Observer* o : prefetch_observers)
           o->prefetch_dn(ViewLevel::truth, -1, int(e.target));
       }

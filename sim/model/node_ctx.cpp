@@ -33,10 +33,10 @@ void NodeCtx::set_view(int d, const DnView& v) {
   w_.set_view(n_, d, v);
 }
 bool NodeCtx::got_state(int d) const {
-  return w_.got_state[size_t(n_) * w_.D + d] != 0;
+  return w_.node_dn[size_t(n_) * w_.D + d].got_state != 0;
 }
 bool NodeCtx::held_last(int d) const {
-  return w_.held_last[size_t(n_) * w_.D + d] != 0;
+  return w_.node_dn[size_t(n_) * w_.D + d].held_last != 0;
 }
 
 const Claim& NodeCtx::claim(int d) const {
@@ -44,7 +44,7 @@ const Claim& NodeCtx::claim(int d) const {
 }
 void NodeCtx::claim_starts(int d, bool via_gws, int g) {
   w_.set_claim_active(n_, d, true);
-  w_.held_last[size_t(n_) * w_.D + d] = 1;
+  w_.node_dn[size_t(n_) * w_.D + d].held_last = 1;
   w_.truth_last_owner[d] = n_;
   Claim& c = w_.claim(n_, d);
   c.claim_time = now();

@@ -9,9 +9,10 @@
 namespace scsim::model {
 
 void Cluster::Impl::set_view(int n, int d, const DnView& v) {
-  got_state[size_t(n) * D + d] = 1;
+  NodeDnFlags& flags = node_dn[size_t(n) * D + d];
+  flags.got_state = 1;
   // Node n learns of another owner: it no longer holds the DN last (R9, NodeCtx::held_last).
-  if (v.owner >= 0 && v.owner != n) held_last[size_t(n) * D + d] = 0;
+  if (v.owner >= 0 && v.owner != n) flags.held_last = 0;
   DnView& cur = nodes[n].view[d];
   if (cur == v) return;
   DnView before = cur;
@@ -115,8 +116,7 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
   // A crashed node's view and Stat Server are cleared (R38). Emitted so recorders see it.
   DnView empty;
   Time now = sched.now();
-  got_state[size_t(n) * D + d] = 0;
-  held_last[size_t(n) * D + d] = 0;
+  node_dn[size_t(n) * D + d] = NodeDnFlags{};
   DnView& v = nodes[n].view[d];
   if (!(v == empty)) {
     DnView before = v;
