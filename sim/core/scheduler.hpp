@@ -110,6 +110,9 @@ class Scheduler {
   size_t pending() const { return waiting() - cancelled_.size(); }
   uint64_t executed() const { return executed_; }
   uint64_t fingerprint() const { return fingerprint_; }
+  // Events in the heap (not the calendar, the timeline or the running instant's FIFOs): for
+  // tests and benchmarks of the calendar, which keeps it to about one sub-bucket's events.
+  size_t heap_size() const { return heap_.size(); }
 
   // Limits: an event after time_limit is not run; no more than event_limit events run.
   void set_time_limit(Time t) { time_limit_ = t; }
@@ -219,11 +222,13 @@ class Scheduler {
     // until they hold `count` live entries (no later one can hold one of the first `count`),
     // then the overflow if still short.
     size_t from_far = 0;
-    for (size_t i = sub_next_; i < sub_.size() && from_far < count && sub_count_ > 0; ++i) {
-      for (const Entry& e : sub_[i]) {
-        if (live(e)) {
-          found.push_back(e);
-          ++from_far;
+    for (size_t i = sub_next_; i < sub_head_.size() && from_far < count && sub_count_ > 0; ++i) {
+      for (uint32_t k = sub_head_[i]; k != kNoBlock; k = blocks_[k].next) {
+        for (uint32_t j = 0; j < blocks_[k].count; ++j) {
+          if (live(blocks_[k].e[j])) {
+            found.push_back(blocks_[k].e[j]);
+            ++from_far;
+          }
         }
       }
     }
@@ -376,15 +381,14 @@ class Scheduler {
   static constexpr size_t kSlotKeep = 64;  // entries a poured slot keeps room for
   static constexpr size_t kSplitMin = 64;  // a bucket holding more is split when it comes up
   static constexpr size_t kSubTarget = 8;  // entries per sub-bucket a split aims at
-  static constexpr int kMaxSubShift = 12;  // at most 4096 sub-buckets (2 ms wide) per bucket
+  static constexpr int kMaxSubShift = 16;  // at most 65536 sub-buckets (128 us wide)
   static int64_t bucket_of(int64_t time) { return time >> kBucketShift; }
 
   void enqueue(const Entry& e) {
     if (e.time < heap_end_) {
       push(e);
     } else if (e.time < ring_start_) {
-      sub_[size_t((e.time - sub_base_) >> sub_shift_)].push_back(e);
-      ++sub_count_;
+      sub_push(size_t((e.time - sub_base_) >> sub_shift_), e);
     } else {
       const int64_t b = bucket_of(e.time);
       if (b < cur_bucket_ + int64_t(kBuckets)) {
@@ -429,10 +433,9 @@ class Scheduler {
       sub_shift_ = kBucketShift - bits;
       sub_base_ = b << kBucketShift;
       sub_next_ = 0;
-      if (sub_.size() < (size_t(1) << bits)) sub_.resize(size_t(1) << bits);
+      if (sub_head_.size() < (size_t(1) << bits)) sub_head_.resize(size_t(1) << bits, kNoBlock);
       for (const Entry& e : slot)
-        sub_[size_t((e.time - sub_base_) >> sub_shift_)].push_back(e);
-      sub_count_ = slot.size();
+        sub_push(size_t((e.time - sub_base_) >> sub_shift_), e);
     } else {
       for (const Entry& e : slot)
         heap_.push_back(e);
@@ -450,15 +453,45 @@ class Scheduler {
     if (split) pour_sub();
   }
 
+  // Sub-bucket i is a chain of blocks from sub_head_[i] (the one being filled) through next;
+  // blocks come from one pool and return to its free list when poured, so splitting costs no
+  // allocation in the steady state and memory stays that of the entries waiting (per-bucket
+  // vectors would each keep their peak: a million events pass through a bucket's sub-buckets
+  // at a million pending).
+  void sub_push(size_t i, const Entry& e) {
+    uint32_t h = sub_head_[i];
+    if (h == kNoBlock || blocks_[h].count == kBlockEntries) {
+      uint32_t nb = free_block_;
+      if (nb != kNoBlock) {
+        free_block_ = blocks_[nb].next;
+      } else {
+        nb = uint32_t(blocks_.size());
+        blocks_.emplace_back();
+      }
+      blocks_[nb].next = h;
+      blocks_[nb].count = 0;
+      sub_head_[i] = h = nb;
+    }
+    Block& b = blocks_[h];
+    b.e[b.count++] = e;
+    ++sub_count_;
+  }
+
   // With the heap empty and sub_count_ > 0, moves the next non-empty sub-bucket into the heap.
   void pour_sub() {
-    while (sub_[sub_next_].empty())
+    while (sub_head_[sub_next_] == kNoBlock)
       ++sub_next_;
-    std::vector<Entry>& sub = sub_[sub_next_];
-    for (const Entry& e : sub)
-      heap_.push_back(e);
-    sub_count_ -= sub.size();
-    sub.clear();  // keeps its capacity: the next split reuses it
+    for (uint32_t k = sub_head_[sub_next_]; k != kNoBlock;) {
+      Block& b = blocks_[k];
+      for (uint32_t j = 0; j < b.count; ++j)
+        heap_.push_back(b.e[j]);
+      sub_count_ -= b.count;
+      const uint32_t next = b.next;
+      b.next = free_block_;
+      free_block_ = k;
+      k = next;
+    }
+    sub_head_[sub_next_] = kNoBlock;
     ++sub_next_;
     heap_end_ = sub_base_ + (int64_t(sub_next_) << sub_shift_);
     heapify();
@@ -698,7 +731,16 @@ class Scheduler {
   int64_t heap_end_ = 0;    // the heap holds every entry before this time, and no other
   int64_t ring_start_ = 0;  // cur_bucket_ << kBucketShift
   // The split bucket's sub-buckets (see the calendar comment above enqueue).
-  std::vector<std::vector<Entry>> sub_;
+  static constexpr uint32_t kBlockEntries = 6;  // a block is 200 bytes
+  static constexpr uint32_t kNoBlock = ~uint32_t(0);
+  struct Block {
+    Entry e[kBlockEntries];
+    uint32_t next;  // the block filled before this one, or the next free block
+    uint32_t count;
+  };
+  std::vector<Block> blocks_;
+  uint32_t free_block_ = kNoBlock;
+  std::vector<uint32_t> sub_head_;  // per sub-bucket: its last block, or kNoBlock
   size_t sub_next_ = 0;
   size_t sub_count_ = 0;
   int64_t sub_base_ = 0;
