@@ -375,7 +375,8 @@ class Scheduler {
   // sub-buckets sub_next_.. those in [heap_end_, ring_start_) (sub-bucket i the times from
   // sub_base_ + (i << sub_shift_), one sub_shift_-wide step each; no split: heap_end_ ==
   // ring_start_); ring slot b % kBuckets those of bucket b for cur_bucket_ <= b < cur_bucket_ +
-  // kBuckets (ring_start_ == cur_bucket_ << kBucketShift); the overflow those of later buckets.
+  // kBuckets (ring_start_ == cur_bucket_ << kBucketShift, or INT64_MAX once the last bucket of
+  // time has come up); the overflow those of later buckets.
   static constexpr int kBucketShift = 23;
   static constexpr size_t kBuckets = 1024;
   static constexpr size_t kSlotKeep = 64;  // entries a poured slot keeps room for
@@ -391,7 +392,9 @@ class Scheduler {
       sub_push(size_t((e.time - sub_base_) >> sub_shift_), e);
     } else {
       const int64_t b = bucket_of(e.time);
-      if (b < cur_bucket_ + int64_t(kBuckets)) {
+      if (b < cur_bucket_) {
+        push(e);  // only in the last bucket of time, whose end ring_start_ cannot hold
+      } else if (b < cur_bucket_ + int64_t(kBuckets)) {
         ring_[size_t(b) & (kBuckets - 1)].push_back(e);
         ++ring_count_;
       } else {
@@ -422,8 +425,10 @@ class Scheduler {
     std::vector<Entry>& slot = ring_[size_t(b) & (kBuckets - 1)];
     ring_count_ -= slot.size();
     cur_bucket_ = b + 1;
-    ring_start_ = cur_bucket_ << kBucketShift;
-    const bool split = slot.size() > kSplitMin;
+    // The last bucket of time (up to Time::max()) ends past int64: it is never split.
+    const bool last = b == bucket_of(INT64_MAX);
+    ring_start_ = last ? INT64_MAX : cur_bucket_ << kBucketShift;
+    const bool split = slot.size() > kSplitMin && !last;
     if (split) {
       // About kSubTarget entries per sub-bucket: 2^bits sub-buckets, bits = ceil(log2(n /
       // kSubTarget)).
