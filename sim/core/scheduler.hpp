@@ -31,13 +31,13 @@
 // whole: it is first spread, in one pass, over sub-buckets of a finer width chosen so that each
 // holds about kSubTarget of them (a radix step), and the sub-buckets are poured one at a time,
 // the boundary advancing by one sub-bucket. An event scheduled into the split bucket goes to the
-// heap if it falls before the boundary, else to its sub-bucket. So the heap holds the events of
-// the next few milliseconds to seconds plus the in-flight ones, a handful whatever the size of
-// the site (at tens of thousands of agents a whole bucket holds tens of thousands of events, and
-// the heap's log n, mispredicted compares and cache misses would grow with it); each event is
-// moved at most twice, and the order is still exactly (time, priority, sequence): a heap pop
-// only ever compares events before the boundary, and every event at or after it waits in a later
-// sub-bucket or bucket.
+// heap if it falls before the boundary, else to its sub-bucket. So the heap holds one
+// sub-bucket's events (128 us to 4 s wide, as crowded as the bucket was) and those scheduled into
+// it since, a handful whatever the size of the site (a whole bucket holds tens of thousands at
+// tens of thousands of agents: the heap's log n, mispredicted compares and cache misses would
+// grow with it). From ring to heap an event moves at most twice, and the order is exactly
+// (time, priority, sequence): a heap pop only ever compares events before the boundary, and
+// every event at or after it waits in a later sub-bucket or bucket.
 //
 // Invariants: now() never decreases (asserted); a cancelled event never runs; every run stops
 // at a stated limit (simulated time, event count) instead of hanging.
