@@ -186,6 +186,16 @@ class Scheduler {
     return Time::from_micros(e->time);
   }
 
+  // The event that would run next as far as the queue shows now, without readying it (it may
+  // be cancelled, and an empty heap is not refilled): a hint for prefetching its data while the
+  // current event runs, never for deciding anything.
+  bool next_hint(Event* out) const {
+    const Entry* e = next_entry();
+    if (!e) return false;
+    *out = Event{e->kind, e->target, e->arg};
+    return true;
+  }
+
   // The next `count` live events in execution order, without running them (for the GUI's
   // "next events" list): a best-first walk of the heap, O(count log count).
   std::vector<FiredEvent> peek(size_t count) const {

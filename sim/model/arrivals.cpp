@@ -46,9 +46,11 @@ void Cluster::Impl::init_calls() {
   for (int n = 0; n < N; ++n)
     routing_rng.push_back(&rng("routing", uint64_t(n)));  // std::map: the address is stable
   queues.assign(size_t(N) * G, QueueSet(QueueSet::allocator_type(&node_pool)));
-  stale_counts_on = true;          // N <= kNodesMax (spec.hpp)
+  // routing.csv's stale counts are kept from the first observer that wants them
+  // (enable_stale_counts); until then no view change pays for them.
+  stale_counts_on = false;
   avail_key.assign(size_t(D), N);  // no claims yet: no node can offer any DN
-  avail_counts.assign(stale_counts_on ? size_t(N) * G * N * size_t(N + 2) : 0, 0);
+  avail_counts.clear();
   route_pending.assign(N, 0);
   queued_count.assign(N, 0);
   acw_gen.assign(D, 0);

@@ -50,15 +50,19 @@ void Cluster::Impl::arm_router_timer(uint32_t slot) {
 
 void Cluster::Impl::on_stat_update(int n, int d) {
   // R52: the reservation mark lasts until SS_N next receives an update for the DN.
-  nodes[n].stat[d].reserved = false;
+  StatCell& cell = nodes[n].stat[d];
+  cell.reserved = false;
   // R59/R60: calls skip a failed DN until SS_N receives a new update for it.
-  uint64_t key = uint64_t(n) * D + d;
-  auto range = skips_by_dn.equal_range(key);
-  for (auto it = range.first; it != range.second; ++it) {
-    auto& skip = calls[it->second].skip;
-    skip.erase(std::remove(skip.begin(), skip.end(), d), skip.end());
+  if (cell.maybe_skipped) {
+    cell.maybe_skipped = false;
+    uint64_t key = uint64_t(n) * D + d;
+    auto range = skips_by_dn.equal_range(key);
+    for (auto it = range.first; it != range.second; ++it) {
+      auto& skip = calls[it->second].skip;
+      skip.erase(std::remove(skip.begin(), skip.end(), d), skip.end());
+    }
+    skips_by_dn.erase(range.first, range.second);
   }
-  skips_by_dn.erase(range.first, range.second);
   index_dn(n, d);
   schedule_route(n);
 }
@@ -354,6 +358,7 @@ void Cluster::Impl::rejection_known(uint32_t slot) {
   if (c.rejected_skip && c.live) {
     c.skip.push_back(d);
     skips_by_dn.insert({uint64_t(n) * D + d, slot});
+    cell.maybe_skipped = true;
   }
 }
 
@@ -379,6 +384,7 @@ void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, 
     if (force_skip || P.avoid_failed_target) {
       c.skip.push_back(d);
       skips_by_dn.insert({uint64_t(n) * D + d, slot});
+      nodes[n].stat[d].maybe_skipped = true;
     }
   }
   c.phase = Call::Phase::queued;

@@ -35,6 +35,7 @@ class ClaimTable {
   Claim& record(int n, int d) { return claims_[size_t(d) * size_t(n_) + size_t(n)]; }
   bool claims(int n, int d) const { return ((claimants_[size_t(d)] >> n) & 1) != 0; }
   uint64_t claimants(int d) const { return claimants_[size_t(d)]; }
+  const uint64_t* claimants_at(int d) const { return &claimants_[size_t(d)]; }  // for prefetch
   // The only way a claim starts or ends.
   void set_active(int n, int d, bool on);
 

@@ -210,6 +210,7 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   std::vector<Observer*> message_observers;   // those that want on_message
   std::vector<Observer*> gws_link_observers;  // those that want on_gws_link
   std::vector<Observer*> instant_observers;   // those that want on_instant_end
+  std::vector<Observer*> prefetch_observers;  // those that want prefetch_dn
   // GWS-node connection ends as last reported (cluster.cpp emit_gws_links): per (g * N + n) * 2
   // + (0: GWS end, 1: node end) a LinkEndState, -1 never connected; per GWS the node of its
   // lane last reported connected (-1: none).
@@ -288,15 +289,18 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   // links, and such DNs (multi_dns, few and short-lived) are tested one by one at a decision.
   // The key follows the claimant bitmask, node liveness and views (refresh_avail, called by
   // set_claim_active, set_node_alive and every write of a view); the counts follow index_dn.
-  // Always on: N <= kNodesMax = 64, so the bitmasks hold every node (the brute-force walk,
-  // stale_count_brute, remains as the reference that debug builds compare against).
-  bool stale_counts_on = true;
+  // On from the first observer that wants decision detail (enable_stale_counts builds them
+  // from the state then; a run that records no routing table does not pay for them). N <=
+  // kNodesMax = 64, so the bitmasks hold every node (the brute-force walk, stale_count_brute,
+  // remains as the reference that tests compare against).
+  bool stale_counts_on = false;
   std::vector<int> avail_key;     // per DN
   std::vector<int> avail_counts;  // per ngo slot, N + 2 keys
   std::set<int> multi_dns;
   bool verify_stale = false;  // tests: recount every decision's stale DNs by brute force
   uint64_t stale_checked = 0, stale_mismatches = 0;
   int avail_key_of(int d) const;
+  void enable_stale_counts();  // builds the counts; add_observer, for wants_decision_detail
   void refresh_avail(int d);
   void refresh_avail_all();
   void recount_avail(int n, int d, const IndexedDn& old, const IndexedDn& now);
@@ -472,6 +476,10 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
 
   // ---- dispatch
   void dispatch(const FiredEvent& f);
+  // Starts loading the per-DN state that event e will read (a hint: changes nothing). Called
+  // with the next event while the current one runs, so its cache misses overlap that work.
+  void prefetch_for(const Event& e) const;
+  bool prefetch_next = false;  // whether run_event calls it (cluster.cpp: large sites only)
   void dispatch_link(Ev kind, uint32_t target, uint64_t arg);
   void run_action(const Action& a);
   void arrive_request(const Request& r);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "core/prefetch.hpp"
 #include "model/cluster_impl.hpp"
 
 namespace scsim::model {
@@ -44,6 +45,79 @@ void Cluster::Impl::dispatch_link(Ev kind, uint32_t t, uint64_t arg) {
       if (end(n, p).gen == arg) grace_expire(n, p);
       break;
     }
+    default:
+      break;
+  }
+}
+
+void Cluster::Impl::prefetch_for(const Event& e) const {
+  auto dn_at = [&](int n, int d) {
+    if (d < 0 || d >= D) return;
+    const size_t i = size_t(n) * size_t(D) + size_t(d);
+    prefetch(&nodes[size_t(n)].view[size_t(d)]);
+    prefetch(&nodes[size_t(n)].stat[size_t(d)]);
+    prefetch(&claim_table.at(n, d));
+    prefetch(&got_state[i]);
+    prefetch(&held_last[i]);
+    prefetch(claim_table.claimants_at(d));
+    if (stale_counts_on) prefetch(&avail_key[size_t(d)]);
+    for (const Observer* o : prefetch_observers)
+      o->prefetch_dn(ViewLevel::view, n, d);
+  };
+  switch (Ev(e.kind)) {
+    case Ev::tc_deliver: {
+      const auto [from, to] = split_pair(e.target, N);
+      const Channel& ch = mesh.chan(from, to);
+      if (!ch.q.empty()) {
+        const int d = ch.q.front().dn;
+        dn_at(to, d);
+        // The sender is mostly the DN's owner, whose view the availability key reads.
+        if (d >= 0 && d < D) prefetch(&nodes[size_t(from)].view[size_t(d)]);
+      }
+      break;
+    }
+    case Ev::ss_deliver: {
+      const Node& node = nodes[e.target];
+      if (!node.ss_q.empty()) {
+        const int d = node.ss_q.front().dn;
+        prefetch(&node.stat[size_t(d)]);
+        urs.prefetch(int(e.target), d);
+        for (const Observer* o : prefetch_observers)
+          o->prefetch_dn(ViewLevel::stat, int(e.target), d);
+      }
+      break;
+    }
+    case Ev::offer_arrive:
+    case Ev::offer_timeout:
+    case Ev::answer:
+    case Ev::call_end:
+      // The call's record, then the offered DN at its owner: the record is read here, once,
+      // so that the DN's state loads while the current event runs.
+      if (e.target < calls.size()) {
+        const Call& c = calls[e.target];
+        if (c.owner >= 0 && c.owner < N && c.dn >= 0 && c.dn < D) {
+          dn_at(c.owner, c.dn);
+          prefetch(&busy_call[size_t(c.dn)]);
+          prefetch(&phones[size_t(c.dn)]);
+        }
+      }
+      break;
+    case Ev::offer_fail:
+    case Ev::patience:
+      if (e.target < calls.size()) {
+        const char* c = reinterpret_cast<const char*>(&calls[e.target]);
+        prefetch(c);
+        prefetch(c + 64);
+        prefetch(c + 128);
+      }
+      break;
+    case Ev::acw_end:
+      if (int(e.arg >> 32) < N) {
+        dn_at(int(e.arg >> 32), int(e.target));
+        for (const Observer* o : prefetch_observers)
+          o->prefetch_dn(ViewLevel::truth, -1, int(e.target));
+      }
+      break;
     default:
       break;
   }

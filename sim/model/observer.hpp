@@ -119,6 +119,13 @@ class Observer {
   // not only the truth; asked once, by add_observer. An observer of the truth alone saves
   // the model eight of every nine notifications in a four-node cluster.
   virtual bool wants_node_views() const { return true; }
+  // The next event will likely change DN `dn` at this level (at node `node`; -1 for the
+  // truth): an observer that keeps per-DN state may start loading it (a cache hint; it must
+  // change nothing). Called only to observers that wants_prefetch() (asked once, by
+  // add_observer), and only on sites large enough for the model to prefetch its own state
+  // (MODEL.md choice 98).
+  virtual void prefetch_dn(ViewLevel /*level*/, int /*node*/, int /*dn*/) const {}
+  virtual bool wants_prefetch() const { return false; }
   // GWS-node connection ends (only to observers that want_gws_links(), asked once by
   // add_observer: following them costs the model a look at every GWS after each event).
   virtual void on_gws_link(const GwsLinkChange&) {}

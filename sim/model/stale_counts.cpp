@@ -38,6 +38,25 @@ void Cluster::Impl::refresh_avail(int d) {
   }
 }
 
+void Cluster::Impl::enable_stale_counts() {
+  // Built from the state as it is now, as refresh_avail and recount_avail would have kept it.
+  if (stale_counts_on) return;
+  stale_counts_on = true;  // N <= kNodesMax (spec.hpp): the bitmasks hold every node
+  avail_counts.assign(size_t(N) * group_names.size() * size_t(N) * size_t(N + 2), 0);
+  multi_dns.clear();
+  for (int d = 0; d < D; ++d) {
+    const int key = avail_key_of(d);
+    avail_key[size_t(d)] = key;
+    if (key == N + 1) multi_dns.insert(d);
+    for (int n = 0; n < N; ++n) {
+      const IndexedDn& idx = nodes[n].stat[d].idx;
+      if (!idx.eligible) continue;
+      for (int g : urs.groups_of(d))
+        ++avail_counts[ngo(n, g, idx.owner) * size_t(N + 2) + size_t(key)];
+    }
+  }
+}
+
 void Cluster::Impl::refresh_avail_all() {
   for (int d = 0; d < int(avail_key.size()); ++d)
     refresh_avail(d);

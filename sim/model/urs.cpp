@@ -2,21 +2,18 @@
 // Node-side: reads only the SS_N entries it is handed and the configuration (urs.hpp).
 #include "model/urs.hpp"
 
+#include "core/prefetch.hpp"
+
 #include <algorithm>
 #include <cassert>
-#include <new>
 #include <utility>
 
 namespace scsim::model {
 
-Urs::Urs() : group_at_(1, 0), pool_(std::make_unique<NodePool>()) {}
+Urs::Urs() : group_at_(1, 0) {}
 
 Urs::Urs(const Config& c)
-    : nodes_(int(c.node_dc.size())),
-      groups_(c.groups),
-      mode_(c.mode),
-      selection_(c.selection),
-      pool_(std::make_unique<NodePool>()) {
+    : nodes_(int(c.node_dc.size())), groups_(c.groups), mode_(c.mode), selection_(c.selection) {
   assert(nodes_ <= 64 && "admission masks hold 64 nodes (kNodesMax)");
   admit_.assign(size_t(nodes_), 0);
   for (int n = 0; n < nodes_; ++n) {
@@ -41,59 +38,75 @@ Urs::Urs(const Config& c)
     group_at_[d + 1] = int(group_list_.size());
   }
   const size_t cells = size_t(nodes_) * size_t(groups_);
-  sets_.assign(cells * size_t(nodes_), EligibleSet(EligibleSet::allocator_type(pool_.get())));
-  pos_.resize(size_t(nodes_) * group_list_.size());
+  sets_.assign(cells * size_t(nodes_), EligibleList{});
+  pos_.assign(size_t(nodes_) * group_list_.size(), 0);
   insrv_.assign(cells, 0);
   staffed_.assign(cells, 0);
   eligible_.assign(cells, 0);
   eligible_all_.assign(cells, 0);
 }
 
-Urs::Urs(const Urs& o)
-    : nodes_(o.nodes_),
-      groups_(o.groups_),
-      mode_(o.mode_),
-      selection_(o.selection_),
-      admit_(o.admit_),
-      group_list_(o.group_list_),
-      group_at_(o.group_at_),
-      group_size_(o.group_size_),
-      pool_(std::make_unique<NodePool>()),
-      sets_(o.sets_.size(), EligibleSet(EligibleSet::allocator_type(pool_.get()))),
-      pos_(o.pos_.size()),
-      insrv_(o.insrv_),
-      staffed_(o.staffed_),
-      eligible_(o.eligible_),
-      eligible_all_(o.eligible_all_),
-      flipped_(o.flipped_) {
-  // Set i is (n, g, owner) = ngo(n, g, owner); each DN in it sits at its (n, DN, g) position.
-  const size_t per_node = size_t(groups_) * size_t(nodes_);
-  for (size_t i = 0; i < sets_.size(); ++i) {
-    const size_t n = i / per_node;
-    const int g = int((i / size_t(nodes_)) % size_t(groups_));
-    for (const auto& e : o.sets_[i]) {
-      auto it = sets_[i].insert(sets_[i].end(), e);
-      const int d = e.second;
-      for (int k = group_at_[size_t(d)]; k < group_at_[size_t(d) + 1]; ++k)
-        if (group_list_[size_t(k)] == g) pos_[n * group_list_.size() + size_t(k)] = it;
+size_t Urs::pos_slot(int n, int d, int g) const {
+  int k = group_at_[size_t(d)];
+  while (group_list_[size_t(k)] != g)
+    ++k;
+  return size_t(n) * group_list_.size() + size_t(k);
+}
+
+void Urs::list_insert(int n, int g, int o, int d, int64_t ready_us) {
+  EligibleList& l = sets_[ngo(n, g, o)];
+  const EligibleList::Entry x{ready_us, d, false};
+  size_t i = l.e.size();
+  if (l.e.size() == l.head || l.e.back() < x) {
+    l.e.push_back(x);  // the common case: later than every entry, removed ones included
+  } else {
+    i = size_t(std::lower_bound(l.e.begin() + l.head, l.e.end(), x) - l.e.begin());
+    // A removed entry where x goes (e[i - 1] < x <= e[i]) is reused; the order holds.
+    if (i < l.e.size() && l.e[i].removed) {
+      l.e[i] = x;
+    } else if (i > 0 && l.e[i - 1].removed) {
+      --i;  // every entry before head is removed: this covers x before the whole list
+      l.e[i] = x;
+      if (i < l.head) l.head = uint32_t(i);
+    } else {
+      l.e.insert(l.e.begin() + std::ptrdiff_t(i), x);
+      for (size_t j = i + 1; j < l.e.size(); ++j) {
+        if (!l.e[j].removed) pos_[pos_slot(n, l.e[j].dn, g)] = uint32_t(j);
+      }
     }
   }
+  pos_[pos_slot(n, d, g)] = uint32_t(i);
+  ++l.live;
 }
 
-Urs& Urs::operator=(const Urs& o) {
-  if (this != &o) *this = Urs(o);
-  return *this;
-}
-
-Urs& Urs::operator=(Urs&& o) noexcept {
-  // The old sets are destroyed (their nodes freed into the old pool) before the old pool, as
-  // in ~Urs, then the moved-from state is taken whole (the moved sets keep pointing at the
-  // pool they came with, which moves by pointer).
-  if (this != &o) {
-    this->~Urs();
-    new (this) Urs(std::move(o));
+void Urs::list_erase(int n, int g, int o, int d) {
+  EligibleList& l = sets_[ngo(n, g, o)];
+  const uint32_t i = pos_[pos_slot(n, d, g)];
+  assert(i < l.e.size() && l.e[i].dn == d && !l.e[i].removed);
+  l.e[i].removed = true;
+  --l.live;
+  if (l.live == 0) {
+    l.e.clear();
+    l.head = 0;
+    return;
   }
-  return *this;
+  while (l.e[l.head].removed)
+    ++l.head;
+  // Holes are at most half the list: the walks of select stay proportional to its DNs.
+  if (l.e.size() >= 16 && size_t(l.live) * 2 < l.e.size()) compact(n, g, o);
+}
+
+void Urs::compact(int n, int g, int o) {
+  EligibleList& l = sets_[ngo(n, g, o)];
+  size_t w = 0;
+  for (size_t r = l.head; r < l.e.size(); ++r) {
+    if (l.e[r].removed) continue;
+    l.e[w] = l.e[r];
+    pos_[pos_slot(n, l.e[w].dn, g)] = uint32_t(w);
+    ++w;
+  }
+  l.e.resize(w);
+  l.head = 0;
 }
 
 std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn& nw) {
@@ -107,13 +120,8 @@ std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn&
   const int d_eligible_all = int(nw.eligible) - int(old.eligible);
   for (int k = group_at_[size_t(d)]; k < group_at_[size_t(d) + 1]; ++k) {
     const int g = group_list_[size_t(k)];
-    EligibleSet::iterator& pos = pos_[size_t(n) * group_list_.size() + size_t(k)];
-    if (old.eligible) sets_[ngo(n, g, old.owner)].erase(pos);
-    if (nw.eligible) {
-      // Ready times mostly arrive in order: hinted at the end, the insert is O(1) then.
-      EligibleSet& set = sets_[ngo(n, g, nw.owner)];
-      pos = set.insert(set.end(), {nw.ready_us, d});
-    }
+    if (old.eligible) list_erase(n, g, old.owner, d);
+    if (nw.eligible) list_insert(n, g, nw.owner, d, nw.ready_us);
     const size_t c = ng(n, g);
     insrv_[c] += d_insrv;
     eligible_[c] += d_eligible;
@@ -124,6 +132,12 @@ std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn&
   }
   old = nw;
   return flipped_;
+}
+
+void Urs::prefetch(int n, int d) const {
+  const int k = group_at_[size_t(d)];
+  if (k < group_at_[size_t(d) + 1])
+    scsim::prefetch(&pos_[size_t(n) * group_list_.size() + size_t(k)]);
 }
 
 Urs::Counts Urs::counts(int n, int g) const {
@@ -139,17 +153,20 @@ std::vector<int> Urs::eligible(int n, int g) const {
   std::vector<int> out;
   for (int o = 0; o < nodes_; ++o) {
     if (!admitted(n, o)) continue;
-    for (const auto& e : sets_[ngo(n, g, o)])
-      out.push_back(e.second);
+    const EligibleList& l = sets_[ngo(n, g, o)];
+    for (size_t i = l.head; i < l.e.size(); ++i)
+      if (!l.e[i].removed) out.push_back(l.e[i].dn);
   }
   return out;
 }
 
 bool Urs::first_free(int n, int g, int o, std::span<const int> skip,
                      std::pair<int64_t, int>& out) const {
-  for (const auto& e : sets_[ngo(n, g, o)]) {
-    if (std::find(skip.begin(), skip.end(), e.second) == skip.end()) {
-      out = e;
+  const EligibleList& l = sets_[ngo(n, g, o)];
+  for (size_t i = l.head; i < l.e.size(); ++i) {
+    const EligibleList::Entry& e = l.e[i];
+    if (!e.removed && std::find(skip.begin(), skip.end(), e.dn) == skip.end()) {
+      out = {e.ready_us, e.dn};
       return true;
     }
   }
@@ -184,8 +201,11 @@ int Urs::select(int n, int g, std::span<const int> skip, Rng& rng) const {
       std::vector<int> all;
       for (int o = 0; o < nodes_; ++o) {
         if (!admitted(n, o)) continue;
-        for (const auto& e : sets_[ngo(n, g, o)]) {
-          if (std::find(skip.begin(), skip.end(), e.second) == skip.end()) all.push_back(e.second);
+        const EligibleList& l = sets_[ngo(n, g, o)];
+        for (size_t i = l.head; i < l.e.size(); ++i) {
+          const int dn = l.e[i].dn;
+          if (!l.e[i].removed && std::find(skip.begin(), skip.end(), dn) == skip.end())
+            all.push_back(dn);
         }
       }
       if (all.empty()) return -1;

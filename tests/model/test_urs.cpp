@@ -3,7 +3,9 @@
 // skips (R59, R60), R63's staffed counts and the node's own Stat Server only (R50).
 #include <algorithm>
 #include <set>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "catch.hpp"
 #include "model/urs.hpp"
@@ -254,8 +256,8 @@ TEST_CASE("R50: URS_N reads only SS_N: another node's Stat Server changes nothin
 }
 
 TEST_CASE("R55: a Urs assigned over one with indexed DNs (copy or move) selects as its source") {
-  // Cluster::clone copies Urs; assignment over a Urs whose sets hold nodes must free them into
-  // its own pool before that pool goes (ASan catches a use after free here).
+  // Cluster::clone copies Urs; assignment over a Urs whose lists hold DNs replaces them whole
+  // (ASan would catch a use after free here).
   Site a(RoutingMode::auto_, TargetSelection::longest_ready);
   a.standard_ss1();
   Site b(RoutingMode::local_node, TargetSelection::longest_ready);
@@ -268,7 +270,76 @@ TEST_CASE("R55: a Urs assigned over one with indexed DNs (copy or move) selects 
   c.urs = std::move(b.urs);  // move assignment over a populated Urs
   CHECK(c.select(N1, kSales) == A2);
   CHECK(c.urs.staffed(N1, kSales) == 6);
-  // The copy kept its own pool: the source still selects after its copy is gone.
+  // The copy owns its lists: the source still selects after its copy is gone.
   c.urs = Urs();
   CHECK(a.select(N1, kSales) == A2);
+}
+
+TEST_CASE("R55: the eligible lists keep (Ready time, DN) order through any sequence of changes") {
+  // The lists are sorted arrays with lazily removed entries (urs.hpp): inserts mostly at the
+  // end, some earlier (older Ready times, equal ones, reinsertion of a DN just removed),
+  // removals at the front, in the middle and of everything; each step, every node's eligible
+  // DNs per group must be exactly those of its cells, by owner, then (Ready time, DN), and
+  // R55's pick the first of them.
+  constexpr int kNodes = 2, kDns = 60;
+  Urs::Config c;
+  c.node_dc = {0, 0};
+  c.groups = 2;
+  c.dn_groups.resize(kDns);
+  for (int d = 0; d < kDns; ++d)
+    c.dn_groups[size_t(d)] = d % 3 == 0 ? std::vector<int>{0, 1} : std::vector<int>{d % 2};
+  c.mode = RoutingMode::auto_;
+  c.selection = TargetSelection::longest_ready;
+  Urs urs(c);
+  std::vector<std::vector<StatCell>> ss(kNodes, std::vector<StatCell>(kDns));
+  Rng r(5, "urs-lists", 0);
+  int64_t clock = 1000;
+  for (int step = 0; step < 20000; ++step) {
+    const int n = int(r.below(kNodes));
+    const int d = int(r.below(kDns));
+    StatCell& cell = ss[size_t(n)][size_t(d)];
+    const uint64_t what = r.below(10);
+    if (what < 5) {
+      // Ready now (mostly later than all), sometimes at an older or an equal time.
+      clock += int64_t(r.below(3));
+      int64_t t = clock;
+      if (what == 0) t = clock - int64_t(r.below(200));
+      cell.view = DnView{int(r.below(2)), true, AgentState::ready, micros(t), Time::zero()};
+    } else if (what < 9) {
+      cell.view.agent = AgentState::talking;  // leaves the lists
+    } else {
+      cell.view.agent = AgentState::ready;  // back with the Ready time it had
+    }
+    urs.index(n, d, cell);
+    if (step % 97 != 0 && step < 19990) continue;
+    for (int m = 0; m < kNodes; ++m) {
+      for (int g = 0; g < 2; ++g) {
+        std::vector<std::tuple<int, int64_t, int>> want;
+        for (int x = 0; x < kDns; ++x) {
+          const auto& gs = c.dn_groups[size_t(x)];
+          const StatCell& k = ss[size_t(m)][size_t(x)];
+          if (std::find(gs.begin(), gs.end(), g) != gs.end() && k.view.eligible())
+            want.emplace_back(k.view.owner, k.view.ready_since.micros(), x);
+        }
+        std::sort(want.begin(), want.end());
+        std::vector<int> want_dns;
+        for (const auto& w : want)
+          want_dns.push_back(std::get<2>(w));
+        INFO("step " << step << " node " << m << " group " << g);
+        REQUIRE(urs.eligible(m, g) == want_dns);
+        // R55 longest_ready: the least (Ready time, DN) over the owners.
+        int best = -1;
+        int64_t best_t = 0;
+        for (const auto& w : want) {
+          if (best < 0 || std::get<1>(w) < best_t ||
+              (std::get<1>(w) == best_t && std::get<2>(w) < best)) {
+            best = std::get<2>(w);
+            best_t = std::get<1>(w);
+          }
+        }
+        Rng rr(1, "routing", uint64_t(m));
+        CHECK(urs.select(m, g, {}, rr) == best);
+      }
+    }
+  }
 }

@@ -122,3 +122,28 @@ TEST_CASE("routing.csv stale: the kept count equals a recount at every decision"
   CHECK(offers > 10000);
   CHECK(stale_offers > 100);
 }
+
+TEST_CASE("routing.csv stale: counts built when the first observer asks, mid-run, stay exact") {
+  // The counts are kept only once an observer wants decision detail (MODEL.md choice 98's
+  // neighbour: a run without routing.csv does not pay for them); built then from the state of
+  // the run, with faults in progress, they must equal the recount at every later decision.
+  const std::string path = std::string(SCSIM_SOURCE_DIR) + "/scenarios/two-dc-day.yaml";
+  auto loaded = scenario::load_scenario(path, {});
+  REQUIRE(loaded.scenario);
+  scenario::Scenario sc = scenario::scale_scenario(*loaded.scenario, scenario::ScaleSpec{2});
+  const auto extra =
+      random_actions(77, int(sc.cluster.agents.size()), int(sc.cluster.nodes.size()));
+  const auto timeline = run::merge_timeline(sc.timeline, extra);
+  run::RunLimits limits;
+  limits.max_events = UINT64_MAX;
+  auto cl = run::build_cluster(sc, 3, timeline, seconds(11 * 3600), limits);
+  cl->run_until(seconds(9.75 * 3600));
+  StaleLog log;
+  cl->add_observer(&log);
+  cl->set_verify_stale_counts(true);
+  cl->run_until(seconds(11 * 3600));
+  CHECK(cl->stale_count_mismatches() == 0);
+  CHECK(cl->stale_count_checks() == log.offers);
+  CHECK(log.offers > 1000);
+  CHECK(log.stale_offers > 10);
+}
