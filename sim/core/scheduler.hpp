@@ -26,11 +26,18 @@
 //
 // Events beyond the current calendar bucket (2^23 us, about 8.4 s of simulated time) skip the
 // heap too: they wait, unsorted, in a ring of buckets (beyond the ring's 2.4 hours, in one
-// overflow array) and are moved into the heap, which holds every event before the first
-// bucket still waiting, when the heap runs empty. The heap stays as small as one bucket's work,
-// a few cache-resident pages even at tens of thousands of agents, where it would otherwise hold
-// every pending timer of the site (an expiry an hour ahead per registered phone); each event is
-// moved once, and the order is still exactly (time, priority, sequence).
+// overflow array) and are moved into the heap, which holds every event before a boundary, when
+// the heap runs empty. A bucket that comes up holding more than a few dozen events is not poured
+// whole: it is first spread, in one pass, over sub-buckets of a finer width chosen so that each
+// holds about kSubTarget of them (a radix step), and the sub-buckets are poured one at a time,
+// the boundary advancing by one sub-bucket. An event scheduled into the split bucket goes to the
+// heap if it falls before the boundary, else to its sub-bucket. So the heap holds one
+// sub-bucket's events (128 us to 4 s wide, as crowded as the bucket was) and those scheduled into
+// it since, a handful whatever the size of the site (a whole bucket holds tens of thousands at
+// tens of thousands of agents: the heap's log n, mispredicted compares and cache misses would
+// grow with it). From ring to heap an event moves at most twice, and the order is exactly
+// (time, priority, sequence): a heap pop only ever compares events before the boundary, and
+// every event at or after it waits in a later sub-bucket or bucket.
 //
 // Invariants: now() never decreases (asserted); a cancelled event never runs; every run stops
 // at a stated limit (simulated time, event count) instead of hanging.
@@ -103,6 +110,9 @@ class Scheduler {
   size_t pending() const { return waiting() - cancelled_.size(); }
   uint64_t executed() const { return executed_; }
   uint64_t fingerprint() const { return fingerprint_; }
+  // Events in the heap (not the calendar, the timeline or the running instant's FIFOs): for
+  // tests and benchmarks of the calendar, which keeps it to about one sub-bucket's events.
+  size_t heap_size() const { return heap_.size(); }
 
   // Limits: an event after time_limit is not run; no more than event_limit events run.
   void set_time_limit(Time t) { time_limit_ = t; }
@@ -218,9 +228,20 @@ class Scheduler {
         if (live(f.q[k])) found.push_back(f.q[k]);
       }
     }
-    // The calendar's buckets in time order: whole buckets until they hold `count` live entries
-    // (no later bucket can hold one of the first `count`), then the overflow if still short.
+    // The split bucket's sub-buckets, then the calendar's buckets, in time order: whole ones
+    // until they hold `count` live entries (no later one can hold one of the first `count`),
+    // then the overflow if still short.
     size_t from_far = 0;
+    for (size_t i = sub_next_; i < sub_head_.size() && from_far < count && sub_count_ > 0; ++i) {
+      for (uint32_t k = sub_head_[i]; k != kNoBlock; k = blocks_[k].next) {
+        for (uint32_t j = 0; j < blocks_[k].count; ++j) {
+          if (live(blocks_[k].e[j])) {
+            found.push_back(blocks_[k].e[j]);
+            ++from_far;
+          }
+        }
+      }
+    }
     for (int64_t b = cur_bucket_;
          b < cur_bucket_ + int64_t(kBuckets) && from_far < count && ring_count_ > 0; ++b) {
       for (const Entry& e : ring_[size_t(b) & (kBuckets - 1)]) {
@@ -355,34 +376,54 @@ class Scheduler {
 
   size_t timeline_left() const { return timeline_.size() - timeline_head_; }
   size_t waiting() const {
-    return heap_.size() + now_count_ + timeline_left() + ring_count_ + overflow_.size();
+    return heap_.size() + now_count_ + timeline_left() + sub_count_ + ring_count_ +
+           overflow_.size();
   }
 
   // The calendar (see the header comment): bucket b holds the times [b << kBucketShift,
-  // (b + 1) << kBucketShift). The heap holds every entry of a bucket below cur_bucket_; ring
-  // slot b % kBuckets those of bucket b for cur_bucket_ <= b < cur_bucket_ + kBuckets; the
-  // overflow those of later buckets.
+  // (b + 1) << kBucketShift). The heap holds every entry before heap_end_; the split bucket's
+  // sub-buckets sub_next_.. those in [heap_end_, ring_start_) (sub-bucket i the times from
+  // sub_base_ + (i << sub_shift_), one sub_shift_-wide step each; no split: heap_end_ ==
+  // ring_start_); ring slot b % kBuckets those of bucket b for cur_bucket_ <= b < cur_bucket_ +
+  // kBuckets (ring_start_ == cur_bucket_ << kBucketShift, or INT64_MAX once the last bucket of
+  // time has come up); the overflow those of later buckets.
   static constexpr int kBucketShift = 23;
   static constexpr size_t kBuckets = 1024;
   static constexpr size_t kSlotKeep = 64;  // entries a poured slot keeps room for
+  static constexpr size_t kSplitMin = 64;  // a bucket holding more is split when it comes up
+  static constexpr size_t kSubTarget = 8;  // entries per sub-bucket a split aims at
+  static constexpr int kMaxSubShift = 16;  // at most 65536 sub-buckets (128 us wide)
   static int64_t bucket_of(int64_t time) { return time >> kBucketShift; }
 
   void enqueue(const Entry& e) {
-    const int64_t b = bucket_of(e.time);
-    if (b < cur_bucket_) {
+    if (e.time < heap_end_) {
       push(e);
-    } else if (b < cur_bucket_ + int64_t(kBuckets)) {
-      ring_[size_t(b) & (kBuckets - 1)].push_back(e);
-      ++ring_count_;
+    } else if (e.time < ring_start_) {
+      sub_push(size_t((e.time - sub_base_) >> sub_shift_), e);
     } else {
-      overflow_.push_back(e);
-      overflow_min_ = std::min(overflow_min_, b);
+      const int64_t b = bucket_of(e.time);
+      if (b < cur_bucket_) {
+        push(e);  // only in the last bucket of time, whose end ring_start_ cannot hold
+      } else if (b < cur_bucket_ + int64_t(kBuckets)) {
+        ring_[size_t(b) & (kBuckets - 1)].push_back(e);
+        ++ring_count_;
+      } else {
+        overflow_.push_back(e);
+        overflow_min_ = std::min(overflow_min_, b);
+      }
     }
   }
 
-  // With the heap empty, moves the first non-empty bucket into it (and cur_bucket_ past it).
+  // With the heap empty, moves the next non-empty sub-bucket or, with none left, the first
+  // non-empty bucket into it (splitting a big one first), advancing heap_end_ past it.
   void refill() {
-    if (!heap_.empty() || ring_count_ + overflow_.size() == 0) return;
+    if (!heap_.empty()) return;
+    if (sub_count_ > 0) {
+      pour_sub();
+      return;
+    }
+    heap_end_ = ring_start_;  // the split bucket, if any, is done
+    if (ring_count_ + overflow_.size() == 0) return;
     if (ring_count_ == 0) {
       // Everything waits beyond the ring: jump to the overflow's first bucket.
       cur_bucket_ = overflow_min_;
@@ -392,9 +433,30 @@ class Scheduler {
     while (ring_[size_t(b) & (kBuckets - 1)].empty())
       ++b;
     std::vector<Entry>& slot = ring_[size_t(b) & (kBuckets - 1)];
-    for (const Entry& e : slot)
-      heap_.push_back(e);
     ring_count_ -= slot.size();
+    cur_bucket_ = b + 1;
+    // The last bucket of time (up to Time::max()) ends past int64: it is never split.
+    const bool last = b == bucket_of(INT64_MAX);
+    ring_start_ = last ? INT64_MAX : cur_bucket_ << kBucketShift;
+    const bool split = slot.size() > kSplitMin && !last;
+    if (split) {
+      // About kSubTarget entries per sub-bucket: 2^bits sub-buckets, bits = ceil(log2(n /
+      // kSubTarget)).
+      int bits = 1;
+      while (bits < kMaxSubShift && (kSubTarget << bits) < slot.size())
+        ++bits;
+      sub_shift_ = kBucketShift - bits;
+      sub_base_ = b << kBucketShift;
+      sub_next_ = 0;
+      if (sub_head_.size() < (size_t(1) << bits)) sub_head_.resize(size_t(1) << bits, kNoBlock);
+      for (const Entry& e : slot)
+        sub_push(size_t((e.time - sub_base_) >> sub_shift_), e);
+    } else {
+      for (const Entry& e : slot)
+        heap_.push_back(e);
+      heapify();
+      heap_end_ = ring_start_;
+    }
     // A slot's peak is the burst of near-term events just before its bucket comes up; keeping
     // every slot's peak capacity would hold a thousand bursts. Small slots keep theirs.
     if (slot.capacity() > kSlotKeep) {
@@ -402,9 +464,52 @@ class Scheduler {
     } else {
       slot.clear();
     }
-    heapify();
-    cur_bucket_ = b + 1;
     if (overflow_min_ < cur_bucket_ + int64_t(kBuckets)) pull_overflow();
+    if (split) pour_sub();
+  }
+
+  // Sub-bucket i is a chain of blocks from sub_head_[i] (the one being filled) through next;
+  // blocks come from one pool and return to its free list when poured, so splitting costs no
+  // allocation in the steady state and memory stays that of the entries waiting (per-bucket
+  // vectors would each keep their peak: a million events pass through a bucket's sub-buckets
+  // at a million pending).
+  void sub_push(size_t i, const Entry& e) {
+    uint32_t h = sub_head_[i];
+    if (h == kNoBlock || blocks_[h].count == kBlockEntries) {
+      uint32_t nb = free_block_;
+      if (nb != kNoBlock) {
+        free_block_ = blocks_[nb].next;
+      } else {
+        nb = uint32_t(blocks_.size());
+        blocks_.emplace_back();
+      }
+      blocks_[nb].next = h;
+      blocks_[nb].count = 0;
+      sub_head_[i] = h = nb;
+    }
+    Block& b = blocks_[h];
+    b.e[b.count++] = e;
+    ++sub_count_;
+  }
+
+  // With the heap empty and sub_count_ > 0, moves the next non-empty sub-bucket into the heap.
+  void pour_sub() {
+    while (sub_head_[sub_next_] == kNoBlock)
+      ++sub_next_;
+    for (uint32_t k = sub_head_[sub_next_]; k != kNoBlock;) {
+      Block& b = blocks_[k];
+      for (uint32_t j = 0; j < b.count; ++j)
+        heap_.push_back(b.e[j]);
+      sub_count_ -= b.count;
+      const uint32_t next = b.next;
+      b.next = free_block_;
+      free_block_ = k;
+      k = next;
+    }
+    sub_head_[sub_next_] = kNoBlock;
+    ++sub_next_;
+    heap_end_ = sub_base_ + (int64_t(sub_next_) << sub_shift_);
+    heapify();
   }
 
   // Moves the overflow's entries that now fall within the ring into it.
@@ -638,6 +743,23 @@ class Scheduler {
   };
 
   HeapArray heap_;
+  int64_t heap_end_ = 0;    // the heap holds every entry before this time, and no other
+  int64_t ring_start_ = 0;  // cur_bucket_ << kBucketShift
+  // The split bucket's sub-buckets (see the calendar comment above enqueue).
+  static constexpr uint32_t kBlockEntries = 6;  // a block is 200 bytes
+  static constexpr uint32_t kNoBlock = ~uint32_t(0);
+  struct Block {
+    Entry e[kBlockEntries];
+    uint32_t next;  // the block filled before this one, or the next free block
+    uint32_t count;
+  };
+  std::vector<Block> blocks_;
+  uint32_t free_block_ = kNoBlock;
+  std::vector<uint32_t> sub_head_;  // per sub-bucket: its last block, or kNoBlock
+  size_t sub_next_ = 0;
+  size_t sub_count_ = 0;
+  int64_t sub_base_ = 0;
+  int sub_shift_ = kBucketShift;
   std::array<std::vector<Entry>, kBuckets> ring_;
   size_t ring_count_ = 0;
   std::vector<Entry> overflow_;

@@ -17,34 +17,43 @@ std::vector<uint32_t> run_all(Scheduler& s) {
   return order;
 }
 
-// A reference for randomized scheduler tests: every pending event in a std::set keyed by
-// (time, effective priority, sequence), scheduled and cancelled through it, and the checks that
-// each fired event is the reference's least and that peek lists the reference's first ones.
+// A reference for randomized scheduler tests: every pending event's (time, effective priority,
+// sequence) with its payload in a std::map, which iterates in the header comment's total order,
+// scheduled and cancelled through it; each fired event (time, sequence, priority, kind, target,
+// arg) must be the reference's least and peek must list the reference's first ones.
 struct Reference {
   using Key = std::tuple<int64_t, int, uint64_t>;
   Scheduler& s;
-  std::set<Key> pending;
+  std::map<Key, Event> pending;
   std::map<uint64_t, EventHandle> handles;  // by sequence
-  uint64_t seq = 0, fired = 0, mismatches = 0, peek_mismatches = 0;
+  std::vector<std::tuple<int64_t, uint64_t, int, uint32_t, uint32_t, uint64_t>> stream;
+  uint64_t seq = 0, mismatches = 0, peek_mismatches = 0;
+  uint64_t fired = 0;
   Time last = Time::zero();
   uint8_t running = 0;
 
   explicit Reference(Scheduler& sched) : s(sched) {}
-  void add(Time t, uint8_t prio) {
-    // An event for the running instant below the running priority is raised to it.
-    uint8_t eff = fired > 0 && t == last && prio < running ? running : prio;
-    handles[seq] = s.schedule_at(t, prio, Event{0, uint32_t(seq), 0});
-    pending.insert({t.micros(), eff, seq});
+  void add(Time t, uint8_t prio) { add(t, prio, Event{0, uint32_t(seq), 0}); }
+  void add(Time t, uint8_t prio, Event e) {
+    // R26 / the header comment: an event for the running instant below the running priority is
+    // raised to it; equal (time, priority) keep their scheduling order (FIFO).
+    uint8_t eff = !stream.empty() && t == last && prio < running ? running : prio;
+    handles[seq] = s.schedule_at(t, prio, e);
+    pending.emplace(Key{t.micros(), eff, seq}, e);
     ++seq;
   }
   void on_fired(const FiredEvent& f) {
+    stream.emplace_back(f.time.micros(), f.seq, f.priority, f.event.kind, f.event.target,
+                        f.event.arg);
     REQUIRE(!pending.empty());
-    const Key want = *pending.begin();
-    if (std::get<2>(want) != f.seq || std::get<0>(want) != f.time.micros() ||
-        std::get<1>(want) != f.priority)
+    auto want = pending.begin();
+    const auto& [t, p, q] = want->first;
+    if (t != f.time.micros() || p != f.priority || q != f.seq ||
+        want->second.kind != f.event.kind || want->second.target != f.event.target ||
+        want->second.arg != f.event.arg)
       ++mismatches;
-    pending.erase(pending.begin());
-    handles.erase(f.seq);
+    handles.erase(q);
+    pending.erase(want);
     last = f.time;
     running = f.priority;
     ++fired;
@@ -54,7 +63,7 @@ struct Reference {
     auto it = handles.begin();
     std::advance(it, long(r.below(handles.size())));
     const Key k{it->second.time.micros(), int(it->second.key >> Scheduler::kSeqBits), it->first};
-    CHECK(s.cancel(it->second));
+    if (!s.cancel(it->second)) ++mismatches;
     pending.erase(k);
     handles.erase(it);
   }
@@ -62,12 +71,40 @@ struct Reference {
     auto next = s.peek(n);
     auto ref = pending.begin();
     for (const auto& e : next) {
-      if (ref == pending.end() || std::get<2>(*ref) != e.seq) ++peek_mismatches;
+      if (ref == pending.end() || std::get<2>(ref->first) != e.seq ||
+          ref->second.target != e.event.target)
+        ++peek_mismatches;
       if (ref != pending.end()) ++ref;
     }
     if (next.size() != std::min(n, pending.size())) ++peek_mismatches;
   }
 };
+
+constexpr int64_t kBucketUs = int64_t(1) << 23;  // the calendar's bucket width (8.4 s)
+
+Event payload(Rng& r, uint64_t n) {
+  return Event{uint32_t(r.below(9)), uint32_t(n), r.below(uint64_t(1) << 40)};
+}
+
+// A delay for the calendar tests: zero (the running instant), microseconds (inside the heap's
+// sub-bucket), milliseconds (the next sub-buckets), up to one bucket (later sub-buckets and the
+// next buckets), hours (the 2.4 h ring) and days (its overflow).
+Time calendar_delay(Rng& r) {
+  switch (r.below(6)) {
+    case 0:
+      return Time::zero();
+    case 1:
+      return micros(int64_t(r.below(50)));
+    case 2:
+      return millis(int64_t(r.below(40)));
+    case 3:
+      return micros(int64_t(r.below(uint64_t(kBucketUs))));
+    case 4:
+      return seconds(double(r.below(4 * 3600)));
+    default:
+      return seconds(double(r.below(3 * 86400)));
+  }
+}
 }  // namespace
 
 TEST_CASE("Events at equal time and priority run in the order they were scheduled") {
@@ -352,28 +389,14 @@ TEST_CASE(
   Scheduler s;
   Rng r(2020, "scheduler-calendar");
   Reference ref(s);
-  auto delay = [&] {
-    switch (r.below(5)) {
-      case 0:
-        return Time::zero();
-      case 1:
-        return millis(int64_t(r.below(20)));
-      case 2:
-        return seconds(double(r.below(30)));
-      case 3:
-        return seconds(double(r.below(4 * 3600)));
-      default:
-        return seconds(double(r.below(3 * 86400)));
-    }
-  };
   for (int i = 0; i < 300; ++i)
-    ref.add(delay(), uint8_t(r.below(4)));
+    ref.add(calendar_delay(r), uint8_t(r.below(4)));
   uint64_t count_mismatches = 0;
   auto handler = [&](const FiredEvent& f) {
     ref.on_fired(f);
     if (ref.fired > 6000) return;
     for (int k = int(r.below(4)); k > 0; --k)
-      ref.add(f.time + delay(), uint8_t(r.below(4)));
+      ref.add(f.time + calendar_delay(r), uint8_t(r.below(4)));
     if (r.below(3) == 0) ref.cancel_one(r);
     if (ref.fired % 50 == 0) ref.check_peek(40);
     if (s.pending() != ref.pending.size()) ++count_mismatches;
@@ -386,5 +409,126 @@ TEST_CASE(
   CHECK(ref.mismatches == 0);
   CHECK(ref.peek_mismatches == 0);
   CHECK(count_mismatches == 0);
+  CHECK(ref.pending.empty());
+}
+
+TEST_CASE(
+    "Issue 20: a crowded calendar bucket is split and poured piece by piece, and every fired "
+    "event (time, sequence, priority, kind, target, arg) is still the reference's least") {
+  // The header comment's total order (time, priority, sequence), FIFO at equal keys (R26). Four
+  // thousand events crowd bucket 0 and three thousand bucket 3 (so both are split into
+  // sub-buckets when they come up); the handler schedules same-instant events (raised
+  // priorities, FIFO), events a few microseconds to milliseconds ahead (before and after the
+  // heap's boundary inside the split bucket), seconds ahead (later sub-buckets and buckets) and
+  // hours to days ahead (the ring and its overflow), and cancels some.
+  Scheduler s;
+  Rng r(2026, "scheduler-split");
+  Reference ref(s);
+  uint64_t n = 0;
+  for (int i = 0; i < 4000; ++i)
+    ref.add(micros(int64_t(r.below(uint64_t(kBucketUs)))), uint8_t(r.below(4)), payload(r, n++));
+  for (int i = 0; i < 3000; ++i)
+    ref.add(micros(3 * kBucketUs + int64_t(r.below(uint64_t(kBucketUs)))), uint8_t(r.below(4)),
+            payload(r, n++));
+  for (int i = 0; i < 200; ++i)  // one crowded instant: FIFO within each priority
+    ref.add(micros(kBucketUs / 2), uint8_t(r.below(3)), payload(r, n++));
+  for (int i = 0; i < 300; ++i)
+    ref.add(seconds(double(r.below(3 * 86400))), uint8_t(r.below(4)), payload(r, n++));
+  // Once the first event is next, the heap holds one sub-bucket, not the bucket's 4 200 events.
+  REQUIRE(s.next_time().has_value());
+  CHECK(s.heap_size() < 100);
+  uint64_t count_mismatches = 0;
+  size_t largest_heap = 0;
+  auto handler = [&](const FiredEvent& f) {
+    ref.on_fired(f);
+    largest_heap = std::max(largest_heap, s.heap_size());
+    if (ref.stream.size() < 12000) {
+      for (int k = int(r.below(3)); k > 0; --k)
+        ref.add(f.time + calendar_delay(r), uint8_t(r.below(4)), payload(r, n++));
+    }
+    if (r.below(4) == 0) ref.cancel_one(r);
+    if (ref.stream.size() % 97 == 0) ref.check_peek(30);
+    if (s.pending() != ref.pending.size()) ++count_mismatches;
+  };
+  for (Time until = seconds(2); !s.empty(); until = until + seconds(3 * 3600))
+    s.run_until(until, handler);
+  CHECK(ref.stream.size() > 12000);
+  CHECK(ref.mismatches == 0);
+  CHECK(ref.peek_mismatches == 0);
+  CHECK(count_mismatches == 0);
+  CHECK(ref.pending.empty());
+  CHECK(largest_heap < 400);  // a few sub-buckets' worth, never a crowded bucket's thousands
+}
+
+TEST_CASE(
+    "Issue 20: a copy of the scheduler taken inside a split bucket runs the same events as the "
+    "original (Cluster::clone checkpoints)") {
+  // The header comment's total order; the copy must carry the heap, the sub-buckets, the ring
+  // and the cancels. The handler schedules follow-ups from the fired event alone, so both runs
+  // must fire the same stream with the same fingerprint.
+  Scheduler s;
+  Rng r(19, "scheduler-split-copy");
+  std::vector<EventHandle> handles;
+  for (uint32_t i = 0; i < 3000; ++i)
+    handles.push_back(s.schedule_at(micros(int64_t(r.below(uint64_t(2 * kBucketUs)))),
+                                    uint8_t(r.below(4)), Event{1, i, r.below(1000)}));
+  for (size_t k = 0; k < handles.size(); k += 11)
+    s.cancel(handles[k]);
+  auto follow = [](Scheduler& sch, const FiredEvent& f) {
+    if (f.event.kind == 1 && f.event.target % 2 == 0) {
+      sch.schedule_after(micros(int64_t(f.event.arg % 5 * 997)), uint8_t(f.event.target % 4),
+                         Event{2, f.event.target, f.event.arg});
+      sch.schedule_after(micros(int64_t(f.event.arg * 6007)), 1,
+                         Event{2, f.event.target + 100000, f.event.arg});
+    }
+  };
+  using Stream = std::vector<std::tuple<int64_t, uint64_t, int, uint32_t, uint32_t, uint64_t>>;
+  auto record = [&](Scheduler& sch, Stream& out) {
+    return [&sch, &out, &follow](const FiredEvent& f) {
+      out.emplace_back(f.time.micros(), f.seq, f.priority, f.event.kind, f.event.target,
+                       f.event.arg);
+      follow(sch, f);
+    };
+  };
+  Stream head, a, b;
+  s.run_until(micros(kBucketUs / 3), record(s, head));
+  REQUIRE(head.size() > 100);
+  Scheduler copy = s;
+  CHECK(copy.pending() == s.pending());
+  CHECK(copy.peek(20).size() == 20);
+  s.run(record(s, a));
+  copy.run(record(copy, b));
+  CHECK(a.size() > 2000);
+  CHECK(a == b);
+  CHECK(copy.fingerprint() == s.fingerprint());
+  // And the stream is in the total order.
+  for (size_t k = 1; k < a.size(); ++k) {
+    const auto& [t0, q0, p0, k0, g0, x0] = a[k - 1];
+    const auto& [t1, q1, p1, k1, g1, x1] = a[k];
+    CHECK((t0 < t1 || (t0 == t1 && (p0 < p1 || (p0 == p1 && q0 < q1)))));
+  }
+}
+
+TEST_CASE("Issue 20: a crowded bucket at the end of time (up to Time::max()) runs in order too") {
+  // The header comment's total order at the last representable bucket, whose end does not fit
+  // in int64 (it is poured whole, never split), with events scheduled into it while it runs.
+  Scheduler s;
+  Rng r(64, "scheduler-end-of-time");
+  Reference ref(s);
+  uint64_t n = 0;
+  const int64_t end = Time::max().micros();
+  for (int i = 0; i < 300; ++i)
+    ref.add(micros(end - int64_t(r.below(uint64_t(kBucketUs) / 2))), uint8_t(r.below(3)),
+            payload(r, n++));
+  ref.add(Time::max(), 0, payload(r, n++));
+  for (int i = 0; i < 300; ++i)
+    ref.add(micros(int64_t(r.below(uint64_t(kBucketUs)))), uint8_t(r.below(3)), payload(r, n++));
+  s.run([&](const FiredEvent& f) {
+    ref.on_fired(f);
+    if (f.event.target % 5 == 0 && f.time.micros() < end - 100 && n < 2000)
+      ref.add(f.time + micros(int64_t(r.below(100))), uint8_t(r.below(3)), payload(r, n++));
+  });
+  CHECK(ref.stream.size() > 650);
+  CHECK(ref.mismatches == 0);
   CHECK(ref.pending.empty());
 }
