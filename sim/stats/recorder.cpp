@@ -55,7 +55,7 @@ struct Recorder::Interval {
 // lasts no time can be merged away (see the header). The held-back interval always ends where
 // the current one starts (`since`), so a slot keeps only its start: 32 bytes a slot.
 struct Recorder::IntervalSet {
-  struct Slot {
+  struct alignas(32) Slot {  // never across two cache lines
     State cur;
     int64_t since = 0;
     int32_t last_a = -1;  // the held-back interval's state (State fields), if has_last
@@ -122,28 +122,29 @@ struct Recorder::IntervalSet {
 struct Recorder::ViewSeries {
   CsvWriter out;
   int64_t interval_us;
-  int64_t bin_from = 0, bin_to = 0;                   // the current bin [bin_from, bin_to)
-  std::vector<int64_t> insrv, elig;                   // per level: DNs now
-  std::vector<int64_t> area_insrv, area_elig, since;  // per level: count x us in the bin so far
+  int64_t bin_from = 0, bin_to = 0;  // the current bin [bin_from, bin_to)
+  struct Level {
+    int64_t insrv = 0, elig = 0;            // DNs now
+    int64_t area_insrv = 0, area_elig = 0;  // count x us in the bin so far
+    int64_t since = 0;                      // integrated up to
+  };
+  std::vector<Level> levels;
 
-  ViewSeries(const std::filesystem::path& dir, const RunLabel& label, CsvMode mode, int levels,
-             int64_t interval, int64_t now)
+  ViewSeries(const std::filesystem::path& dir, const RunLabel& label, CsvMode mode,
+             int level_count, int64_t interval, int64_t now)
       : out(dir / "view_series.csv", {std::to_string(label.seed), label.scenario}, mode),
         interval_us(std::max<int64_t>(1, interval)),
-        insrv(static_cast<size_t>(levels), 0),
-        elig(static_cast<size_t>(levels), 0),
-        area_insrv(static_cast<size_t>(levels), 0),
-        area_elig(static_cast<size_t>(levels), 0),
-        since(static_cast<size_t>(levels), now) {
+        levels(static_cast<size_t>(level_count), Level{0, 0, 0, 0, now}) {
     out.header({"bin", "from", "to", "level", "node", "dns", "in_service_mean", "eligible_mean",
                 "in_service_end", "eligible_end"});
     bin_from = now;
     bin_to = (now / interval_us + 1) * interval_us;
   }
   void integrate(size_t li, int64_t t) {
-    area_insrv[li] += insrv[li] * (t - since[li]);
-    area_elig[li] += elig[li] * (t - since[li]);
-    since[li] = t;
+    Level& l = levels[li];
+    l.area_insrv += l.insrv * (t - l.since);
+    l.area_elig += l.elig * (t - l.since);
+    l.since = t;
   }
   // Closes every bin that ends at or before t (a change at a bin's end belongs to the next).
   void advance(int64_t t, const Recorder& rec) {
@@ -153,14 +154,15 @@ struct Recorder::ViewSeries {
   void close_bin(int64_t to, const Recorder& rec) {
     const double dur = double(to - bin_from);
     char mean[2][32];
-    for (size_t li = 0; li < insrv.size(); ++li) {
+    for (size_t li = 0; li < levels.size(); ++li) {
+      Level& lv = levels[li];
       integrate(li, to);
       if (to > bin_from) {
         const int l = static_cast<int>(li), nodes = rec.nodes_;
         const char* level = l == 0 ? "truth" : (l <= nodes ? "view" : "stat");
         const int node = l == 0 ? -1 : (l <= nodes ? l - 1 : l - 1 - nodes);
-        std::snprintf(mean[0], sizeof mean[0], "%.3f", double(area_insrv[li]) / dur);
-        std::snprintf(mean[1], sizeof mean[1], "%.3f", double(area_elig[li]) / dur);
+        std::snprintf(mean[0], sizeof mean[0], "%.3f", double(lv.area_insrv) / dur);
+        std::snprintf(mean[1], sizeof mean[1], "%.3f", double(lv.area_elig) / dur);
         out.field(bin_from / interval_us)
             .field(us_time(bin_from))
             .field(us_time(to))
@@ -169,11 +171,11 @@ struct Recorder::ViewSeries {
             .field(rec.dns_)
             .field(mean[0])
             .field(mean[1])
-            .field(insrv[li])
-            .field(elig[li]);
+            .field(lv.insrv)
+            .field(lv.elig);
         out.end_row();
       }
-      area_insrv[li] = area_elig[li] = 0;
+      lv.area_insrv = lv.area_elig = 0;
     }
     bin_from = to;
     bin_to = (to / interval_us + 1) * interval_us;
@@ -181,8 +183,8 @@ struct Recorder::ViewSeries {
   void change(int li, int64_t t, int d_insrv, int d_elig, const Recorder& rec) {
     if (t >= bin_to) advance(t, rec);
     integrate(static_cast<size_t>(li), t);
-    insrv[static_cast<size_t>(li)] += d_insrv;
-    elig[static_cast<size_t>(li)] += d_elig;
+    levels[static_cast<size_t>(li)].insrv += d_insrv;
+    levels[static_cast<size_t>(li)].elig += d_elig;
   }
   void finish(int64_t end, const Recorder& rec) {
     advance(end, rec);
@@ -259,8 +261,8 @@ Recorder::Recorder(const model::Cluster& cluster, const std::filesystem::path& d
                                            levels, cluster.params().stats_interval.micros(), now);
     for (int key = 0; key < levels * dns_; ++key) {
       const State& st = views_->slots[static_cast<size_t>(key)].cur;
-      series_->insrv[static_cast<size_t>(key % levels)] += st.b ? 1 : 0;
-      series_->elig[static_cast<size_t>(key % levels)] += state_eligible(st) ? 1 : 0;
+      series_->levels[static_cast<size_t>(key % levels)].insrv += st.b ? 1 : 0;
+      series_->levels[static_cast<size_t>(key % levels)].elig += state_eligible(st) ? 1 : 0;
     }
   }
   link_time_us_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
