@@ -189,7 +189,7 @@ void Cluster::Impl::emit_gws_links() {
   for (int g = 0; g < G; ++g) {
     const Gws& gw = gws[g];
     const int cur = gw.alive ? gw.node : -1;
-    const int inputs = (cur + 1) << 5 | (cur >= 0 && nodes[cur].alive ? 16 : 0) |
+    const int inputs = (cur + 1) << 5 | (cur >= 0 && (alive_mask >> cur & 1) ? 16 : 0) |
                        (gw.alive ? 8 : 0) | (gw.cut ? 4 : 0) | (gw.declared_gws ? 2 : 0) |
                        (gw.declared_node ? 1 : 0);
     int& seen = gws_lane_node[size_t(G + g)];

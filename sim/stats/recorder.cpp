@@ -321,6 +321,14 @@ void Recorder::on_dn_view(const model::DnViewChange& c) {
   if (c.level == ViewLevel::stat) li = 1 + nodes_ + c.node;
   if (c.level != ViewLevel::truth && (c.node < 0 || c.node >= nodes_)) return;
   int key = view_key(li, c.dn);
+  if (c.level != ViewLevel::stat && c.dn != prefetched_dn_) {
+    // A change of the truth or a view is followed by the DN's other levels over the next TC
+    // delays: its slots (levels x 32 bytes) are fetched now, together.
+    prefetched_dn_ = c.dn;
+    const auto* first = &views_->slots[static_cast<size_t>(view_key(0, c.dn))];
+    for (int l = 0; l < levels_; l += 2)
+      __builtin_prefetch(first + l, 1);
+  }
   if (series_) {
     const State before = views_->slots[static_cast<size_t>(key)].cur, after = of_view(c.after);
     const int d_insrv = int(after.b != 0) - int(before.b != 0);
@@ -330,8 +338,8 @@ void Recorder::on_dn_view(const model::DnViewChange& c) {
   views_->set(
       key, of_view(c.after), c.at.micros(),
       [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
-      [this](int k, const State& s, int64_t dur) {
-        auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
+      [this, li](int, const State& s, int64_t dur) {
+        auto& acc = view_time_us_[static_cast<size_t>(li)];
         acc[s.b ? 0 : 1] += dur;
         if (state_eligible(s)) acc[2] += dur;
       });

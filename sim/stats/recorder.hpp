@@ -109,6 +109,7 @@ class Recorder : public model::Observer {
   int levels_ = 1;  // the truth, then view_N and SS_N of every node
   // A DN's levels side by side (a change at one level is mostly followed by the others).
   int view_key(int level, int dn) const { return dn * levels_ + level; }
+  int prefetched_dn_ = -1;  // the DN whose slots on_dn_view last prefetched
 
   CsvWriter dn_views_, ownership_, conflicts_, links_, summary_;
   std::unique_ptr<CsvWriter> events_;

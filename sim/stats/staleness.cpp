@@ -30,6 +30,7 @@ StalenessTracker::StalenessTracker(const model::Cluster& c, const std::filesyste
       min_window_us_(c.params().staleness_min_window.micros()),
       out_(dir / "staleness.csv", std::move(prefix), mode),
       pairs_(static_cast<size_t>(nodes_) * static_cast<size_t>(dns_)),
+      dirty_dns_((static_cast<size_t>(dns_) + 63) / 64, 0),
       dirty_(static_cast<size_t>(dns_), 0),
       alive_(static_cast<size_t>(nodes_), 0),
       reach_(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), 0),
@@ -37,6 +38,16 @@ StalenessTracker::StalenessTracker(const model::Cluster& c, const std::filesyste
       totals_(static_cast<size_t>(nodes_)) {
   out_.header(
       {"node", "dn", "agent", "level", "kind", "scope", "from", "to", "duration", "open_at_end"});
+}
+
+void StalenessTracker::mark_dn(int dn) {
+  // The truth changed: every node's Stat Server cell of the DN is read at the instant's end,
+  // most of them untouched since the DN's last change; fetched now.
+  if (!marked(dn) || dirty_[static_cast<size_t>(dn)] != all_nodes_) {
+    for (int n = 0; n < nodes_; ++n)
+      __builtin_prefetch(&cluster_.stat(n, dn));
+  }
+  mark_nodes(dn, all_nodes_);
 }
 
 void StalenessTracker::touch(int64_t t) {
@@ -72,13 +83,12 @@ void StalenessTracker::end_instant() {
     for (int dn = 0; dn < dns_; ++dn)
       evaluate_dn(dn, all_nodes_, instant_);
     all_dirty_ = false;
-    std::fill(dirty_.begin(), dirty_.end(), 0);
+    std::fill(dirty_dns_.begin(), dirty_dns_.end(), 0);
   } else {
     std::sort(dirty_list_.begin(), dirty_list_.end());
     for (int dn : dirty_list_) {
-      uint64_t& d = dirty_[static_cast<size_t>(dn)];
-      evaluate_dn(dn, d, instant_);
-      d = 0;
+      evaluate_dn(dn, dirty_[static_cast<size_t>(dn)], instant_);
+      dirty_dns_[static_cast<size_t>(dn) >> 6] &= ~(uint64_t(1) << (dn & 63));
     }
   }
   dirty_list_.clear();

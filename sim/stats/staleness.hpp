@@ -39,7 +39,7 @@ class StalenessTracker {
   void touch(int64_t t);
   // What changed in the current instant: SS_node(dn); the truth of dn; everything.
   void mark(int node, int dn) { mark_nodes(dn, uint64_t(1) << node); }
-  void mark_dn(int dn) { mark_nodes(dn, all_nodes_); }
+  void mark_dn(int dn);
   void mark_all() { all_dirty_ = true; }
   // A node crashed or restarted: liveness and reachability are re-read at the instant's end.
   void liveness_changed() { reread_ = true; }
@@ -74,13 +74,22 @@ class StalenessTracker {
       return m != o.m ? m < o.m : (dn != o.dn ? dn < o.dn : level < o.level);
     }
   };
+  // The first mark of a DN in an instant stores its node set without reading the old one (a
+  // DN's word is cold by then); membership is the small bit set dirty_dns_.
   void mark_nodes(int dn, uint64_t nodes) {
-    uint64_t& d = dirty_[static_cast<size_t>(dn)];
-    if (d == 0) {
-      dirty_list_.push_back(dn);
-      __builtin_prefetch(&pair(0, dn), 1);
+    uint64_t& word = dirty_dns_[static_cast<size_t>(dn) >> 6];
+    const uint64_t bit = uint64_t(1) << (dn & 63);
+    if (word & bit) {
+      dirty_[static_cast<size_t>(dn)] |= nodes;
+      return;
     }
-    d |= nodes;
+    word |= bit;
+    dirty_[static_cast<size_t>(dn)] = nodes;
+    dirty_list_.push_back(dn);
+    __builtin_prefetch(&pair(0, dn), 1);
+  }
+  bool marked(int dn) const {
+    return (dirty_dns_[static_cast<size_t>(dn) >> 6] >> (dn & 63) & 1) != 0;
   }
   void evaluate_dn(int dn, uint64_t nodes, int64_t t);
   void close(int m, int dn, int level, int64_t& w, int64_t t, bool at_end);
@@ -95,8 +104,9 @@ class StalenessTracker {
   int64_t min_window_us_;
   CsvWriter out_;
   std::vector<Pair> pairs_;          // dn * nodes + node
-  std::vector<uint64_t> dirty_;      // per DN: bit n set if (SS_n, DN) is to be evaluated
-  std::vector<int> dirty_list_;      // DNs with a dirty bit
+  std::vector<uint64_t> dirty_dns_;  // a bit per DN: marked in the current instant
+  std::vector<uint64_t> dirty_;      // per marked DN: bit n set if (SS_n, DN) is to be evaluated
+  std::vector<int> dirty_list_;      // the marked DNs
   std::vector<Row> rows_;            // windows closed in the current evaluation
   bool all_dirty_ = true;
   std::vector<char> alive_;  // per node, as of the last evaluation
