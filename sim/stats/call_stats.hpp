@@ -225,8 +225,8 @@ class CallStats : public model::Observer {
     int64_t call_end = -1;   // end of its last answered call while still talking (-1: none)
     int64_t oos_start = -1;  // R12/R47: start of the open span out of service (-1: none)
     int32_t owner = -1;
-    int32_t oos_node = -1;  // the owner it left service under
-    int32_t dc = 0;         // its agent's home DC (clamped)
+    int32_t oos_node = -1;   // the owner it left service under
+    int32_t dc = 0;          // its agent's home DC (clamped)
     uint32_t groups_at = 0;  // more than kInlineGroups groups: their first in dn_group_list_
     model::AgentState agent = model::AgentState::logged_out;
     uint16_t group_count = 0;
@@ -310,7 +310,7 @@ class CallStats : public model::Observer {
   std::vector<std::pair<int64_t, uint64_t>> link_faults_;
   SecondBin& second_bin(int64_t at_us, int node_slot);
   std::vector<DnState> dn_;
-  std::vector<int32_t> dn_group_list_;  // groups of DNs with more than kInlineGroups
+  std::vector<int32_t> dn_group_list_;              // groups of DNs with more than kInlineGroups
   std::vector<std::vector<Cell>> intervals_cells_;  // [interval][node_slot * group_slots + g]
   std::vector<Cell> run_cells_;                     // [node_slot * group_slots + g]
   std::vector<Cell> period_cells_;                  // [period * node_slots + node_slot]

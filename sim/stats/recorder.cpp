@@ -116,6 +116,39 @@ struct Recorder::IntervalSet {
   }
 };
 
+// Without dn_views.csv a view's intervals are no rows, only time summed per state
+// (view_time_us_): a slot is the current state and its start. The sums are those of
+// IntervalSet: there, merging an interval that lasted no time subtracts the held-back
+// interval's time that its next close adds again.
+struct Recorder::StateSet {
+  struct alignas(16) Slot {
+    State cur;
+    int64_t since = 0;
+  };
+  static_assert(sizeof(Slot) == 16);
+  std::vector<Slot> slots;
+
+  explicit StateSet(size_t n) : slots(n) {}
+
+  template <class Emit, class Add>
+  void set(int key, State s, int64_t t, Emit&&, Add&& add) {
+    Slot& sl = slots[static_cast<size_t>(key)];
+    if (s == sl.cur) return;
+    if (t > sl.since) {
+      add(key, sl.cur, t - sl.since);
+      sl.since = t;
+    }
+    sl.cur = s;
+  }
+
+  template <class Emit, class Add>
+  void finish(int key, int64_t t, Emit&&, Add&& add) {
+    Slot& sl = slots[static_cast<size_t>(key)];
+    if (t > sl.since) add(key, sl.cur, t - sl.since);
+    sl.since = t;
+  }
+};
+
 // view_series.csv: per bin of stats_interval and view level, the number of DNs in service and
 // eligible, as a time mean over the bin and at its end. Each level's count is integrated lazily
 // (at its own changes and at bin ends): O(1) per view change, O(levels) per bin.
@@ -130,8 +163,8 @@ struct Recorder::ViewSeries {
   };
   std::vector<Level> levels;
 
-  ViewSeries(const std::filesystem::path& dir, const RunLabel& label, CsvMode mode,
-             int level_count, int64_t interval, int64_t now)
+  ViewSeries(const std::filesystem::path& dir, const RunLabel& label, CsvMode mode, int level_count,
+             int64_t interval, int64_t now)
       : out(dir / "view_series.csv", {std::to_string(label.seed), label.scenario}, mode),
         interval_us(std::max<int64_t>(1, interval)),
         levels(static_cast<size_t>(level_count), Level{0, 0, 0, 0, now}) {
@@ -225,18 +258,26 @@ Recorder::Recorder(const model::Cluster& cluster, const std::filesystem::path& d
 
   const int64_t now = cluster.now().micros();
   const int levels = levels_;
-  views_ = std::make_unique<IntervalSet>(static_cast<size_t>(levels) * static_cast<size_t>(dns_));
+  const size_t view_slots = static_cast<size_t>(levels) * static_cast<size_t>(dns_);
+  if (dn_views_.on()) {
+    views_ = std::make_unique<IntervalSet>(view_slots);
+  } else {
+    view_states_ = std::make_unique<StateSet>(view_slots);
+  }
+  auto start = [&](int key, const DnView& v) {
+    if (views_) {
+      views_->slots[static_cast<size_t>(key)].cur = of_view(v);
+      views_->slots[static_cast<size_t>(key)].since = now;
+    } else {
+      view_states_->slots[static_cast<size_t>(key)].cur = of_view(v);
+      view_states_->slots[static_cast<size_t>(key)].since = now;
+    }
+  };
   for (int dn = 0; dn < dns_; ++dn) {
-    auto& t = views_->slots[static_cast<size_t>(view_key(0, dn))];
-    t.cur = of_view(cluster.truth(dn));
-    t.since = now;
+    start(view_key(0, dn), cluster.truth(dn));
     for (int n = 0; n < nodes_; ++n) {
-      auto& v = views_->slots[static_cast<size_t>(view_key(1 + n, dn))];
-      v.cur = of_view(cluster.view(n, dn));
-      v.since = now;
-      auto& s = views_->slots[static_cast<size_t>(view_key(1 + nodes_ + n, dn))];
-      s.cur = of_view(cluster.stat(n, dn));
-      s.since = now;
+      start(view_key(1 + n, dn), cluster.view(n, dn));
+      start(view_key(1 + nodes_ + n, dn), cluster.stat(n, dn));
     }
   }
   link_ends_ =
@@ -260,7 +301,8 @@ Recorder::Recorder(const model::Cluster& cluster, const std::filesystem::path& d
     series_ = std::make_unique<ViewSeries>(dir, label_, options_.recording.mode(Table::kpis),
                                            levels, cluster.params().stats_interval.micros(), now);
     for (int key = 0; key < levels * dns_; ++key) {
-      const State& st = views_->slots[static_cast<size_t>(key)].cur;
+      const State& st = views_ ? views_->slots[static_cast<size_t>(key)].cur
+                               : view_states_->slots[static_cast<size_t>(key)].cur;
       series_->levels[static_cast<size_t>(key % levels)].insrv += st.b ? 1 : 0;
       series_->levels[static_cast<size_t>(key % levels)].elig += state_eligible(st) ? 1 : 0;
     }
@@ -314,35 +356,61 @@ void Recorder::write_link_row(int key, const Interval& iv) {
   links_.end_row();
 }
 
+template <class Set>
+void Recorder::view_change(Set& set, int key, int li, const model::DnViewChange& c) {
+  if (c.level != ViewLevel::stat && c.dn != prefetched_dn_) {
+    // A change of the truth or a view is followed by the DN's other levels over the next TC
+    // delays: its slots (side by side) are fetched now, together.
+    prefetched_dn_ = c.dn;
+    const auto* first = reinterpret_cast<const char*>(&set.slots[static_cast<size_t>(key - li)]);
+    const auto* last = first + static_cast<size_t>(levels_) * sizeof(set.slots[0]) - 1;
+    for (const char* p = first; p < last; p += 64)
+      __builtin_prefetch(p, 1);
+    __builtin_prefetch(last, 1);
+  }
+  const State after = of_view(c.after);
+  if (series_) {
+    const State before = set.slots[static_cast<size_t>(key)].cur;
+    const int d_insrv = int(after.b != 0) - int(before.b != 0);
+    const int d_elig = int(state_eligible(after)) - int(state_eligible(before));
+    if (d_insrv != 0 || d_elig != 0) series_->change(li, c.at.micros(), d_insrv, d_elig, *this);
+  }
+  set.set(
+      key, after, c.at.micros(), [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
+      [this, li](int, const State& s, int64_t dur) {
+        auto& acc = view_time_us_[static_cast<size_t>(li)];
+        acc[s.b ? 0 : 1] += dur;
+        if (state_eligible(s)) acc[2] += dur;
+      });
+}
+
+template <class Set>
+void Recorder::finish_views(Set& set, int64_t t) {
+  auto add_view = [this](int k, const State& s, int64_t dur) {
+    auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
+    acc[s.b ? 0 : 1] += dur;
+    if (state_eligible(s)) acc[2] += dur;
+  };
+  auto emit_view = [this](int k, const Interval& iv) { write_dn_view_row(k, iv); };
+  // Rows of intervals still open are written DN by DN, the truth first.
+  for (int dn = 0; dn < dns_; ++dn) {
+    for (int li = 0; li < 1 + 2 * nodes_; ++li)
+      set.finish(view_key(li, dn), t, emit_view, add_view);
+  }
+}
+
 void Recorder::on_dn_view(const model::DnViewChange& c) {
   if (finished_ || c.dn < 0 || c.dn >= dns_) return;
   int li = 0;
   if (c.level == ViewLevel::view) li = 1 + c.node;
   if (c.level == ViewLevel::stat) li = 1 + nodes_ + c.node;
   if (c.level != ViewLevel::truth && (c.node < 0 || c.node >= nodes_)) return;
-  int key = view_key(li, c.dn);
-  if (c.level != ViewLevel::stat && c.dn != prefetched_dn_) {
-    // A change of the truth or a view is followed by the DN's other levels over the next TC
-    // delays: its slots (levels x 32 bytes) are fetched now, together.
-    prefetched_dn_ = c.dn;
-    const auto* first = &views_->slots[static_cast<size_t>(view_key(0, c.dn))];
-    for (int l = 0; l < levels_; l += 2)
-      __builtin_prefetch(first + l, 1);
+  const int key = view_key(li, c.dn);
+  if (views_) {
+    view_change(*views_, key, li, c);
+  } else {
+    view_change(*view_states_, key, li, c);
   }
-  if (series_) {
-    const State before = views_->slots[static_cast<size_t>(key)].cur, after = of_view(c.after);
-    const int d_insrv = int(after.b != 0) - int(before.b != 0);
-    const int d_elig = int(state_eligible(after)) - int(state_eligible(before));
-    if (d_insrv != 0 || d_elig != 0) series_->change(li, c.at.micros(), d_insrv, d_elig, *this);
-  }
-  views_->set(
-      key, of_view(c.after), c.at.micros(),
-      [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
-      [this, li](int, const State& s, int64_t dur) {
-        auto& acc = view_time_us_[static_cast<size_t>(li)];
-        acc[s.b ? 0 : 1] += dur;
-        if (state_eligible(s)) acc[2] += dur;
-      });
   if (staleness_) {
     staleness_->touch(c.at.micros());
     if (c.level == ViewLevel::stat) staleness_->mark(c.node, c.dn);
@@ -501,16 +569,10 @@ void Recorder::finish(Time end) {
   const int64_t t = end.micros();
   if (staleness_) staleness_->finish(t);
   if (series_) series_->finish(t, *this);
-  auto add_view = [this](int k, const State& s, int64_t dur) {
-    auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
-    acc[s.b ? 0 : 1] += dur;
-    if (state_eligible(s)) acc[2] += dur;
-  };
-  auto emit_view = [this](int k, const Interval& iv) { write_dn_view_row(k, iv); };
-  // Rows of intervals still open are written DN by DN, the truth first.
-  for (int dn = 0; dn < dns_; ++dn) {
-    for (int li = 0; li < 1 + 2 * nodes_; ++li)
-      views_->finish(view_key(li, dn), t, emit_view, add_view);
+  if (views_) {
+    finish_views(*views_, t);
+  } else {
+    finish_views(*view_states_, t);
   }
   for (int n = 0; n < nodes_; ++n) {
     for (int p = 0; p < nodes_; ++p) {

@@ -112,8 +112,9 @@ void StalenessTracker::evaluate_dn(int dn, uint64_t nodes, int64_t t) {
       const DnView& s = cluster_.stat(m, dn);
       ss[0] = s.in_service;
       ss[1] = s.eligible();
-      if (owner_alive && (owner == m || reach_[static_cast<size_t>(m) * static_cast<size_t>(nodes_) +
-                                               static_cast<size_t>(owner)])) {
+      if (owner_alive &&
+          (owner == m || reach_[static_cast<size_t>(m) * static_cast<size_t>(nodes_) +
+                                static_cast<size_t>(owner)])) {
         if (!truth_read) {
           const DnView& tv = cluster_.view(owner, dn);
           tr_in_service = tv.in_service;
