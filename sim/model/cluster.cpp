@@ -175,10 +175,25 @@ LinkEndState Cluster::Impl::gws_lane_state(int g, int n, bool gws_end) const {
 
 // After each event (only while an observer wants them): reports the GWS-node connection ends
 // that changed, looking at each GWS's current lane and the one it last reported.
+//
+// A GWS's lanes are a function of what gws_lane_state reads: the GWS's liveness, node, cut and
+// declarations, and its node's liveness. Those are packed into one word per GWS and kept after
+// the lane node in gws_lane_node ([G, 2G): -1 until the first report, as add_observer assigns
+// only [0, G)); a GWS whose word did not change since its last report has nothing to report
+// (its last lane is its current one, shown as it stands), so an event costs O(G) word compares,
+// not the lane states of every GWS x node end.
 void Cluster::Impl::emit_gws_links() {
   const Time now = sched.now();
+  if (gws_lane_node.size() == size_t(G)) gws_lane_node.resize(size_t(G) * 2, -1);
   for (int g = 0; g < G; ++g) {
-    const int cur = gws[g].alive ? gws[g].node : -1;
+    const Gws& gw = gws[g];
+    const int cur = gw.alive ? gw.node : -1;
+    const int inputs = (cur + 1) << 5 | (cur >= 0 && (alive_mask >> cur & 1) ? 16 : 0) |
+                       (gw.alive ? 8 : 0) | (gw.cut ? 4 : 0) | (gw.declared_gws ? 2 : 0) |
+                       (gw.declared_node ? 1 : 0);
+    int& seen = gws_lane_node[size_t(G + g)];
+    if (seen == inputs) continue;
+    seen = inputs;
     int& last = gws_lane_node[size_t(g)];
     for (int n : {last, cur}) {
       if (n < 0) continue;

@@ -117,8 +117,6 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
   setup_.node_dc.resize(static_cast<size_t>(nodes_), 0);
   setup_.dn_groups.resize(static_cast<size_t>(dns_));
   setup_.dn_dc.resize(static_cast<size_t>(dns_), 0);
-  call_end_.assign(static_cast<size_t>(dns_), -1);
-  oos_open_.assign(static_cast<size_t>(dns_), {-1, -1});
   occ_run_.resize(static_cast<size_t>(occ_cells()));
   setup_.initial_truth.resize(static_cast<size_t>(dns_));
   const size_t nn = static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_);
@@ -133,7 +131,21 @@ CallStats::CallStats(CallStatsSetup setup, const std::filesystem::path& dir, Run
   dn_.resize(static_cast<size_t>(dns_));
   for (int d = 0; d < dns_; ++d) {
     const auto& v = setup_.initial_truth[static_cast<size_t>(d)];
-    dn_[static_cast<size_t>(d)] = DnState{v.owner, v.in_service, v.agent, start_us_};
+    DnState& s = dn_[static_cast<size_t>(d)];
+    s.owner = v.owner;
+    s.in_service = v.in_service;
+    s.agent = v.agent;
+    s.since = start_us_;
+    s.dc = clamp_dc(setup_.dn_dc[static_cast<size_t>(d)]);
+    const auto& groups = setup_.dn_groups[static_cast<size_t>(d)];
+    s.group_count = static_cast<uint16_t>(groups.size());
+    if (groups.size() != s.group_count) throw std::invalid_argument("too many groups for a DN");
+    if (groups.size() <= static_cast<size_t>(kInlineGroups)) {
+      std::copy(groups.begin(), groups.end(), s.groups);
+    } else {
+      s.groups_at = static_cast<uint32_t>(dn_group_list_.size());
+      dn_group_list_.insert(dn_group_list_.end(), groups.begin(), groups.end());
+    }
   }
   run_cells_.resize(static_cast<size_t>(node_slots() * group_slots()));
   period_cells_.resize(static_cast<size_t>(kPeriods * node_slots()));
@@ -285,26 +297,28 @@ void CallStats::on_link(const model::LinkChange& c) {
 
 // ---- occupancy
 
-void CallStats::add_occupancy(const DnState& s, int dn, int64_t from, int64_t to) {
+void CallStats::add_occupancy(const DnState& s, int64_t from, int64_t to) {
   if (model::is_busy(s.agent)) {
-    add_agent_time(dn, s.owner, &OccupancyAggregate::busy_us, from, to);
+    add_agent_time(s, &OccupancyAggregate::busy_us, from, to);
   } else if (s.agent == AgentState::ready) {
-    add_agent_time(dn, s.owner,
+    add_agent_time(s,
                    s.in_service && s.owner >= 0 ? &OccupancyAggregate::available_us
                                                 : &OccupancyAggregate::ready_oos_us,
                    from, to);
   }
 }
 
-// Agent time of DN `dn` in [from, to) (after warm-up), split by interval and period: in the KPI
-// cells of its agent's DC and "all", and in occupancy.csv's cells by DC x truth owner x group.
-void CallStats::add_agent_time(int dn, int owner, int64_t OccupancyAggregate::*field, int64_t from,
+// Agent time of DN s in [from, to) (after warm-up) under its current truth owner, split by
+// interval and period: in the KPI cells of its agent's DC and "all", and in occupancy.csv's
+// cells by DC x truth owner x group.
+void CallStats::add_agent_time(const DnState& s, int64_t OccupancyAggregate::*field, int64_t from,
                                int64_t to) {
   from = std::max(from, warmup_us_);
   if (from >= to) return;
-  const int dc = clamp_dc(setup_.dn_dc[static_cast<size_t>(dn)]);
-  const int os = owner >= 0 && owner < nodes_ ? owner : nodes_;
-  const auto& groups = setup_.dn_groups[static_cast<size_t>(dn)];
+  const int dc = s.dc;
+  const int os = s.owner >= 0 && s.owner < nodes_ ? s.owner : nodes_;
+  const int32_t* const groups = groups_of(s);
+  const int32_t* const groups_end = groups + s.group_count;
   const int gsl = group_slots();
   auto occ_index = [&](int d, int o, int g) { return ((d * (nodes_ + 2) + o) * gsl + g); };
   // The span in force at `from`.
@@ -321,9 +335,9 @@ void CallStats::add_agent_time(int dn, int owner, int64_t OccupancyAggregate::*f
     const int64_t dur = next - x;
     const Period p = timeline_[k].kind;
     for (int node_slot : {dc_slot(dc), all_node()}) {
-      for (int g : groups) {
-        interval_cell(iv, node_slot, g).occ.*field += dur;
-        run_cells_[static_cast<size_t>(node_slot * gsl + g)].occ.*field += dur;
+      for (const int32_t* g = groups; g != groups_end; ++g) {
+        interval_cell(iv, node_slot, *g).occ.*field += dur;
+        run_cells_[static_cast<size_t>(node_slot * gsl + *g)].occ.*field += dur;
       }
       interval_cell(iv, node_slot, groups_).occ.*field += dur;
       run_cells_[static_cast<size_t>(node_slot * gsl + groups_)].occ.*field += dur;
@@ -336,9 +350,9 @@ void CallStats::add_agent_time(int dn, int owner, int64_t OccupancyAggregate::*f
     if (cells.empty()) cells.resize(static_cast<size_t>(occ_cells()));
     for (int d : {dc, dcs_}) {
       for (int o : {os, nodes_ + 1}) {
-        for (int g : groups) {
-          cells[static_cast<size_t>(occ_index(d, o, g))].*field += dur;
-          occ_run_[static_cast<size_t>(occ_index(d, o, g))].*field += dur;
+        for (const int32_t* g = groups; g != groups_end; ++g) {
+          cells[static_cast<size_t>(occ_index(d, o, *g))].*field += dur;
+          occ_run_[static_cast<size_t>(occ_index(d, o, *g))].*field += dur;
         }
         cells[static_cast<size_t>(occ_index(d, o, groups_))].*field += dur;
         occ_run_[static_cast<size_t>(occ_index(d, o, groups_))].*field += dur;
@@ -348,30 +362,26 @@ void CallStats::add_agent_time(int dn, int owner, int64_t OccupancyAggregate::*f
   }
 }
 
-void CallStats::account_dn(int dn, int64_t to) {
-  DnState& s = dn_[static_cast<size_t>(dn)];
+void CallStats::account_dn(DnState& s, int64_t to) {
   if (to > s.since) {
-    add_occupancy(s, dn, s.since, to);
+    add_occupancy(s, s.since, to);
     s.since = to;
   }
 }
 
 void CallStats::on_dn_view(const model::DnViewChange& c) {
   if (finished_ || c.level != model::ViewLevel::truth || c.dn < 0 || c.dn >= dns_) return;
-  account_dn(c.dn, c.at.micros());
-  track_dn_oos(c);
-  // R36: an agent still talking after its call ended is held busy until its owner releases it.
-  int64_t& ended = call_end_[static_cast<size_t>(c.dn)];
-  if (ended >= 0 && c.after.agent != AgentState::talking) {
-    if (c.at.micros() > ended) {
-      held_.push_back(
-          HeldSpan{clamp_dc(setup_.dn_dc[static_cast<size_t>(c.dn)]), ended, c.at.micros()});
-      add_agent_time(c.dn, dn_[static_cast<size_t>(c.dn)].owner, &OccupancyAggregate::held_r36_us,
-                     ended, c.at.micros());
-    }
-    ended = -1;
-  }
   DnState& s = dn_[static_cast<size_t>(c.dn)];
+  account_dn(s, c.at.micros());
+  track_dn_oos(s, c);
+  // R36: an agent still talking after its call ended is held busy until its owner releases it.
+  if (s.call_end >= 0 && c.after.agent != AgentState::talking) {
+    if (c.at.micros() > s.call_end) {
+      held_.push_back(HeldSpan{s.dc, s.call_end, c.at.micros()});
+      add_agent_time(s, &OccupancyAggregate::held_r36_us, s.call_end, c.at.micros());
+    }
+    s.call_end = -1;
+  }
   s.owner = c.after.owner;
   s.in_service = c.after.in_service;
   s.agent = c.after.agent;
@@ -382,21 +392,21 @@ void CallStats::on_dn_view(const model::DnViewChange& c) {
 // over); it lasts until the DN is in service again (or the run ends). One that ends with the
 // agent's logout was the logout's doing, not a fault. A DN out of service because its owner
 // crashed is the crash's fault, not this one.
-void CallStats::track_dn_oos(const model::DnViewChange& c) {
-  auto& open = oos_open_[static_cast<size_t>(c.dn)];
+void CallStats::track_dn_oos(DnState& s, const model::DnViewChange& c) {
   const bool up_after = c.after.in_service && c.after.owner >= 0;
   const int64_t t = c.at.micros();
-  if (open.first >= 0) {
+  if (s.oos_start >= 0) {
     // Back in service: the fault ends. The agent logged out while out of service: the DN left
     // service as part of the logout (a WWE logout unregisters it first, R46), no fault.
-    if (up_after) dn_oos_.push_back(OosSpan{open.second, open.first, t});
-    if (up_after || c.after.agent == AgentState::logged_out) open.first = -1;
+    if (up_after) dn_oos_.push_back(OosSpan{s.oos_node, s.oos_start, t});
+    if (up_after || c.after.agent == AgentState::logged_out) s.oos_start = -1;
     return;
   }
   const int was = c.before.owner;
   if (c.before.in_service && was >= 0 && was < nodes_ && alive_[static_cast<size_t>(was)] &&
       !up_after && c.after.agent != AgentState::logged_out) {
-    open = {t, was};
+    s.oos_start = t;
+    s.oos_node = was;
   }
 }
 
@@ -445,10 +455,10 @@ void CallStats::on_call(const CallRecord& c) {
   const bool answered =
       c.outcome == CallOutcome::answered_local || c.outcome == CallOutcome::answered_remote;
   if (answered && !c.dropped_after_answer && c.ended != Time::max() && c.dn >= 0 && c.dn < dns_) {
-    const DnState& d = dn_[static_cast<size_t>(c.dn)];
+    DnState& d = dn_[static_cast<size_t>(c.dn)];
     if (d.agent == AgentState::talking && d.owner >= 0 && d.owner < nodes_ &&
         alive_[static_cast<size_t>(d.owner)])
-      call_end_[static_cast<size_t>(c.dn)] = c.ended.micros();
+      d.call_end = c.ended.micros();
   }
   const Period p = period_at(c.arrival);
   const int64_t arrival = c.arrival.micros();

@@ -215,12 +215,28 @@ class CallStats : public model::Observer {
     int64_t start;
     Period kind;
   };
-  struct DnState {
-    int owner = -1;
-    bool in_service = false;
-    model::AgentState agent = model::AgentState::logged_out;
+  // Everything CallStats follows per DN, in one cache line (a truth change reads and writes
+  // only this): the truth's (owner, service, agent state) since `since`, R36's held call end,
+  // the open R12/R47 out-of-service span, its agent's home DC and groups (the first
+  // kInlineGroups here, all of them in dn_group_list_ beyond that).
+  static constexpr int kInlineGroups = 4;
+  struct alignas(64) DnState {
     int64_t since = 0;
+    int64_t call_end = -1;   // end of its last answered call while still talking (-1: none)
+    int64_t oos_start = -1;  // R12/R47: start of the open span out of service (-1: none)
+    int32_t owner = -1;
+    int32_t oos_node = -1;   // the owner it left service under
+    int32_t dc = 0;          // its agent's home DC (clamped)
+    uint32_t groups_at = 0;  // more than kInlineGroups groups: their first in dn_group_list_
+    model::AgentState agent = model::AgentState::logged_out;
+    uint16_t group_count = 0;
+    bool in_service = false;
+    int32_t groups[kInlineGroups] = {};
   };
+  static_assert(sizeof(DnState) == 64);
+  const int32_t* groups_of(const DnState& s) const {
+    return s.group_count <= kInlineGroups ? s.groups : dn_group_list_.data() + s.groups_at;
+  }
 
   // Row slots: nodes, then "none" per DC (calls with no node), then each DC, then "all".
   int node_slots() const { return nodes_ + 2 * dcs_ + 1; }
@@ -233,7 +249,7 @@ class CallStats : public model::Observer {
   // occupancy.csv cells: [(dc * (nodes + 2) + owner) * group_slots + group], dc = dcs_ for
   // all, owner = nodes_ for none and nodes_ + 1 for all.
   int occ_cells() const { return (dcs_ + 1) * (nodes_ + 2) * group_slots(); }
-  void add_agent_time(int dn, int owner, int64_t OccupancyAggregate::*field, int64_t from,
+  void add_agent_time(const DnState& s, int64_t OccupancyAggregate::*field, int64_t from,
                       int64_t to);
   Kpis run_kpis_at(int slot, int group) const;
   Kpis period_kpis_at(Period p, int slot) const;
@@ -246,10 +262,10 @@ class CallStats : public model::Observer {
   const Cell* interval_cell_if(int64_t interval, int node_slot, int group_slot) const;
   Period classify() const;
   void set_period(int64_t t, Period p);
-  void account_dn(int dn, int64_t to);
-  void add_occupancy(const DnState& s, int dn, int64_t from, int64_t to);
+  void account_dn(DnState& s, int64_t to);
+  void add_occupancy(const DnState& s, int64_t from, int64_t to);
   void write_call_row(const model::CallRecord& c, Period p, bool counted);
-  void track_dn_oos(const model::DnViewChange& c);
+  void track_dn_oos(DnState& s, const model::DnViewChange& c);
   void build_episodes(int64_t end);
   void write_intervals(int64_t end);
   void write_periods();
@@ -284,24 +300,23 @@ class CallStats : public model::Observer {
   std::vector<ActionFault> action_faults_;
   std::vector<int64_t> one_way_cuts_;  // times of one-way cut actions
   // R12/R47 (DOMAIN §6.5): a logged-in agent's DN out of service in the truth after it was in
-  // service under a live owner; per DN the start of the open span (-1: none) and its node.
+  // service under a live owner: the closed spans (the open ones are in DnState).
   struct OosSpan {
     int node;
     int64_t start, end;
   };
-  std::vector<std::pair<int64_t, int>> oos_open_;
   std::vector<OosSpan> dn_oos_;
   // Link ends leaving `up` (on_link): when, and the two nodes, for the nodes an episode touches.
   std::vector<std::pair<int64_t, uint64_t>> link_faults_;
   SecondBin& second_bin(int64_t at_us, int node_slot);
   std::vector<DnState> dn_;
+  std::vector<int32_t> dn_group_list_;              // groups of DNs with more than kInlineGroups
   std::vector<std::vector<Cell>> intervals_cells_;  // [interval][node_slot * group_slots + g]
   std::vector<Cell> run_cells_;                     // [node_slot * group_slots + g]
   std::vector<Cell> period_cells_;                  // [period * node_slots + node_slot]
   std::deque<SecondBin> seconds_;                   // [second * (nodes + dcs) + slot]
   std::vector<std::vector<OccupancyAggregate>> occ_intervals_;  // [interval][occ cell]
   std::vector<OccupancyAggregate> occ_run_;                     // [occ cell]
-  std::vector<int64_t> call_end_;  // per DN: end of its last answered call while still talking
   std::vector<HeldSpan> held_;
   std::vector<Episode> episodes_;
   uint64_t calls_seen_ = 0, decisions_seen_ = 0;

@@ -194,9 +194,9 @@ void CallStats::build_episodes(int64_t end) {
     if (o.start < end)
       faults.push_back(Fault{o.start, std::min(o.end, end), kFaultDnOos, uint64_t(1) << o.node});
   }
-  for (size_t d = 0; d < oos_open_.size(); ++d) {
-    const auto& [t, node] = oos_open_[d];
-    if (t >= 0 && t < end) faults.push_back(Fault{t, end, kFaultDnOos, uint64_t(1) << node});
+  for (const DnState& s : dn_) {
+    const int64_t t = s.oos_start;
+    if (t >= 0 && t < end) faults.push_back(Fault{t, end, kFaultDnOos, uint64_t(1) << s.oos_node});
   }
   for (const auto& c : crashes_) {
     if (c.start >= end) continue;

@@ -212,15 +212,14 @@ void CallStats::finish(Time end) {
   if (finished_) return;
   const int64_t t = std::max(end.micros(), timeline_.back().start);
   for (int d = 0; d < dns_; ++d) {
-    account_dn(d, t);
+    DnState& s = dn_[static_cast<size_t>(d)];
+    account_dn(s, t);
     // An agent still held by R36 at the end: held until the end.
-    int64_t& ended = call_end_[static_cast<size_t>(d)];
-    if (ended >= 0 && t > ended) {
-      held_.push_back(HeldSpan{clamp_dc(setup_.dn_dc[static_cast<size_t>(d)]), ended, t});
-      add_agent_time(d, dn_[static_cast<size_t>(d)].owner, &OccupancyAggregate::held_r36_us, ended,
-                     t);
+    if (s.call_end >= 0 && t > s.call_end) {
+      held_.push_back(HeldSpan{s.dc, s.call_end, t});
+      add_agent_time(s, &OccupancyAggregate::held_r36_us, s.call_end, t);
     }
-    ended = -1;
+    s.call_end = -1;
   }
   finished_ = true;
   end_us_ = t;

@@ -55,7 +55,7 @@ struct Recorder::Interval {
 // lasts no time can be merged away (see the header). The held-back interval always ends where
 // the current one starts (`since`), so a slot keeps only its start: 32 bytes a slot.
 struct Recorder::IntervalSet {
-  struct Slot {
+  struct alignas(32) Slot {  // never across two cache lines
     State cur;
     int64_t since = 0;
     int32_t last_a = -1;  // the held-back interval's state (State fields), if has_last
@@ -116,34 +116,68 @@ struct Recorder::IntervalSet {
   }
 };
 
+// Without dn_views.csv a view's intervals are no rows, only time summed per state
+// (view_time_us_): a slot is the current state and its start. The sums are those of
+// IntervalSet: there, merging an interval that lasted no time subtracts the held-back
+// interval's time that its next close adds again.
+struct Recorder::StateSet {
+  struct alignas(16) Slot {
+    State cur;
+    int64_t since = 0;
+  };
+  static_assert(sizeof(Slot) == 16);
+  std::vector<Slot> slots;
+
+  explicit StateSet(size_t n) : slots(n) {}
+
+  template <class Emit, class Add>
+  void set(int key, State s, int64_t t, Emit&&, Add&& add) {
+    Slot& sl = slots[static_cast<size_t>(key)];
+    if (s == sl.cur) return;
+    if (t > sl.since) {
+      add(key, sl.cur, t - sl.since);
+      sl.since = t;
+    }
+    sl.cur = s;
+  }
+
+  template <class Emit, class Add>
+  void finish(int key, int64_t t, Emit&&, Add&& add) {
+    Slot& sl = slots[static_cast<size_t>(key)];
+    if (t > sl.since) add(key, sl.cur, t - sl.since);
+    sl.since = t;
+  }
+};
+
 // view_series.csv: per bin of stats_interval and view level, the number of DNs in service and
 // eligible, as a time mean over the bin and at its end. Each level's count is integrated lazily
 // (at its own changes and at bin ends): O(1) per view change, O(levels) per bin.
 struct Recorder::ViewSeries {
   CsvWriter out;
   int64_t interval_us;
-  int64_t bin_from = 0, bin_to = 0;                   // the current bin [bin_from, bin_to)
-  std::vector<int64_t> insrv, elig;                   // per level: DNs now
-  std::vector<int64_t> area_insrv, area_elig, since;  // per level: count x us in the bin so far
+  int64_t bin_from = 0, bin_to = 0;  // the current bin [bin_from, bin_to)
+  struct Level {
+    int64_t insrv = 0, elig = 0;            // DNs now
+    int64_t area_insrv = 0, area_elig = 0;  // count x us in the bin so far
+    int64_t since = 0;                      // integrated up to
+  };
+  std::vector<Level> levels;
 
-  ViewSeries(const std::filesystem::path& dir, const RunLabel& label, CsvMode mode, int levels,
+  ViewSeries(const std::filesystem::path& dir, const RunLabel& label, CsvMode mode, int level_count,
              int64_t interval, int64_t now)
       : out(dir / "view_series.csv", {std::to_string(label.seed), label.scenario}, mode),
         interval_us(std::max<int64_t>(1, interval)),
-        insrv(static_cast<size_t>(levels), 0),
-        elig(static_cast<size_t>(levels), 0),
-        area_insrv(static_cast<size_t>(levels), 0),
-        area_elig(static_cast<size_t>(levels), 0),
-        since(static_cast<size_t>(levels), now) {
+        levels(static_cast<size_t>(level_count), Level{0, 0, 0, 0, now}) {
     out.header({"bin", "from", "to", "level", "node", "dns", "in_service_mean", "eligible_mean",
                 "in_service_end", "eligible_end"});
     bin_from = now;
     bin_to = (now / interval_us + 1) * interval_us;
   }
   void integrate(size_t li, int64_t t) {
-    area_insrv[li] += insrv[li] * (t - since[li]);
-    area_elig[li] += elig[li] * (t - since[li]);
-    since[li] = t;
+    Level& l = levels[li];
+    l.area_insrv += l.insrv * (t - l.since);
+    l.area_elig += l.elig * (t - l.since);
+    l.since = t;
   }
   // Closes every bin that ends at or before t (a change at a bin's end belongs to the next).
   void advance(int64_t t, const Recorder& rec) {
@@ -153,14 +187,15 @@ struct Recorder::ViewSeries {
   void close_bin(int64_t to, const Recorder& rec) {
     const double dur = double(to - bin_from);
     char mean[2][32];
-    for (size_t li = 0; li < insrv.size(); ++li) {
+    for (size_t li = 0; li < levels.size(); ++li) {
+      Level& lv = levels[li];
       integrate(li, to);
       if (to > bin_from) {
         const int l = static_cast<int>(li), nodes = rec.nodes_;
         const char* level = l == 0 ? "truth" : (l <= nodes ? "view" : "stat");
         const int node = l == 0 ? -1 : (l <= nodes ? l - 1 : l - 1 - nodes);
-        std::snprintf(mean[0], sizeof mean[0], "%.3f", double(area_insrv[li]) / dur);
-        std::snprintf(mean[1], sizeof mean[1], "%.3f", double(area_elig[li]) / dur);
+        std::snprintf(mean[0], sizeof mean[0], "%.3f", double(lv.area_insrv) / dur);
+        std::snprintf(mean[1], sizeof mean[1], "%.3f", double(lv.area_elig) / dur);
         out.field(bin_from / interval_us)
             .field(us_time(bin_from))
             .field(us_time(to))
@@ -169,11 +204,11 @@ struct Recorder::ViewSeries {
             .field(rec.dns_)
             .field(mean[0])
             .field(mean[1])
-            .field(insrv[li])
-            .field(elig[li]);
+            .field(lv.insrv)
+            .field(lv.elig);
         out.end_row();
       }
-      area_insrv[li] = area_elig[li] = 0;
+      lv.area_insrv = lv.area_elig = 0;
     }
     bin_from = to;
     bin_to = (to / interval_us + 1) * interval_us;
@@ -181,8 +216,8 @@ struct Recorder::ViewSeries {
   void change(int li, int64_t t, int d_insrv, int d_elig, const Recorder& rec) {
     if (t >= bin_to) advance(t, rec);
     integrate(static_cast<size_t>(li), t);
-    insrv[static_cast<size_t>(li)] += d_insrv;
-    elig[static_cast<size_t>(li)] += d_elig;
+    levels[static_cast<size_t>(li)].insrv += d_insrv;
+    levels[static_cast<size_t>(li)].elig += d_elig;
   }
   void finish(int64_t end, const Recorder& rec) {
     advance(end, rec);
@@ -223,18 +258,26 @@ Recorder::Recorder(const model::Cluster& cluster, const std::filesystem::path& d
 
   const int64_t now = cluster.now().micros();
   const int levels = levels_;
-  views_ = std::make_unique<IntervalSet>(static_cast<size_t>(levels) * static_cast<size_t>(dns_));
+  const size_t view_slots = static_cast<size_t>(levels) * static_cast<size_t>(dns_);
+  if (dn_views_.on()) {
+    views_ = std::make_unique<IntervalSet>(view_slots);
+  } else {
+    view_states_ = std::make_unique<StateSet>(view_slots);
+  }
+  auto start = [&](int key, const DnView& v) {
+    if (views_) {
+      views_->slots[static_cast<size_t>(key)].cur = of_view(v);
+      views_->slots[static_cast<size_t>(key)].since = now;
+    } else {
+      view_states_->slots[static_cast<size_t>(key)].cur = of_view(v);
+      view_states_->slots[static_cast<size_t>(key)].since = now;
+    }
+  };
   for (int dn = 0; dn < dns_; ++dn) {
-    auto& t = views_->slots[static_cast<size_t>(view_key(0, dn))];
-    t.cur = of_view(cluster.truth(dn));
-    t.since = now;
+    start(view_key(0, dn), cluster.truth(dn));
     for (int n = 0; n < nodes_; ++n) {
-      auto& v = views_->slots[static_cast<size_t>(view_key(1 + n, dn))];
-      v.cur = of_view(cluster.view(n, dn));
-      v.since = now;
-      auto& s = views_->slots[static_cast<size_t>(view_key(1 + nodes_ + n, dn))];
-      s.cur = of_view(cluster.stat(n, dn));
-      s.since = now;
+      start(view_key(1 + n, dn), cluster.view(n, dn));
+      start(view_key(1 + nodes_ + n, dn), cluster.stat(n, dn));
     }
   }
   link_ends_ =
@@ -258,9 +301,10 @@ Recorder::Recorder(const model::Cluster& cluster, const std::filesystem::path& d
     series_ = std::make_unique<ViewSeries>(dir, label_, options_.recording.mode(Table::kpis),
                                            levels, cluster.params().stats_interval.micros(), now);
     for (int key = 0; key < levels * dns_; ++key) {
-      const State& st = views_->slots[static_cast<size_t>(key)].cur;
-      series_->insrv[static_cast<size_t>(key % levels)] += st.b ? 1 : 0;
-      series_->elig[static_cast<size_t>(key % levels)] += state_eligible(st) ? 1 : 0;
+      const State& st = views_ ? views_->slots[static_cast<size_t>(key)].cur
+                               : view_states_->slots[static_cast<size_t>(key)].cur;
+      series_->levels[static_cast<size_t>(key % levels)].insrv += st.b ? 1 : 0;
+      series_->levels[static_cast<size_t>(key % levels)].elig += state_eligible(st) ? 1 : 0;
     }
   }
   link_time_us_.assign(static_cast<size_t>(nodes_) * static_cast<size_t>(nodes_), {});
@@ -312,27 +356,61 @@ void Recorder::write_link_row(int key, const Interval& iv) {
   links_.end_row();
 }
 
+template <class Set>
+void Recorder::view_change(Set& set, int key, int li, const model::DnViewChange& c) {
+  if (c.level != ViewLevel::stat && c.dn != prefetched_dn_) {
+    // A change of the truth or a view is followed by the DN's other levels over the next TC
+    // delays: its slots (side by side) are fetched now, together.
+    prefetched_dn_ = c.dn;
+    const auto* first = reinterpret_cast<const char*>(&set.slots[static_cast<size_t>(key - li)]);
+    const auto* last = first + static_cast<size_t>(levels_) * sizeof(set.slots[0]) - 1;
+    for (const char* p = first; p < last; p += 64)
+      __builtin_prefetch(p, 1);
+    __builtin_prefetch(last, 1);
+  }
+  const State after = of_view(c.after);
+  if (series_) {
+    const State before = set.slots[static_cast<size_t>(key)].cur;
+    const int d_insrv = int(after.b != 0) - int(before.b != 0);
+    const int d_elig = int(state_eligible(after)) - int(state_eligible(before));
+    if (d_insrv != 0 || d_elig != 0) series_->change(li, c.at.micros(), d_insrv, d_elig, *this);
+  }
+  set.set(
+      key, after, c.at.micros(), [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
+      [this, li](int, const State& s, int64_t dur) {
+        auto& acc = view_time_us_[static_cast<size_t>(li)];
+        acc[s.b ? 0 : 1] += dur;
+        if (state_eligible(s)) acc[2] += dur;
+      });
+}
+
+template <class Set>
+void Recorder::finish_views(Set& set, int64_t t) {
+  auto add_view = [this](int k, const State& s, int64_t dur) {
+    auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
+    acc[s.b ? 0 : 1] += dur;
+    if (state_eligible(s)) acc[2] += dur;
+  };
+  auto emit_view = [this](int k, const Interval& iv) { write_dn_view_row(k, iv); };
+  // Rows of intervals still open are written DN by DN, the truth first.
+  for (int dn = 0; dn < dns_; ++dn) {
+    for (int li = 0; li < 1 + 2 * nodes_; ++li)
+      set.finish(view_key(li, dn), t, emit_view, add_view);
+  }
+}
+
 void Recorder::on_dn_view(const model::DnViewChange& c) {
   if (finished_ || c.dn < 0 || c.dn >= dns_) return;
   int li = 0;
   if (c.level == ViewLevel::view) li = 1 + c.node;
   if (c.level == ViewLevel::stat) li = 1 + nodes_ + c.node;
   if (c.level != ViewLevel::truth && (c.node < 0 || c.node >= nodes_)) return;
-  int key = view_key(li, c.dn);
-  if (series_) {
-    const State before = views_->slots[static_cast<size_t>(key)].cur, after = of_view(c.after);
-    const int d_insrv = int(after.b != 0) - int(before.b != 0);
-    const int d_elig = int(state_eligible(after)) - int(state_eligible(before));
-    if (d_insrv != 0 || d_elig != 0) series_->change(li, c.at.micros(), d_insrv, d_elig, *this);
+  const int key = view_key(li, c.dn);
+  if (views_) {
+    view_change(*views_, key, li, c);
+  } else {
+    view_change(*view_states_, key, li, c);
   }
-  views_->set(
-      key, of_view(c.after), c.at.micros(),
-      [this](int k, const Interval& iv) { write_dn_view_row(k, iv); },
-      [this](int k, const State& s, int64_t dur) {
-        auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
-        acc[s.b ? 0 : 1] += dur;
-        if (state_eligible(s)) acc[2] += dur;
-      });
   if (staleness_) {
     staleness_->touch(c.at.micros());
     if (c.level == ViewLevel::stat) staleness_->mark(c.node, c.dn);
@@ -491,16 +569,10 @@ void Recorder::finish(Time end) {
   const int64_t t = end.micros();
   if (staleness_) staleness_->finish(t);
   if (series_) series_->finish(t, *this);
-  auto add_view = [this](int k, const State& s, int64_t dur) {
-    auto& acc = view_time_us_[static_cast<size_t>(k % levels_)];
-    acc[s.b ? 0 : 1] += dur;
-    if (state_eligible(s)) acc[2] += dur;
-  };
-  auto emit_view = [this](int k, const Interval& iv) { write_dn_view_row(k, iv); };
-  // Rows of intervals still open are written DN by DN, the truth first.
-  for (int dn = 0; dn < dns_; ++dn) {
-    for (int li = 0; li < 1 + 2 * nodes_; ++li)
-      views_->finish(view_key(li, dn), t, emit_view, add_view);
+  if (views_) {
+    finish_views(*views_, t);
+  } else {
+    finish_views(*view_states_, t);
   }
   for (int n = 0; n < nodes_; ++n) {
     for (int p = 0; p < nodes_; ++p) {

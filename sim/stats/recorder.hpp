@@ -93,7 +93,12 @@ class Recorder : public model::Observer {
  private:
   struct Interval;
   struct IntervalSet;
+  struct StateSet;
   struct ViewSeries;
+  template <class Set>
+  void view_change(Set& set, int key, int li, const model::DnViewChange& c);
+  template <class Set>
+  void finish_views(Set& set, int64_t t);
 
   const std::string& node_name(int node) const;  // "" for -1
   void write_dn_view_row(int key, const Interval& iv);
@@ -109,11 +114,15 @@ class Recorder : public model::Observer {
   int levels_ = 1;  // the truth, then view_N and SS_N of every node
   // A DN's levels side by side (a change at one level is mostly followed by the others).
   int view_key(int level, int dn) const { return dn * levels_ + level; }
+  int prefetched_dn_ = -1;  // the DN whose slots on_dn_view last prefetched
 
   CsvWriter dn_views_, ownership_, conflicts_, links_, summary_;
   std::unique_ptr<CsvWriter> events_;
 
-  std::unique_ptr<IntervalSet> views_;      // key: view_key(level index, dn)
+  // key: view_key(level index, dn); with dn_views.csv the intervals (views_), without it only
+  // the current states (view_states_: 16 bytes a slot, half the memory to touch).
+  std::unique_ptr<IntervalSet> views_;
+  std::unique_ptr<StateSet> view_states_;
   std::unique_ptr<IntervalSet> link_ends_;  // key: node * nodes + peer
   // The model's state of each link end, and node liveness: a link end whose node or peer is
   // down is recorded as peer_down (DOMAIN §6.3 "Links"; issue 17), whatever the model holds.

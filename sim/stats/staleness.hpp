@@ -38,7 +38,7 @@ class StalenessTracker {
   // Called before any observation at time t: evaluates the previous instant if t is later.
   void touch(int64_t t);
   // What changed in the current instant: SS_node(dn); the truth of dn; everything.
-  void mark(int node, int dn);
+  void mark(int node, int dn) { mark_nodes(dn, uint64_t(1) << node); }
   void mark_dn(int dn);
   void mark_all() { all_dirty_ = true; }
   // A node crashed or restarted: liveness and reachability are re-read at the instant's end.
@@ -56,26 +56,58 @@ class StalenessTracker {
   void close() { out_.close(); }
 
  private:
-  struct Window {
-    int64_t start = -1;  // -1: none open
-    bool false_up = false;
-    bool remote = false;
+  // A (SS_M, DN) pair's open windows, per level: kNone, or start << 2 | false_up << 1 | remote.
+  // The pairs of one DN are side by side (dn * nodes + node: 16 bytes a pair, the DN's four
+  // nodes of T4 in one cache line), so a DN's evaluation reads the truth once and touches
+  // one line; mark() prefetches it, as the evaluation follows at the end of the instant.
+  static constexpr int64_t kNone = INT64_MIN;
+  struct Pair {
+    int64_t w[2] = {kNone, kNone};
   };
-  void evaluate(int m, int dn, int64_t t);
-  void close(int m, int dn, int level, Window& w, int64_t t, bool at_end);
-  Window& window(int m, int dn, int level) {
-    return windows_[(static_cast<size_t>(m) * static_cast<size_t>(dns_) + static_cast<size_t>(dn)) *
-                        2 +
-                    static_cast<size_t>(level)];
+  static_assert(sizeof(Pair) == 16);
+  // A window that closed in the current instant, for staleness.csv: rows are written at the
+  // instant's end in (node, DN, level) order (evaluations run DN by DN).
+  struct Row {
+    int m, dn, level;
+    int64_t window;  // Pair::w's encoding
+    bool operator<(const Row& o) const {
+      return m != o.m ? m < o.m : (dn != o.dn ? dn < o.dn : level < o.level);
+    }
+  };
+  // The first mark of a DN in an instant stores its node set without reading the old one (a
+  // DN's word is cold by then); membership is the small bit set dirty_dns_.
+  void mark_nodes(int dn, uint64_t nodes) {
+    uint64_t& word = dirty_dns_[static_cast<size_t>(dn) >> 6];
+    const uint64_t bit = uint64_t(1) << (dn & 63);
+    if (word & bit) {
+      dirty_[static_cast<size_t>(dn)] |= nodes;
+      return;
+    }
+    word |= bit;
+    dirty_[static_cast<size_t>(dn)] = nodes;
+    dirty_list_.push_back(dn);
+    __builtin_prefetch(&pair(0, dn), 1);
+  }
+  bool marked(int dn) const {
+    return (dirty_dns_[static_cast<size_t>(dn) >> 6] >> (dn & 63) & 1) != 0;
+  }
+  void evaluate_dn(int dn, uint64_t nodes, int64_t t);
+  void close(int m, int dn, int level, int64_t& w, int64_t t, bool at_end);
+  void write_rows(int64_t t, bool at_end);
+  Pair& pair(int m, int dn) {
+    return pairs_[static_cast<size_t>(dn) * static_cast<size_t>(nodes_) + static_cast<size_t>(m)];
   }
 
   const model::Cluster& cluster_;
   int nodes_, dns_;
+  uint64_t all_nodes_;  // a bit per node
   int64_t min_window_us_;
   CsvWriter out_;
-  std::vector<Window> windows_;  // (node * dns + dn) * 2 + level
-  std::vector<char> dirty_;      // node * dns + dn
-  std::vector<int> dirty_list_;
+  std::vector<Pair> pairs_;          // dn * nodes + node
+  std::vector<uint64_t> dirty_dns_;  // a bit per DN: marked in the current instant
+  std::vector<uint64_t> dirty_;      // per marked DN: bit n set if (SS_n, DN) is to be evaluated
+  std::vector<int> dirty_list_;      // the marked DNs
+  std::vector<Row> rows_;            // windows closed in the current evaluation
   bool all_dirty_ = true;
   std::vector<char> alive_;  // per node, as of the last evaluation
   std::vector<char> reach_;  // node * nodes + peer, as of the last evaluation

@@ -294,6 +294,30 @@ TEST_CASE("CallStats: warm-up exclusion and interval boundaries (calls by arriva
   CHECK(iv.back()[offered] == "1");
 }
 
+TEST_CASE("CallStats: a DN with many groups counts its agent time in each of them") {
+  // DOMAIN 6.2: a DN counts for each of its agent's groups. Six groups are more than CallStats
+  // keeps beside a DN's state (kInlineGroups); the DN after it has one.
+  TmpDir dir("many-groups");
+  Fixture f;
+  f.setup.group_names = {"g0", "g1", "g2", "g3", "g4", "g5"};
+  f.setup.dn_groups = {{0, 1, 2, 3, 4, 5}, {5}, {1}};
+  CallStats s(f.setup, dir.path, RunLabel{1, "groups"});
+  s.on_dn_view(truth(0, 0, N1, true, AgentState::ready));
+  s.on_dn_view(truth(10, 0, N1, true, AgentState::talking));
+  s.on_dn_view(truth(70, 0, N1, true, AgentState::ready));
+  s.on_dn_view(truth(0, 1, N1, true, AgentState::ready));
+  s.on_dn_view(truth(20, 1, N1, true, AgentState::acw));
+  s.on_dn_view(truth(30, 1, N1, true, AgentState::ready));
+  s.finish(seconds(100));
+  for (int g = 0; g < 5; ++g) {
+    CHECK(s.kpis(-1, g).busy_s == Approx(60));
+    CHECK(s.kpis(-1, g).available_s == Approx(40));
+  }
+  CHECK(s.kpis(-1, 5).busy_s == Approx(70));  // DN 0's 60 s and DN 1's 10 s
+  CHECK(s.kpis(-1, 5).available_s == Approx(130));
+  CHECK(s.kpis().busy_s == Approx(70));  // once per DN in "all groups"
+}
+
 TEST_CASE("CallStats: occupancy from a hand-made truth timeline (per group, node, interval)") {
   for (double warmup : {0.0, 20.0}) {
     TmpDir dir("occupancy");
