@@ -11,5 +11,10 @@ inline void prefetch(const void* p) {
   asm volatile("" : : "r"(p));
   __builtin_prefetch(p);
 }
+// The same, for a line about to be written.
+inline void prefetch_write(const void* p) {
+  asm volatile("" : : "r"(p));
+  __builtin_prefetch(p, 1);
+}
 
 }  // namespace scsim

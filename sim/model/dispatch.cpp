@@ -61,8 +61,10 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
     prefetch(&node_dn[i]);
     if (truth || stale_counts_on) prefetch(claim_table.claimants_at(d));
     if (stale_counts_on) prefetch(&avail_key[size_t(d)]);
-    for (const Observer* o : prefetch_observers)
+    for (const Observer* o : prefetch_observers) {
       o->prefetch_dn(ViewLevel::view, n, d);
+      if (truth) o->prefetch_dn(ViewLevel::truth, -1, d);
+    }
   };
   switch (Ev(e.kind)) {
     case Ev::tc_deliver: {
@@ -112,11 +114,7 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       }
       break;
     case Ev::acw_end:
-      if (int(e.arg >> 32) < N) {
-        dn_at(int(e.arg >> 32), int(e.target), true);
-        for (const Observer* o : prefetch_observers)
-          o->prefetch_dn(ViewLevel::truth, -1, int(e.target));
-      }
+      if (int(e.arg >> 32) < N) dn_at(int(e.arg >> 32), int(e.target), true);
       break;
     default:
       break;

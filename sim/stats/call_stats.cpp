@@ -1,5 +1,7 @@
 #include "stats/call_stats.hpp"
 
+#include "core/prefetch.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -367,6 +369,11 @@ void CallStats::account_dn(DnState& s, int64_t to) {
     add_occupancy(s, s.since, to);
     s.since = to;
   }
+}
+
+void CallStats::prefetch_dn(model::ViewLevel level, int /*node*/, int dn) const {
+  if (level == model::ViewLevel::truth && dn >= 0 && dn < dns_)
+    prefetch_write(&dn_[static_cast<size_t>(dn)]);
 }
 
 void CallStats::on_dn_view(const model::DnViewChange& c) {

@@ -108,6 +108,9 @@ class CallStats : public model::Observer {
 
   void on_dn_view(const model::DnViewChange& c) override;
   bool wants_node_views() const override { return false; }  // the truth is enough
+  // The next event may change the DN's truth: its record starts loading (MODEL.md choice 98).
+  void prefetch_dn(model::ViewLevel level, int node, int dn) const override;
+  bool wants_prefetch() const override { return true; }
   void on_link(const model::LinkChange& c) override;
   void on_call(const model::CallRecord& c) override;
   void on_decision(const model::RoutingDecision& d) override;

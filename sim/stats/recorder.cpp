@@ -1,5 +1,7 @@
 #include "stats/recorder.hpp"
 
+#include "core/prefetch.hpp"
+
 #include "model/events.hpp"
 
 #include <algorithm>
@@ -397,6 +399,21 @@ void Recorder::finish_views(Set& set, int64_t t) {
     for (int li = 0; li < 1 + 2 * nodes_; ++li)
       set.finish(view_key(li, dn), t, emit_view, add_view);
   }
+}
+
+void Recorder::prefetch_dn(model::ViewLevel level, int node, int dn) const {
+  if (finished_ || dn < 0 || dn >= dns_) return;
+  if (level != ViewLevel::truth && (node < 0 || node >= nodes_)) return;
+  int li = 0;
+  if (level == ViewLevel::view) li = 1 + node;
+  if (level == ViewLevel::stat) li = 1 + nodes_ + node;
+  const auto key = static_cast<size_t>(view_key(li, dn));
+  if (views_) {
+    prefetch_write(&views_->slots[key]);
+  } else {
+    prefetch_write(&view_states_->slots[key]);
+  }
+  if (staleness_) staleness_->prefetch_dn(dn);
 }
 
 void Recorder::on_dn_view(const model::DnViewChange& c) {

@@ -66,6 +66,10 @@ class Recorder : public model::Observer {
   Recorder& operator=(const Recorder&) = delete;
 
   void on_dn_view(const model::DnViewChange& c) override;
+  // The next event may change the DN at this level: its slot (and its staleness pair) start
+  // loading (MODEL.md choice 98).
+  void prefetch_dn(model::ViewLevel level, int node, int dn) const override;
+  bool wants_prefetch() const override { return true; }
   void on_ownership(const model::OwnershipChange& c) override;
   void on_link(const model::LinkChange& c) override;
   void on_node(const model::NodeChange& c) override;

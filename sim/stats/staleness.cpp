@@ -1,5 +1,7 @@
 #include "stats/staleness.hpp"
 
+#include "core/prefetch.hpp"
+
 #include <algorithm>
 
 namespace scsim::stats {
@@ -38,6 +40,11 @@ StalenessTracker::StalenessTracker(const model::Cluster& c, const std::filesyste
       totals_(static_cast<size_t>(nodes_)) {
   out_.header(
       {"node", "dn", "agent", "level", "kind", "scope", "from", "to", "duration", "open_at_end"});
+}
+
+void StalenessTracker::prefetch_dn(int dn) const {
+  prefetch_write(&dirty_dns_[static_cast<size_t>(dn) >> 6]);
+  prefetch_write(&dirty_[static_cast<size_t>(dn)]);
 }
 
 void StalenessTracker::mark_dn(int dn) {

@@ -39,6 +39,8 @@ class StalenessTracker {
   void touch(int64_t t);
   // What changed in the current instant: SS_node(dn); the truth of dn; everything.
   void mark(int node, int dn) { mark_nodes(dn, uint64_t(1) << node); }
+  // A change of the DN may come next: what mark reads and writes starts loading.
+  void prefetch_dn(int dn) const;
   void mark_dn(int dn);
   void mark_all() { all_dirty_ = true; }
   // A node crashed or restarted: liveness and reachability are re-read at the instant's end.
