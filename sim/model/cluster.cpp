@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/huge_pages.hpp"
 #include "model/cluster_impl.hpp"
 
 namespace scsim::model {
@@ -301,6 +302,11 @@ void run_event(Cluster::Impl& im, const FiredEvent& f) {
 
 StopReason Cluster::run_until(Time t) {
   Impl& im = *impl_;
+  if (im.prefetch_next && !im.huge_pages_advised) {
+    // A large site: its per-DN state is beyond the caches and the TLB's reach (choice 99).
+    im.huge_pages_advised = true;
+    advise_huge_pages();
+  }
   return im.sched.run_until(t, [&](const FiredEvent& f) { run_event(im, f); });
 }
 
