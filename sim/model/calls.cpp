@@ -81,7 +81,7 @@ void Cluster::Impl::on_view_update(int n, int d, const DnView& before, const DnV
     if (c.phase == Call::Phase::offering && c.out_of_reach) {
       fail_offer(slot, FailCause::stale_view, now, false);
     } else if (c.phase == Call::Phase::ringing) {
-      bool silent = spec.agents[d].kind == DnKind::sip && !phones[d].on;
+      bool silent = dn_kind[d] == DnKind::sip && !phones[d].on;
       if (silent) {
         fail_offer(slot, FailCause::no_answer, now, false);
       } else if (c.out_of_reach) {
@@ -256,7 +256,7 @@ void Cluster::Impl::offer_arrives(uint32_t slot) {
     c.phase = Call::Phase::ringing;
     busy_call[d] = int(slot);
     owner_set_agent(o, d, AgentState::ringing);
-    bool silent = spec.agents[d].kind == DnKind::sip && !phones[d].on;
+    bool silent = dn_kind[d] == DnKind::sip && !phones[d].on;
     if (silent) {
       // R60: a silent phone rings until sip_invite_timeout after sending.
       sched.schedule_at(std::max(now, c.offer_sent + P.sip_invite_timeout), kTimer,

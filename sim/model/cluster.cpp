@@ -45,7 +45,9 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in) : ImplSpec(std::move(s)), s
     px.sticky.assign(size_t(D), -1);
   phones.resize(D);
   sessions.resize(D);
+  dn_kind.resize(D);
   for (int d = 0; d < D; ++d) {
+    dn_kind[d] = spec.agents[d].kind;
     phones[d].dc = spec.agents[d].dc;
     sessions[d].gws = spec.agents[d].gws;
   }

@@ -227,6 +227,7 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   TcMesh mesh;               // channels, link ends, cut directions, one-way delays
   std::vector<Proxy> proxies;
   std::vector<Phone> phones;      // per DN (sip)
+  std::vector<DnKind> dn_kind;    // per DN: spec.agents[d].kind, dense (read per offer)
   std::vector<Session> sessions;  // per DN (agent)
   std::vector<Gws> gws;
   std::vector<Request> requests;

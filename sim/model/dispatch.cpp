@@ -83,9 +83,25 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       if (!node.ss_q.empty()) {
         const int d = node.ss_q.front().dn;
         prefetch(&node.stat[size_t(d)]);
-        urs.prefetch(int(e.target), d);
+        urs.prefetch(d);
         for (const Observer* o : prefetch_observers)
           o->prefetch_dn(ViewLevel::stat, int(e.target), d);
+      }
+      break;
+    }
+    case Ev::route: {
+      // The pass offers the front of a waiting group's eligible DNs: its cell, view and claims
+      // at the router node (make_offer).
+      const int n = int(e.target);
+      if (n >= N) break;
+      for (int g = 0, G = int(group_names.size()); g < G; ++g) {
+        if (queues[ng(n, g)].empty() || !urs.any_eligible(n, g)) continue;
+        const int d = urs.likely_pick(n, g);
+        if (d < 0) continue;
+        prefetch(&nodes[size_t(n)].stat[size_t(d)]);
+        dn_at(n, d, true);
+        prefetch(&busy_call[size_t(d)]);
+        break;
       }
       break;
     }

@@ -48,7 +48,7 @@ void Cluster::Impl::gws_connect(int g) {
     r.gws = g;
     r.gws_conn = gw.conn;
     r.sent = now;
-    if (spec.agents[d].kind == DnKind::pstn) {
+    if (dn_kind[d] == DnKind::pstn) {
       r.kind = ActionKind::tregister;
       r.client = spec.gws[g].client_name;
       r.register_dn = true;
@@ -205,7 +205,7 @@ void Cluster::Impl::act_wwe_login(int d, bool ready) {
   s.ready = ready;
   if (s.gws < 0) s.gws = spec.agents[d].gws;
   // R45: TRegisterAddress first, then the login, both client_request_delay later.
-  if (spec.agents[d].kind == DnKind::pstn) {
+  if (dn_kind[d] == DnKind::pstn) {
     Request r;
     r.kind = ActionKind::tregister;
     r.dn = d;

@@ -20,7 +20,7 @@ const Params& NodeCtx::params() const {
   return w_.P;
 }
 bool NodeCtx::is_sip(int d) const {
-  return w_.spec.agents[size_t(d)].kind == DnKind::sip;
+  return w_.dn_kind[size_t(d)] == DnKind::sip;
 }
 bool NodeCtx::alive() const {
   return w_.nodes[n_].alive;

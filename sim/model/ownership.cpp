@@ -148,7 +148,7 @@ void Cluster::Impl::arrive_request(const Request& r) {
   }
   if (r.kind == ActionKind::phone_on) {
     // R2: a DN's kind fixes what can create its ownership; a pstn DN has no SIP phone.
-    if (spec.agents[d].kind != DnKind::sip) return;
+    if (dn_kind[d] != DnKind::sip) return;
     if (r.unregister) {
       end_registration(r.node, d);
       return;
@@ -168,7 +168,7 @@ void Cluster::Impl::arrive_request(const Request& r) {
   }
   if (r.kind == ActionKind::tregister) {
     // R5/R6: only a named GWS client registering a pstn DN creates ownership.
-    bool owns = spec.agents[d].kind == DnKind::pstn && gws_client_ok(r.client);
+    bool owns = dn_kind[d] == DnKind::pstn && gws_client_ok(r.client);
     if (!owns) return;
     if (r.gws >= 0) {
       const Gws& gw = gws[r.gws];

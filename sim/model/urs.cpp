@@ -39,28 +39,19 @@ Urs::Urs(const Config& c)
   }
   const size_t cells = size_t(nodes_) * size_t(groups_);
   sets_.assign(cells * size_t(nodes_), EligibleList{});
-  pos_.assign(size_t(nodes_) * group_list_.size(), 0);
   insrv_.assign(cells, 0);
   staffed_.assign(cells, 0);
   eligible_.assign(cells, 0);
   eligible_all_.assign(cells, 0);
 }
 
-size_t Urs::pos_slot(int n, int d, int g) const {
-  int k = group_at_[size_t(d)];
-  while (group_list_[size_t(k)] != g)
-    ++k;
-  return size_t(n) * group_list_.size() + size_t(k);
-}
-
 void Urs::list_insert(int n, int g, int o, int d, int64_t ready_us) {
   EligibleList& l = sets_[ngo(n, g, o)];
   const EligibleList::Entry x{ready_us, d, false};
-  size_t i = l.e.size();
   if (l.e.size() == l.head || l.e.back() < x) {
     l.e.push_back(x);  // the common case: later than every entry, removed ones included
   } else {
-    i = size_t(std::lower_bound(l.e.begin() + l.head, l.e.end(), x) - l.e.begin());
+    size_t i = size_t(std::lower_bound(l.e.begin() + l.head, l.e.end(), x) - l.e.begin());
     // A removed entry where x goes (e[i - 1] < x <= e[i]) is reused; the order holds.
     if (i < l.e.size() && l.e[i].removed) {
       l.e[i] = x;
@@ -70,19 +61,25 @@ void Urs::list_insert(int n, int g, int o, int d, int64_t ready_us) {
       if (i < l.head) l.head = uint32_t(i);
     } else {
       l.e.insert(l.e.begin() + std::ptrdiff_t(i), x);
-      for (size_t j = i + 1; j < l.e.size(); ++j) {
-        if (!l.e[j].removed) pos_[pos_slot(n, l.e[j].dn, g)] = uint32_t(j);
-      }
     }
   }
-  pos_[pos_slot(n, d, g)] = uint32_t(i);
   ++l.live;
 }
 
-void Urs::list_erase(int n, int g, int o, int d) {
+void Urs::list_erase(int n, int g, int o, int d, int64_t ready_us) {
   EligibleList& l = sets_[ngo(n, g, o)];
-  const uint32_t i = pos_[pos_slot(n, d, g)];
-  assert(i < l.e.size() && l.e[i].dn == d && !l.e[i].removed);
+  // Found by its key, which the cell's idx kept: keys are unique (an insert reuses a removed
+  // entry with its key) and removed entries keep theirs, so the array is sorted throughout.
+  // Most removals take the front (the longest Ready DN is the one routed to): a short walk
+  // from head, then a binary search.
+  const EligibleList::Entry x{ready_us, d, false};
+  size_t i = l.head;
+  const size_t near = std::min(l.e.size(), size_t(l.head) + 8);
+  while (i < near && l.e[i] < x)
+    ++i;
+  if (i == near)
+    i = size_t(std::lower_bound(l.e.begin() + std::ptrdiff_t(near), l.e.end(), x) - l.e.begin());
+  assert(i < l.e.size() && l.e[i].dn == d && l.e[i].ready_us == ready_us && !l.e[i].removed);
   l.e[i].removed = true;
   --l.live;
   if (l.live == 0) {
@@ -100,10 +97,7 @@ void Urs::compact(int n, int g, int o) {
   EligibleList& l = sets_[ngo(n, g, o)];
   size_t w = 0;
   for (size_t r = l.head; r < l.e.size(); ++r) {
-    if (l.e[r].removed) continue;
-    l.e[w] = l.e[r];
-    pos_[pos_slot(n, l.e[w].dn, g)] = uint32_t(w);
-    ++w;
+    if (!l.e[r].removed) l.e[w++] = l.e[r];
   }
   l.e.resize(w);
   l.head = 0;
@@ -120,7 +114,7 @@ std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn&
   const int d_eligible_all = int(nw.eligible) - int(old.eligible);
   for (int k = group_at_[size_t(d)]; k < group_at_[size_t(d) + 1]; ++k) {
     const int g = group_list_[size_t(k)];
-    if (old.eligible) list_erase(n, g, old.owner, d);
+    if (old.eligible) list_erase(n, g, old.owner, d, old.ready_us);
     if (nw.eligible) list_insert(n, g, nw.owner, d, nw.ready_us);
     const size_t c = ng(n, g);
     insrv_[c] += d_insrv;
@@ -134,10 +128,18 @@ std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn&
   return flipped_;
 }
 
-void Urs::prefetch(int n, int d) const {
-  const int k = group_at_[size_t(d)];
-  if (k < group_at_[size_t(d) + 1])
-    scsim::prefetch(&pos_[size_t(n) * group_list_.size() + size_t(k)]);
+void Urs::prefetch(int d) const {
+  scsim::prefetch(&group_at_[size_t(d)]);
+}
+
+int Urs::likely_pick(int n, int g) const {
+  const EligibleList::Entry* best = nullptr;
+  for (int o = 0; o < nodes_; ++o) {
+    if (!admitted(n, o)) continue;
+    const EligibleList& l = sets_[ngo(n, g, o)];
+    if (l.head < l.e.size() && (!best || l.e[l.head] < *best)) best = &l.e[l.head];
+  }
+  return best ? best->dn : -1;
 }
 
 Urs::Counts Urs::counts(int n, int g) const {

@@ -75,8 +75,7 @@ class Urs {
 
   Urs();  // no nodes, no DNs
   explicit Urs(const Config& c);
-  // Plain values throughout (positions are array indices): a copy is a checkpoint of the run
-  // (Cluster::clone).
+  // Plain values throughout: a copy is a checkpoint of the run (Cluster::clone).
 
   int nodes() const { return nodes_; }
   int groups() const { return groups_; }
@@ -115,8 +114,11 @@ class Urs {
     return x;
   }
 
-  // Starts loading where DN d sits in node n's sets (a hint for the next SS_N update).
-  void prefetch(int n, int d) const;
+  // Starts loading DN d's groups (a hint for the next SS_N update).
+  void prefetch(int d) const;
+  // The DN R55's longest_ready would pick for group g on node n if no call skipped any, or -1
+  // (a hint for what the next routing pass offers; select is the decision).
+  int likely_pick(int n, int g) const;
 
   // R63: DNs of group g staffed in SS_N (InSrv, logged in) and admitted.
   int staffed(int n, int g) const { return staffed_[ng(n, g)]; }
@@ -150,10 +152,8 @@ class Urs {
   };
   size_t ng(int n, int g) const { return size_t(n) * size_t(groups_) + size_t(g); }
   size_t ngo(int n, int g, int o) const { return ng(n, g) * size_t(nodes_) + size_t(o); }
-  // Where pos_ keeps DN d's position in node n's list of group g.
-  size_t pos_slot(int n, int d, int g) const;
   void list_insert(int n, int g, int o, int d, int64_t ready_us);
-  void list_erase(int n, int g, int o, int d);
+  void list_erase(int n, int g, int o, int d, int64_t ready_us);
   void compact(int n, int g, int o);
   std::span<const int> reindex(int n, int d, StatCell& cell, const IndexedDn& nw);
   bool first_free(int n, int g, int o, std::span<const int> skip,
@@ -168,14 +168,11 @@ class Urs {
   std::vector<int> group_at_;
   std::vector<int> group_size_;     // DNs per group
   std::vector<EligibleList> sets_;  // per node x group x owner
-  // Per node and (DN, group) slot of group_list_: the DN's index in its list, valid while it is
-  // indexed as eligible (removing it needs no search).
-  std::vector<uint32_t> pos_;
-  std::vector<int> insrv_;         // per node x group: InSrv in SS_N
-  std::vector<int> staffed_;       // per node x group: staffed and admitted (R63)
-  std::vector<int> eligible_;      // per node x group: eligible and admitted
-  std::vector<int> eligible_all_;  // per node x group: eligible, any owner
-  std::vector<int> flipped_;       // index()'s answer
+  std::vector<int> insrv_;          // per node x group: InSrv in SS_N
+  std::vector<int> staffed_;        // per node x group: staffed and admitted (R63)
+  std::vector<int> eligible_;       // per node x group: eligible and admitted
+  std::vector<int> eligible_all_;   // per node x group: eligible, any owner
+  std::vector<int> flipped_;        // index()'s answer
 };
 
 }  // namespace scsim::model

@@ -339,6 +339,7 @@ TEST_CASE("R55: the eligible lists keep (Ready time, DN) order through any seque
         }
         Rng rr(1, "routing", uint64_t(m));
         CHECK(urs.select(m, g, {}, rr) == best);
+        CHECK(urs.likely_pick(m, g) == best);  // the routing pass's prefetch hint
       }
     }
   }
