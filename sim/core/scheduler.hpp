@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "core/hash.hpp"
+#include "core/prefetch.hpp"
 #include "core/time.hpp"
 
 namespace scsim {
@@ -510,6 +511,16 @@ class Scheduler {
     ++sub_next_;
     heap_end_ = sub_base_ + (int64_t(sub_next_) << sub_shift_);
     heapify();
+    // The next sub-bucket's last-filled block starts loading while this one's events run (at a
+    // large site the blocks were written long ago and have left the caches).
+    if (sub_count_ > 0) {
+      size_t j = sub_next_;
+      while (sub_head_[j] == kNoBlock)
+        ++j;
+      const char* p = reinterpret_cast<const char*>(&blocks_[sub_head_[j]]);
+      for (size_t off = 0; off < sizeof(Block); off += 64)
+        prefetch(p + off);
+    }
   }
 
   // Moves the overflow's entries that now fall within the ring into it.
@@ -669,7 +680,7 @@ class Scheduler {
       size_t g = 4 * c + 1;
       if (g + 16 <= n) {
         for (size_t k = 0; k < 16; k += 2)
-          __builtin_prefetch(&heap_[g + k]);
+          prefetch(&heap_[g + k]);
       }
       size_t best = c;
       size_t end = c + 4 < n ? c + 4 : n;

@@ -367,8 +367,8 @@ void Recorder::view_change(Set& set, int key, int li, const model::DnViewChange&
     const auto* first = reinterpret_cast<const char*>(&set.slots[static_cast<size_t>(key - li)]);
     const auto* last = first + static_cast<size_t>(levels_) * sizeof(set.slots[0]) - 1;
     for (const char* p = first; p < last; p += 64)
-      __builtin_prefetch(p, 1);
-    __builtin_prefetch(last, 1);
+      scsim::prefetch_write(p);
+    scsim::prefetch_write(last);
   }
   const State after = of_view(c.after);
   if (series_) {

@@ -52,7 +52,7 @@ void StalenessTracker::mark_dn(int dn) {
   // most of them untouched since the DN's last change; fetched now.
   if (!marked(dn) || dirty_[static_cast<size_t>(dn)] != all_nodes_) {
     for (int n = 0; n < nodes_; ++n)
-      __builtin_prefetch(&cluster_.stat(n, dn));
+      scsim::prefetch(&cluster_.stat(n, dn));
   }
   mark_nodes(dn, all_nodes_);
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/prefetch.hpp"
 #include "model/cluster.hpp"
 #include "stats/csv.hpp"
 
@@ -88,7 +89,7 @@ class StalenessTracker {
     word |= bit;
     dirty_[static_cast<size_t>(dn)] = nodes;
     dirty_list_.push_back(dn);
-    __builtin_prefetch(&pair(0, dn), 1);
+    scsim::prefetch_write(&pair(0, dn));
   }
   bool marked(int dn) const {
     return (dirty_dns_[static_cast<size_t>(dn) >> 6] >> (dn & 63) & 1) != 0;
