@@ -4,12 +4,16 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SCSIM_HUGE_PAGES 0
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer) || __has_feature(hwaddress_sanitizer)
 #define SCSIM_HUGE_PAGES 0
 #endif
 #endif
 #if !defined(SCSIM_HUGE_PAGES) && defined(__linux__)
 #define SCSIM_HUGE_PAGES 1
+#endif
+#if !defined(SCSIM_HUGE_PAGES)
+#define SCSIM_HUGE_PAGES 0
 #endif
 
 #if SCSIM_HUGE_PAGES
@@ -17,10 +21,16 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 #endif
 
 namespace scsim {
+
+bool huge_pages_built_in() {
+  return SCSIM_HUGE_PAGES != 0;
+}
 
 #if SCSIM_HUGE_PAGES
 namespace {
@@ -38,11 +48,15 @@ struct Mapping {
   size_t rss = 0;
 };
 
-void apply(const Mapping& m, size_t min_bytes, HugePageReport* r) {
+// Whether m is worth huge pages: private anonymous memory of min_bytes..16 GiB, at least three
+// quarters resident. A sparse mapping is left alone: a huge page there would turn 4 KiB of use
+// into 2 MiB of memory, and MADV_COLLAPSE fills every 2 MiB region that has a page at all.
+bool wanted(const Mapping& m, size_t min_bytes) {
   const uintptr_t size = m.end - m.start;
-  // Only memory mostly in use: a sparse mapping (a reservation, a thread's arena) would grow
-  // by up to 2 MiB for each 4 KiB page touched later.
-  if (!m.candidate || size < min_bytes || size > kMaxMapping || 2 * m.rss < size) return;
+  return m.candidate && size >= min_bytes && size <= kMaxMapping && 4 * m.rss >= 3 * size;
+}
+
+void apply(const Mapping& m, HugePageReport* r) {
   const uintptr_t a = (m.start + kHuge - 1) & ~(kHuge - 1);
   const uintptr_t b = m.end & ~(kHuge - 1);
   if (b <= a) return;
@@ -53,18 +67,38 @@ void apply(const Mapping& m, size_t min_bytes, HugePageReport* r) {
   if (madvise(p, len, MADV_COLLAPSE) == 0) r->collapsed_bytes += len;
 }
 
+// Threads: 1 in /proc/self/status. With other threads running, a mapping read from smaps may
+// be unmapped and its range reused (a fresh, sparse mapping) before madvise reaches it.
+bool single_threaded() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return false;
+  char line[256];
+  int threads = 0;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::sscanf(line, "Threads: %d", &threads) == 1) break;
+  }
+  std::fclose(f);
+  return threads == 1;
+}
+
 }  // namespace
 
 HugePageReport advise_huge_pages(size_t min_bytes) {
   HugePageReport r;
+  if (std::getenv("SCSIM_NO_HUGE_PAGES") != nullptr || !single_threaded()) return r;
+  static std::mutex walking;  // one walk at a time in the process
+  std::lock_guard<std::mutex> lock(walking);
   FILE* f = std::fopen("/proc/self/smaps", "r");
   if (!f) return r;
-  // Read every mapping first, then advise: madvise may split or merge the mappings that
-  // smaps is listing.
+  // Read the mappings first, then advise: madvise may split or merge the mappings that smaps
+  // is listing. Only the wanted ones are kept (a process has few that large).
   Mapping list[256];
   size_t n = 0;
   Mapping cur;
   bool have = false;
+  auto keep = [&] {
+    if (have && wanted(cur, min_bytes) && n < sizeof list / sizeof list[0]) list[n++] = cur;
+  };
   char line[512];
   while (std::fgets(line, sizeof line, f)) {
     unsigned long s = 0, e = 0, off = 0, inode = 0;
@@ -72,10 +106,10 @@ HugePageReport advise_huge_pages(size_t min_bytes) {
     int used = 0;
     if (std::sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &s, &e, perms, &off, dev, &inode, &used) ==
         6) {
-      if (have && cur.candidate && n < sizeof list / sizeof list[0]) list[n++] = cur;
+      keep();
       const char* path = line + used;
-      // Private anonymous memory: no file, or the heap; never a stack (it grows down and a
-      // thread's stack is mostly empty).
+      // Private anonymous memory: no file, or the heap; not the main stack (thread stacks are
+      // unnamed, and left alone because they are rarely mostly resident).
       const bool anon =
           inode == 0 && (*path == '\n' || *path == '\0' || std::strncmp(path, "[heap]", 6) == 0);
       cur = Mapping{uintptr_t(s), uintptr_t(e), anon && std::strcmp(perms, "rw-p") == 0, 0};
@@ -85,10 +119,10 @@ HugePageReport advise_huge_pages(size_t min_bytes) {
     unsigned long kb = 0;
     if (have && std::sscanf(line, "Rss: %lu kB", &kb) == 1) cur.rss = size_t(kb) << 10;
   }
-  if (have && cur.candidate && n < sizeof list / sizeof list[0]) list[n++] = cur;
+  keep();
   std::fclose(f);
   for (size_t i = 0; i < n; ++i)
-    apply(list[i], min_bytes, &r);
+    apply(list[i], &r);
   return r;
 }
 
