@@ -98,6 +98,9 @@ void Cluster::Impl::schedule_route(int n) {
   if (route_pending[n] || !nodes[n].alive || queued_count[n] == 0) return;
   route_pending[n] = 1;
   sched.schedule_at(sched.now(), kRouting, Event{uint32_t(Ev::route), uint32_t(n), 0});
+  // The pass runs later in this instant, mostly right after the event that scheduled it, so
+  // run_event's look at the next event came too early to see it (choice 98).
+  if (prefetch_next) prefetch_route(n);
 }
 
 // ------------------------------------------------------------------------------------------

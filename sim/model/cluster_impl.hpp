@@ -484,6 +484,9 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   // Starts loading the per-DN state that event e will read (a hint: changes nothing). Called
   // with the next event while the current one runs, so its cache misses overlap that work.
   void prefetch_for(const Event& e) const;
+  // Node n's routing pass is coming: the DN it will likely offer (Urs::likely_pick) starts
+  // loading. From schedule_route, as the pass is scheduled within the running event.
+  void prefetch_route(int n) const;
   bool huge_pages_advised = false;  // Cluster::run_until: once, large sites only
   bool prefetch_next = false;       // whether run_event calls it (cluster.cpp: large sites only)
   void dispatch_link(Ev kind, uint32_t target, uint64_t arg);

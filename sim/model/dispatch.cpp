@@ -89,22 +89,9 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       }
       break;
     }
-    case Ev::route: {
-      // The pass offers the front of a waiting group's eligible DNs: its cell, view and claims
-      // at the router node (make_offer).
-      const int n = int(e.target);
-      if (n >= N) break;
-      for (int g = 0, G = int(group_names.size()); g < G; ++g) {
-        if (queues[ng(n, g)].empty() || !urs.any_eligible(n, g)) continue;
-        const int d = urs.likely_pick(n, g);
-        if (d < 0) continue;
-        prefetch(&nodes[size_t(n)].stat[size_t(d)]);
-        dn_at(n, d, true);
-        prefetch(&busy_call[size_t(d)]);
-        break;
-      }
+    case Ev::route:
+      if (int(e.target) < N) prefetch_route(int(e.target));
       break;
-    }
     case Ev::offer_arrive:
     case Ev::offer_timeout:
     case Ev::answer:
@@ -134,6 +121,23 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       break;
     default:
       break;
+  }
+}
+
+void Cluster::Impl::prefetch_route(int n) const {
+  // The pass offers the front of a waiting group's eligible DNs: its Stat Server cell and view
+  // at the router node, its claimants (the truth owner) and busy mark (make_offer).
+  for (int g = 0, G = int(group_names.size()); g < G; ++g) {
+    if (queues[ng(n, g)].empty() || !urs.any_eligible(n, g)) continue;
+    const int d = urs.likely_pick(n, g);
+    if (d < 0 || d >= D) continue;
+    prefetch(&nodes[size_t(n)].stat[size_t(d)]);
+    prefetch(&nodes[size_t(n)].view[size_t(d)]);
+    prefetch(claim_table.claimants_at(d));
+    prefetch(&busy_call[size_t(d)]);
+    for (const Observer* o : prefetch_observers)
+      o->prefetch_dn(ViewLevel::view, n, d);
+    break;
   }
 }
 

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace scsim::model {
@@ -68,8 +70,8 @@ void Urs::list_insert(int n, int g, int o, int d, int64_t ready_us) {
 
 void Urs::list_erase(int n, int g, int o, int d, int64_t ready_us) {
   EligibleList& l = sets_[ngo(n, g, o)];
-  // Found by its key, which the cell's idx kept: keys are unique (an insert reuses a removed
-  // entry with its key) and removed entries keep theirs, so the array is sorted throughout.
+  // Found by its key, which the cell's idx kept: keys are unique from head on (an insert reuses
+  // a removed entry with its key) and removed entries keep theirs, so e[head ..) is sorted.
   // Most removals take the front (the longest Ready DN is the one routed to): a short walk
   // from head, then a binary search.
   const EligibleList::Entry x{ready_us, d, false};
@@ -79,7 +81,10 @@ void Urs::list_erase(int n, int g, int o, int d, int64_t ready_us) {
     ++i;
   if (i == near)
     i = size_t(std::lower_bound(l.e.begin() + std::ptrdiff_t(near), l.e.end(), x) - l.e.begin());
-  assert(i < l.e.size() && l.e[i].dn == d && l.e[i].ready_us == ready_us && !l.e[i].removed);
+  if (i >= l.e.size() || l.e[i].dn != d || l.e[i].ready_us != ready_us || l.e[i].removed) {
+    // The cell's idx and the lists disagree: a bug in the model, never a user's input.
+    throw std::logic_error("URS: DN " + std::to_string(d) + " is not in its eligible list");
+  }
   l.e[i].removed = true;
   --l.live;
   if (l.live == 0) {

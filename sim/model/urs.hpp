@@ -134,7 +134,7 @@ class Urs {
 
  private:
   // Per node x group x owner: eligible DNs not reserved, by (Ready time, DN), in e[head ..):
-  // sorted by key; a removed entry keeps its key (so the array stays sorted) until the front
+  // sorted by key; a removed entry keeps its key (so e[head ..) stays sorted) until the front
   // passes it, an insert reuses it or the list is compacted; every entry before head is
   // removed.
   struct EligibleList {

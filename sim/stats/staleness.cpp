@@ -45,7 +45,8 @@ StalenessTracker::StalenessTracker(const model::Cluster& c, const std::filesyste
 void StalenessTracker::prefetch_dn(int dn) const {
   prefetch_write(&dirty_dns_[static_cast<size_t>(dn) >> 6]);
   prefetch_write(&dirty_[static_cast<size_t>(dn)]);
-  // The DN's windows at every node (one line), which the instant's end evaluates.
+  // The DN's windows at every node (side by side: one line on T4), which the instant's end
+  // evaluates.
   prefetch_write(&pairs_[static_cast<size_t>(dn) * static_cast<size_t>(nodes_)]);
 }
 
