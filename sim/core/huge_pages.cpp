@@ -23,7 +23,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #endif
 
 namespace scsim {
@@ -86,8 +85,6 @@ bool single_threaded() {
 HugePageReport advise_huge_pages(size_t min_bytes) {
   HugePageReport r;
   if (std::getenv("SCSIM_NO_HUGE_PAGES") != nullptr || !single_threaded()) return r;
-  static std::mutex walking;  // one walk at a time in the process
-  std::lock_guard<std::mutex> lock(walking);
   FILE* f = std::fopen("/proc/self/smaps", "r");
   if (!f) return r;
   // Read the mappings first, then advise: madvise may split or merge the mappings that smaps

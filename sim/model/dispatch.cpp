@@ -89,9 +89,6 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
       }
       break;
     }
-    case Ev::route:
-      if (int(e.target) < N) prefetch_route(int(e.target));
-      break;
     case Ev::offer_arrive:
     case Ev::offer_timeout:
     case Ev::answer:

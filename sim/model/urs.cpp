@@ -138,13 +138,7 @@ void Urs::prefetch(int d) const {
 }
 
 int Urs::likely_pick(int n, int g) const {
-  const EligibleList::Entry* best = nullptr;
-  for (int o = 0; o < nodes_; ++o) {
-    if (!admitted(n, o)) continue;
-    const EligibleList& l = sets_[ngo(n, g, o)];
-    if (l.head < l.e.size() && (!best || l.e[l.head] < *best)) best = &l.e[l.head];
-  }
-  return best ? best->dn : -1;
+  return longest_ready(n, g, {}, false);
 }
 
 Urs::Counts Urs::counts(int n, int g) const {
@@ -180,29 +174,27 @@ bool Urs::first_free(int n, int g, int o, std::span<const int> skip,
   return false;
 }
 
-int Urs::select(int n, int g, std::span<const int> skip, Rng& rng) const {
+int Urs::longest_ready(int n, int g, std::span<const int> skip, bool skip_self) const {
   std::pair<int64_t, int> best{0, -1};
-  bool found = false;
-  auto longest_ready = [&](bool skip_self) {
-    for (int o = 0; o < nodes_; ++o) {
-      if (!admitted(n, o) || (skip_self && o == n)) continue;
-      std::pair<int64_t, int> e;
-      // R55: Ready longest first (owner's timestamp), ties to the lowest DN.
-      if (first_free(n, g, o, skip, e) && (!found || e < best)) {
-        best = e;
-        found = true;
-      }
-    }
-  };
+  for (int o = 0; o < nodes_; ++o) {
+    if (!admitted(n, o) || (skip_self && o == n)) continue;
+    std::pair<int64_t, int> e;
+    // R55: Ready longest first (owner's timestamp), ties to the lowest DN.
+    if (first_free(n, g, o, skip, e) && (best.second < 0 || e < best)) best = e;
+  }
+  return best.second;
+}
+
+int Urs::select(int n, int g, std::span<const int> skip, Rng& rng) const {
   switch (selection_) {
     case TargetSelection::longest_ready:
-      longest_ready(false);
-      break;
-    case TargetSelection::prefer_local:
+      return longest_ready(n, g, skip, false);
+    case TargetSelection::prefer_local: {
       // R55: DNs owned by N first, then as longest_ready.
-      if (admitted(n, n) && first_free(n, g, n, skip, best)) return best.second;
-      longest_ready(true);
-      break;
+      std::pair<int64_t, int> own;
+      if (admitted(n, n) && first_free(n, g, n, skip, own)) return own.second;
+      return longest_ready(n, g, skip, true);
+    }
     case TargetSelection::random: {
       // R55: uniformly among the eligible DNs, from the node's routing stream.
       std::vector<int> all;
@@ -220,7 +212,7 @@ int Urs::select(int n, int g, std::span<const int> skip, Rng& rng) const {
       return all[rng.below(all.size())];
     }
   }
-  return found ? best.second : -1;
+  return -1;
 }
 
 }  // namespace scsim::model

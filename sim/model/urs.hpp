@@ -156,6 +156,9 @@ class Urs {
   void list_erase(int n, int g, int o, int d, int64_t ready_us);
   void compact(int n, int g, int o);
   std::span<const int> reindex(int n, int d, StatCell& cell, const IndexedDn& nw);
+  // R55 longest_ready over the admitted owners (but n itself with skip_self): the least
+  // (Ready time, DN) not in skip, or -1.
+  int longest_ready(int n, int g, std::span<const int> skip, bool skip_self) const;
   bool first_free(int n, int g, int o, std::span<const int> skip,
                   std::pair<int64_t, int>& out) const;
 
