@@ -57,9 +57,11 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
     if (d < 0 || d >= D) return;
     const size_t i = size_t(n) * size_t(D) + size_t(d);
     prefetch(&nodes[size_t(n)].view[size_t(d)]);
-    prefetch(&claim_table.at(n, d));
+    // The claim record at the DN's owner (truth); elsewhere the claimants' bitmask tells a
+    // node that it holds no claim (NodeCtx::claims).
+    if (truth) prefetch(&claim_table.at(n, d));
     prefetch(&node_dn[i]);
-    if (truth || stale_counts_on) prefetch(claim_table.claimants_at(d));
+    prefetch(claim_table.claimants_at(d));
     if (stale_counts_on) prefetch(&avail_key[size_t(d)]);
     for (const Observer* o : prefetch_observers) {
       o->prefetch_dn(ViewLevel::view, n, d);

@@ -42,6 +42,9 @@ bool NodeCtx::held_last(int d) const {
 const Claim& NodeCtx::claim(int d) const {
   return w_.claim(n_, d);
 }
+bool NodeCtx::claims(int d) const {
+  return w_.claims_dn(n_, d);
+}
 void NodeCtx::claim_starts(int d, bool via_gws, int g) {
   w_.set_claim_active(n_, d, true);
   w_.node_dn[size_t(n_) * w_.D + d].held_last = 1;

@@ -49,6 +49,9 @@ class NodeCtx {
   // the truth owner is computed, so the rules change it only by the named steps below, each a
   // thing this node does; none can set `active` by hand or touch another node's claim.
   const Claim& claim(int d) const;
+  // Whether this node claims the DN (claim(d).active), without reading the claim record: most
+  // TC updates reach nodes that do not, and need nothing more of it.
+  bool claims(int d) const;
   // R8, R11, R12: a registration accepted now (through GWS node g or not) starts this node's
   // claim: claim and first-acceptance times now, GWS fields, probe mark cleared, expiry armed
   // (R14); this node holds the claim last (R9, R18).

@@ -100,7 +100,7 @@ void accept_registration(NodeCtx& x, int d, bool via_gws, int g, OwnershipCause 
 }
 
 void end_registration(NodeCtx& x, int d) {
-  if (!x.claim(d).active || !x.alive()) return;  // R12: at a node that no longer owns it: nothing
+  if (!x.claims(d) || !x.alive()) return;  // R12: at a node that no longer owns it: nothing
   const Params& P = x.params();
   x.observe_truth(d, OwnershipCause::expiry, [&] {
     DnView v = x.view(d);
@@ -126,7 +126,7 @@ void end_registration(NodeCtx& x, int d) {
 }
 
 void owner_set_agent(NodeCtx& x, int d, AgentState s) {
-  const bool owns = x.claim(d).active;
+  const bool owns = x.claims(d);
   // R9: a last owner that released the DN keeps the agent's state and announces its changes
   // (a call's end) until it learns that another node claims the DN; then it does nothing.
   const bool keeper = !owns && x.view(d).owner < 0 && x.held_last(d);

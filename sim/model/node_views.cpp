@@ -41,7 +41,7 @@ void claim_ended_at_sender(NodeCtx& x, int from, const Msg& m) {
 // release_then_claim (R8): the owner sets the DN OOS and releases it on receipt; the requester
 // becomes owner when the release reaches it (claim_ended_at_sender).
 void release_on_request(NodeCtx& x, int from, int d) {
-  if (!x.claim(d).active) {
+  if (!x.claims(d)) {
     // MODEL.md choice 102: asked by a node that believes it the owner, a node that holds no
     // claim answers at once with a release of nothing (its view of the DN), so the asker does
     // not wait for good.
@@ -72,7 +72,7 @@ void release_on_request(NodeCtx& x, int from, int d) {
 
 void call_end_reached(NodeCtx& x, int d, Time acw) {
   // R18, R65: the end of a call reached the node that adopted the agent's busy state.
-  if (!x.claim(d).active || !is_busy(x.view(d).agent)) return;
+  if (!x.claims(d) || !is_busy(x.view(d).agent)) return;
   x.call_ended_here(d, acw);
 }
 
@@ -88,7 +88,7 @@ void on_tc(NodeCtx& x, int from, const Msg& m) {
     case MsgKind::retained: {
       // R9: the last owner's agent state changed; peers that know the DN unowned follow it.
       DnView v = x.view(m.dn);
-      if (v.owner < 0 && !x.claim(m.dn).active) {
+      if (v.owner < 0 && !x.claims(m.dn)) {
         v.agent = m.state.agent;
         v.ready_since = m.state.ready_since;
         x.set_view(m.dn, v);
@@ -110,7 +110,7 @@ void on_tc(NodeCtx& x, int from, const Msg& m) {
 
 void apply_update(NodeCtx& x, int from, int d, const DnView& st, Time claim_start) {
   const int to = x.self();
-  if (x.claim(d).active) {
+  if (x.claims(d)) {
     const Claim& mine = x.claim(d);
     // Both claim the DN. R8 (connected handover) and R67 (the peer's claim after a heal)
     // agree with the default policy: the newer registration wins.
