@@ -181,9 +181,11 @@ void Cluster::Impl::call_arrives(int dc, int node, int group, Time patience, Tim
     calls.emplace_back();
   }
   Call& c = calls[slot];
-  uint32_t gen = c.gen;
+  const uint32_t gen = c.gen;
+  std::vector<int> skip = std::move(c.skip);  // its buffer is kept: no free, no allocation
   c = Call{};
   c.gen = gen;
+  c.skip = std::move(skip);
   c.live = true;
   c.pos = next_pos++;
   c.handle = handle;

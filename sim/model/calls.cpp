@@ -55,13 +55,17 @@ void Cluster::Impl::on_stat_update(int n, int d) {
   // R59/R60: calls skip a failed DN until SS_N receives a new update for it.
   if (cell.maybe_skipped) {
     cell.maybe_skipped = false;
-    uint64_t key = uint64_t(n) * D + d;
-    auto range = skips_by_dn.equal_range(key);
-    for (auto it = range.first; it != range.second; ++it) {
-      auto& skip = calls[it->second].skip;
-      skip.erase(std::remove(skip.begin(), skip.end(), d), skip.end());
+    int32_t& head = skip_head[size_t(n) * D + d];
+    for (int32_t l = head; l >= 0;) {
+      SkipLink& k = skip_links[size_t(l)];
+      Call& c = calls[k.slot];
+      if (c.gen == k.gen) c.skip.erase(std::remove(c.skip.begin(), c.skip.end(), d), c.skip.end());
+      const int32_t next = k.next;
+      k.next = free_skip_link;
+      free_skip_link = l;
+      l = next;
     }
-    skips_by_dn.erase(range.first, range.second);
+    head = -1;
   }
   index_dn(n, d);
   schedule_route(n);
@@ -358,11 +362,23 @@ void Cluster::Impl::rejection_known(uint32_t slot) {
     cell.reserved = false;  // R52: or the offer fails (as known at the call's node)
     index_dn(n, d);
   }
-  if (c.rejected_skip && c.live) {
-    c.skip.push_back(d);
-    skips_by_dn.insert({uint64_t(n) * D + d, slot});
-    cell.maybe_skipped = true;
+  if (c.rejected_skip && c.live) add_skip(n, d, slot);
+}
+
+void Cluster::Impl::add_skip(int n, int d, uint32_t slot) {
+  Call& c = calls[slot];
+  c.skip.push_back(d);
+  int32_t l = free_skip_link;
+  if (l >= 0) {
+    free_skip_link = skip_links[size_t(l)].next;
+  } else {
+    l = int32_t(skip_links.size());
+    skip_links.emplace_back();
   }
+  int32_t& head = skip_head[size_t(n) * D + d];
+  skip_links[size_t(l)] = SkipLink{slot, c.gen, head};
+  head = l;
+  nodes[n].stat[d].maybe_skipped = true;
 }
 
 void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, bool force_skip) {
@@ -384,11 +400,7 @@ void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, 
     c.rejected_skip = force_skip || P.avoid_failed_target;
   } else {
     clear_offer_marks(slot);
-    if (force_skip || P.avoid_failed_target) {
-      c.skip.push_back(d);
-      skips_by_dn.insert({uint64_t(n) * D + d, slot});
-      nodes[n].stat[d].maybe_skipped = true;
-    }
+    if (force_skip || P.avoid_failed_target) add_skip(n, d, slot);
   }
   c.phase = Call::Phase::queued;
   c.dn = -1;
@@ -425,15 +437,6 @@ void Cluster::Impl::end_call(uint32_t slot, CallOutcome outcome, RoutingFailureC
   clear_offer_marks(slot);
   c.rejected_skip = false;
   rejection_known(slot);
-  for (int d : c.skip) {
-    auto range = skips_by_dn.equal_range(uint64_t(c.rec.node) * D + d);
-    for (auto it = range.first; it != range.second; ++it) {
-      if (it->second == slot) {
-        skips_by_dn.erase(it);
-        break;
-      }
-    }
-  }
   c.rec.outcome = outcome;
   c.rec.failure = why;
   c.rec.ended = now;

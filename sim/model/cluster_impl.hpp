@@ -177,7 +177,7 @@ struct ImplRngs {
   std::vector<Rng*> routing_rng;  // per node: its "routing" stream in rngs (R55 random)
   std::vector<Rng*> stream_rng;   // per arrival stream: its "arrivals" stream in rngs
 };
-// The call queues and skips, whose tree nodes are recycled in node_pool (declared first: it must
+// The call queues, whose tree nodes are recycled in node_pool (declared first: it must
 // outlive them). A copy has its own pool and the same contents, allocated from it.
 struct ImplCallIndex {
   ImplCallIndex() = default;
@@ -186,13 +186,9 @@ struct ImplCallIndex {
   NodePool node_pool;
   template <class T>
   using PoolSet = std::set<T, std::less<T>, NodeAllocator<T>>;
-  using PoolMultimap = std::multimap<uint64_t, uint32_t, std::less<uint64_t>,
-                                     NodeAllocator<std::pair<const uint64_t, uint32_t>>>;
   // per node x group: the waiting calls by queue place
   using QueueSet = PoolSet<std::pair<uint64_t, uint32_t>>;
   std::vector<QueueSet> queues;
-  // node*D+dn -> call slots skipping it
-  PoolMultimap skips_by_dn{PoolMultimap::allocator_type(&node_pool)};
 };
 
 struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
@@ -265,11 +261,23 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   std::vector<uint64_t> stream_count;  // calls generated per arrival stream
   // Common random numbers: each call's own draws, keyed by (stream, call number).
   RngFamily patience_rngs, handle_rngs, acw_rngs;
-  // The call queues and skips_by_dn: ImplCallIndex.
+  // The call queues: ImplCallIndex.
   std::vector<char> route_pending;  // per node
   std::vector<int> queued_count;    // per node: calls waiting
   std::vector<uint32_t> acw_gen;    // per DN
   std::vector<int> busy_call;       // per DN: call slot holding the agent, -1
+  // R59, R60: per node*D+dn, the calls whose skip lists name the DN there, a list threaded
+  // through skip_links (-1: none). Links are taken off only when SS_N's next update for the DN
+  // ends every skip of it (on_stat_update): a link whose call has ended since (its slot's
+  // generation moved on) is passed over then. An ended call thus costs nothing here, where a
+  // search for its entries among every call skipping the same DN grew with the queue.
+  struct SkipLink {
+    uint32_t slot = 0, gen = 0;
+    int32_t next = -1;  // the next link of the same DN, or of the free list
+  };
+  std::vector<int32_t> skip_head;
+  std::vector<SkipLink> skip_links;
+  int32_t free_skip_link = -1;
   struct HeldRequest {
     bool held = false;
     ActionKind kind = ActionKind::agent_ready;
@@ -343,6 +351,8 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   void offer_out_of_reach(uint32_t slot);
   void end_call(uint32_t slot, CallOutcome outcome, RoutingFailureCause why);
   void clear_offer_marks(uint32_t slot, bool offer_failed = true);
+  // R59, R60: the call in `slot` skips DN d at node n until SS_N's next update for it.
+  void add_skip(int n, int d, uint32_t slot);
   void rejection_known(uint32_t slot);
   void link_offer(uint32_t slot);    // into (node, dn)'s offer list, at its end
   void unlink_offer(uint32_t slot);  // out of it, if linked

@@ -47,7 +47,7 @@ struct alignas(64) StatCell {
   IndexedDn idx;          // what Urs::index last put in the indexes
   bool reserved = false;  // R52: URS_N's Reserved mark
   // Some call may skip this DN (R59, R60): set when a skip is recorded in the model's
-  // skips_by_dn, cleared when SS_N's update for the DN ends them all. False: no skip to look
+  // skip_head, cleared when SS_N's update for the DN ends them all. False: no skip to look
   // up (most updates), so the lookup is skipped.
   bool maybe_skipped = false;
   int32_t reserved_by = -1;  // the call slot whose offer set it
