@@ -61,6 +61,13 @@ void Urs::list_insert(int n, int g, int o, int d, int64_t ready_us) {
       --i;  // every entry before head is removed: this covers x before the whole list
       l.e[i] = x;
       if (i < l.head) l.head = uint32_t(i);
+    } else if (l.head > 0 && i - l.head < l.e.size() - i) {
+      // Nearer the front (a DN back from a failed offer, its Ready time an old one): the
+      // entries before i move one place into the removed entry before head, instead of every
+      // later entry moving up, which at a large site was a long list for each such DN.
+      std::move(l.e.begin() + l.head, l.e.begin() + std::ptrdiff_t(i), l.e.begin() + l.head - 1);
+      --l.head;
+      l.e[i - 1] = x;
     } else {
       l.e.insert(l.e.begin() + std::ptrdiff_t(i), x);
     }
