@@ -53,10 +53,8 @@ void Cluster::Impl::on_stat_update(int n, int d) {
   StatCell& cell = nodes[n].stat[d];
   cell.reserved = false;
   // R59/R60: calls skip a failed DN until SS_N receives a new update for it.
-  if (cell.maybe_skipped) {
-    cell.maybe_skipped = false;
-    int32_t& head = skip_head[size_t(n) * D + d];
-    for (int32_t l = head; l >= 0;) {
+  if (cell.skip_head >= 0) {
+    for (int32_t l = cell.skip_head; l >= 0;) {
       SkipLink& k = skip_links[size_t(l)];
       Call& c = calls[k.slot];
       if (c.gen == k.gen) c.skip.erase(std::remove(c.skip.begin(), c.skip.end(), d), c.skip.end());
@@ -65,7 +63,7 @@ void Cluster::Impl::on_stat_update(int n, int d) {
       free_skip_link = l;
       l = next;
     }
-    head = -1;
+    cell.skip_head = -1;
   }
   index_dn(n, d);
   schedule_route(n);
@@ -375,10 +373,9 @@ void Cluster::Impl::add_skip(int n, int d, uint32_t slot) {
     l = int32_t(skip_links.size());
     skip_links.emplace_back();
   }
-  int32_t& head = skip_head[size_t(n) * D + d];
+  int32_t& head = nodes[n].stat[d].skip_head;
   skip_links[size_t(l)] = SkipLink{slot, c.gen, head};
   head = l;
-  nodes[n].stat[d].maybe_skipped = true;
 }
 
 void Cluster::Impl::fail_offer(uint32_t slot, FailCause cause, Time requeue_at, bool force_skip) {

@@ -73,7 +73,6 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in) : ImplSpec(std::move(s)), s
   probe_gen.assign(D, 0);
   truth_last_owner.assign(D, -1);
   node_dn.assign(size_t(N) * D, NodeDnFlags{});
-  skip_head.assign(size_t(N) * D, -1);
   // Prefetching the next event's per-DN state pays once that state outgrows the per-core
   // cache (about 3 500 DNs on four nodes); below that it only costs the look at the next
   // event (scsim-bench scale with it always on: 12 % slower at K = 1, 3 % at K = 5, faster

@@ -266,16 +266,15 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   std::vector<int> queued_count;    // per node: calls waiting
   std::vector<uint32_t> acw_gen;    // per DN
   std::vector<int> busy_call;       // per DN: call slot holding the agent, -1
-  // R59, R60: per node*D+dn, the calls whose skip lists name the DN there, a list threaded
-  // through skip_links (-1: none). Links are taken off only when SS_N's next update for the DN
-  // ends every skip of it (on_stat_update): a link whose call has ended since (its slot's
-  // generation moved on) is passed over then. An ended call thus costs nothing here, where a
-  // search for its entries among every call skipping the same DN grew with the queue.
+  // R59, R60: per node and DN, the calls whose skip lists name the DN there, a list from
+  // StatCell::skip_head threaded through skip_links. Links are taken off only when SS_N's next
+  // update for the DN ends every skip of it (on_stat_update): a link whose call has ended since
+  // (its slot's generation moved on) is passed over then. An ended call thus costs nothing here,
+  // where a search for its entries among every call skipping the same DN grew with the queue.
   struct SkipLink {
     uint32_t slot = 0, gen = 0;
     int32_t next = -1;  // the next link of the same DN, or of the free list
   };
-  std::vector<int32_t> skip_head;
   std::vector<SkipLink> skip_links;
   int32_t free_skip_link = -1;
   struct HeldRequest {

@@ -7,7 +7,7 @@
 
 namespace scsim::model {
 
-enum class AgentState { logged_out, not_ready, ready, reserved, ringing, talking, acw };
+enum class AgentState : uint8_t { logged_out, not_ready, ready, reserved, ringing, talking, acw };
 const char* to_string(AgentState s);
 inline bool is_busy(AgentState s) {
   return s == AgentState::reserved || s == AgentState::ringing || s == AgentState::talking ||

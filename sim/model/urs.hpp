@@ -44,16 +44,15 @@ struct IndexedDn {
 // delivery reads all three, for DNs in no particular order.
 struct alignas(64) StatCell {
   DnView view;
-  IndexedDn idx;          // what Urs::index last put in the indexes
-  bool reserved = false;  // R52: URS_N's Reserved mark
-  // Some call may skip this DN (R59, R60): set when a skip is recorded in the model's
-  // skip_head, cleared when SS_N's update for the DN ends them all. False: no skip to look
-  // up (most updates), so the lookup is skipped.
-  bool maybe_skipped = false;
+  IndexedDn idx;             // what Urs::index last put in the indexes
+  bool reserved = false;     // R52: URS_N's Reserved mark
   int32_t reserved_by = -1;  // the call slot whose offer set it
   // The calls of node N offering or ringing this DN, in the order their offers were made: a
   // list threaded through Call::offer_prev / offer_next (call slots; -1: none).
   int32_t offer_head = -1, offer_tail = -1;
+  // The calls that may skip this DN (R59, R60): the model's list of skip links for (N, DN),
+  // ended by SS_N's next update for the DN (-1: none, so most updates look nothing up).
+  int32_t skip_head = -1;
 };
 static_assert(sizeof(StatCell) == 64, "one cache line per DN and node");
 
