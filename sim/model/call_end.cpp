@@ -17,8 +17,8 @@ void Cluster::Impl::talk_ends(uint32_t t) {
   end_call(t, c.rec.outcome, RoutingFailureCause::none);
   if (o < 0 || !nodes[o].alive) return;
   // Whether o holds the agent, as o knows it: its claim, or R9's keeper.
-  const bool o_holds = claim(o, d).active ||
-                       (nodes[o].view[d].owner < 0 && node_dn[size_t(o) * D + d].held_last != 0);
+  const bool o_holds =
+      claim(o, d).active || (nodes[o].view[d].owner < 0 && nodes[o].view[d].held_last != 0);
   if (!o_holds) {
     call_end_to_believed_owner(n, o, d, acw);
     return;

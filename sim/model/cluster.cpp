@@ -27,7 +27,7 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in) : ImplSpec(std::move(s)), s
   nodes.resize(N);
   for (int n = 0; n < N; ++n) {
     nodes[n].dc = spec.nodes[n].dc;
-    nodes[n].view.assign(D, DnView{});  // R1: no owner, OOS everywhere
+    nodes[n].view.assign(D, ViewCell{});  // R1: no owner, OOS everywhere
     nodes[n].stat.assign(D, StatCell{});
   }
   claim_table = ClaimTable(N, D);
@@ -72,7 +72,6 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in) : ImplSpec(std::move(s)), s
   relogin_manual.assign(D, 0);
   probe_gen.assign(D, 0);
   truth_last_owner.assign(D, -1);
-  node_dn.assign(size_t(N) * D, NodeDnFlags{});
   // Prefetching the next event's per-DN state pays once that state outgrows the per-core
   // cache (about 3 500 DNs on four nodes); below that it only costs the look at the next
   // event (scsim-bench scale with it always on: 12 % slower at K = 1, 3 % at K = 5, faster

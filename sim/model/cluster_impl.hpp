@@ -136,11 +136,24 @@ struct StatUpdate {
   DnView view;
 };
 
+// view_N's entry for one DN, with the node's own marks beside it (NodeCtx::got_state,
+// held_last): a TC update reads and writes both, so they share the entry's 32 bytes (aligned, so
+// never across two cache lines). Assigning a DnView changes the view, never the marks.
+struct alignas(32) ViewCell : DnView {
+  uint8_t got_state = 0;  // view_N has had a state for the DN since the node started
+  uint8_t held_last = 0;  // the node held the DN's claim last, as far as it knows (R9, R18)
+  ViewCell& operator=(const DnView& v) {
+    DnView::operator=(v);
+    return *this;
+  }
+};
+static_assert(sizeof(ViewCell) == 32, "two entries per cache line");
+
 struct Node {
   int dc = 0;
   bool alive = true;
   uint32_t epoch = 0;  // incarnation: bumps at crash and restart
-  std::vector<DnView> view;
+  std::vector<ViewCell> view;
   std::vector<StatCell> stat;   // SS_N
   std::deque<StatUpdate> ss_q;  // view changes on their way to SS_N (R20), FIFO
   // R33: entries ignored because another owner was believed, per DN (sender -> entry)
@@ -237,11 +250,6 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   std::vector<int> truth_last_owner;
   // node*D+dn, side by side (set_view writes both): view_n has had a state for the DN (R18,
   // NodeCtx::got_state); node n held the DN's claim last as far as it knows (held_last).
-  struct NodeDnFlags {
-    uint8_t got_state = 0;
-    uint8_t held_last = 0;
-  };
-  std::vector<NodeDnFlags> node_dn;
   DnView truth_before;              // the truth before the change with_truth observes (NodeCtx)
   std::vector<char> crashed_owner;  // the DN lost its owner in a crash (ownership cause)
   std::vector<uint32_t> relogin_gen;

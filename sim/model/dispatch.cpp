@@ -55,12 +55,10 @@ void Cluster::Impl::prefetch_for(const Event& e) const {
   // (with_truth at the owner) and the availability keys (routing.csv's stale counts) read.
   auto dn_at = [&](int n, int d, bool truth) {
     if (d < 0 || d >= D) return;
-    const size_t i = size_t(n) * size_t(D) + size_t(d);
     prefetch(&nodes[size_t(n)].view[size_t(d)]);
     // The claim record at the DN's owner (truth); elsewhere the claimants' bitmask tells a
     // node that it holds no claim (NodeCtx::claims).
     if (truth) prefetch(&claim_table.at(n, d));
-    prefetch(&node_dn[i]);
     prefetch(claim_table.claimants_at(d));
     if (stale_counts_on) prefetch(&avail_key[size_t(d)]);
     for (const Observer* o : prefetch_observers) {

@@ -33,10 +33,10 @@ void NodeCtx::set_view(int d, const DnView& v) {
   w_.set_view(n_, d, v);
 }
 bool NodeCtx::got_state(int d) const {
-  return w_.node_dn[size_t(n_) * w_.D + d].got_state != 0;
+  return w_.nodes[size_t(n_)].view[size_t(d)].got_state != 0;
 }
 bool NodeCtx::held_last(int d) const {
-  return w_.node_dn[size_t(n_) * w_.D + d].held_last != 0;
+  return w_.nodes[size_t(n_)].view[size_t(d)].held_last != 0;
 }
 
 const Claim& NodeCtx::claim(int d) const {
@@ -47,7 +47,7 @@ bool NodeCtx::claims(int d) const {
 }
 void NodeCtx::claim_starts(int d, bool via_gws, int g) {
   w_.set_claim_active(n_, d, true);
-  w_.node_dn[size_t(n_) * w_.D + d].held_last = 1;
+  w_.nodes[size_t(n_)].view[size_t(d)].held_last = 1;
   w_.truth_last_owner[d] = n_;
   Claim& c = w_.claim(n_, d);
   c.claim_time = now();

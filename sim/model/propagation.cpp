@@ -9,11 +9,10 @@
 namespace scsim::model {
 
 void Cluster::Impl::set_view(int n, int d, const DnView& v) {
-  NodeDnFlags& flags = node_dn[size_t(n) * D + d];
-  flags.got_state = 1;
+  ViewCell& cur = nodes[n].view[d];
+  cur.got_state = 1;
   // Node n learns of another owner: it no longer holds the DN last (R9, NodeCtx::held_last).
-  if (v.owner >= 0 && v.owner != n) flags.held_last = 0;
-  DnView& cur = nodes[n].view[d];
+  if (v.owner >= 0 && v.owner != n) cur.held_last = 0;
   if (cur == v) return;
   DnView before = cur;
   cur = v;
@@ -116,8 +115,9 @@ void Cluster::Impl::set_view_silent_clear(int n, int d) {
   // A crashed node's view and Stat Server are cleared (R38). Emitted so recorders see it.
   DnView empty;
   Time now = sched.now();
-  node_dn[size_t(n) * D + d] = NodeDnFlags{};
-  DnView& v = nodes[n].view[d];
+  ViewCell& v = nodes[n].view[d];
+  v.got_state = 0;
+  v.held_last = 0;
   if (!(v == empty)) {
     DnView before = v;
     v = empty;
