@@ -76,7 +76,7 @@ Cluster::Impl::Impl(ClusterSpec s, uint64_t seed_in) : ImplSpec(std::move(s)), s
   // cache (about 3 500 DNs on four nodes); below that it only costs the look at the next
   // event (scsim-bench scale with it always on: 12 % slower at K = 1, 3 % at K = 5, faster
   // from about K = 10; MODEL.md choice 98).
-  prefetch_next = size_t(N) * size_t(D) * (sizeof(DnView) + sizeof(StatCell) + sizeof(Claim)) >
+  prefetch_next = size_t(N) * size_t(D) * (sizeof(ViewCell) + sizeof(StatCell) + sizeof(Claim)) >
                   (size_t(2) << 20);
   crashed_owner.assign(D, 0);
   init_calls();

@@ -248,8 +248,6 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   // Truth-side: the node that last held the claim (R9: its agent state is the truth's while
   // the DN has no owner). Node-side rules never read it; they have held_last.
   std::vector<int> truth_last_owner;
-  // node*D+dn, side by side (set_view writes both): view_n has had a state for the DN (R18,
-  // NodeCtx::got_state); node n held the DN's claim last as far as it knows (held_last).
   DnView truth_before;              // the truth before the change with_truth observes (NodeCtx)
   std::vector<char> crashed_owner;  // the DN lost its owner in a crash (ownership cause)
   std::vector<uint32_t> relogin_gen;
@@ -277,8 +275,10 @@ struct Cluster::Impl : ImplSpec, ImplRngs, ImplCallIndex {
   // R59, R60: per node and DN, the calls whose skip lists name the DN there, a list from
   // StatCell::skip_head threaded through skip_links. Links are taken off only when SS_N's next
   // update for the DN ends every skip of it (on_stat_update): a link whose call has ended since
-  // (its slot's generation moved on) is passed over then. An ended call thus costs nothing here,
-  // where a search for its entries among every call skipping the same DN grew with the queue.
+  // (its slot's generation moved on) is passed over then. An ended call costs nothing here, where
+  // a search for its entries among every call skipping the same DN grew with the queue; in
+  // exchange its links wait for that update (12 bytes per failed offer on the DN since SS_N's
+  // last update for it: many only while a cut keeps SS_N stale and offers keep failing there).
   struct SkipLink {
     uint32_t slot = 0, gen = 0;
     int32_t next = -1;  // the next link of the same DN, or of the free list

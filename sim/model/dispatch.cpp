@@ -51,8 +51,9 @@ void Cluster::Impl::dispatch_link(Ev kind, uint32_t t, uint64_t arg) {
 }
 
 void Cluster::Impl::prefetch_for(const Event& e) const {
-  // DN d's state at node n: its view, claim and flags; with `truth`, what the truth owner
-  // (with_truth at the owner) and the availability keys (routing.csv's stale counts) read.
+  // DN d's state at node n: its view cell and the claimants' bitmask; with `truth` (at the
+  // owner), its claim record and what the truth owner (with_truth) reads; with the stale
+  // counts on, the availability key (routing.csv's stale column).
   auto dn_at = [&](int n, int d, bool truth) {
     if (d < 0 || d >= D) return;
     prefetch(&nodes[size_t(n)].view[size_t(d)]);
