@@ -53,18 +53,16 @@ void Cluster::Impl::on_stat_update(int n, int d) {
   StatCell& cell = nodes[n].stat[d];
   cell.reserved = false;
   // R59/R60: calls skip a failed DN until SS_N receives a new update for it.
-  if (cell.skip_head >= 0) {
-    for (int32_t l = cell.skip_head; l >= 0;) {
-      SkipLink& k = skip_links[size_t(l)];
-      Call& c = calls[k.slot];
-      if (c.gen == k.gen) c.skip.erase(std::remove(c.skip.begin(), c.skip.end(), d), c.skip.end());
-      const int32_t next = k.next;
-      k.next = free_skip_link;
-      free_skip_link = l;
-      l = next;
-    }
-    cell.skip_head = -1;
+  for (int32_t l = cell.skip_head; l >= 0;) {
+    SkipLink& k = skip_links[size_t(l)];
+    Call& c = calls[k.slot];
+    if (c.gen == k.gen) c.skip.erase(std::remove(c.skip.begin(), c.skip.end(), d), c.skip.end());
+    const int32_t next = k.next;
+    k.next = free_skip_link;
+    free_skip_link = l;
+    l = next;
   }
+  cell.skip_head = -1;
   index_dn(n, d);
   schedule_route(n);
 }

@@ -2,8 +2,6 @@
 // Node-side: reads only the SS_N entries it is handed and the configuration (urs.hpp).
 #include "model/urs.hpp"
 
-#include "core/prefetch.hpp"
-
 #include <algorithm>
 #include <cassert>
 #include <stdexcept>
@@ -138,10 +136,6 @@ std::span<const int> Urs::reindex(int n, int d, StatCell& cell, const IndexedDn&
   }
   old = nw;
   return flipped_;
-}
-
-void Urs::prefetch(int d) const {
-  scsim::prefetch(&group_at_[size_t(d)]);
 }
 
 int Urs::likely_pick(int n, int g) const {

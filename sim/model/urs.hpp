@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/prefetch.hpp"
 #include "core/random.hpp"
 #include "model/cluster.hpp"
 #include "model/params.hpp"
@@ -114,7 +115,7 @@ class Urs {
   }
 
   // Starts loading DN d's groups (a hint for the next SS_N update).
-  void prefetch(int d) const;
+  void prefetch(int d) const { scsim::prefetch(&group_at_[size_t(d)]); }
   // The DN R55's longest_ready would pick for group g on node n if no call skipped any, or -1
   // (a hint for what the next routing pass offers; select is the decision).
   int likely_pick(int n, int g) const;
